@@ -1,0 +1,196 @@
+// The Sentry API as the tools see it: paths with encoded segments, the organization's region host,
+// default organization and project, Link-header pagination, and a hard stop on writes without --yes.
+
+import type { Config } from "./config.js";
+import { requireToken } from "./config.js";
+import { AuthError, CliError, NotFoundError } from "./errors.js";
+import type { ErrorContext, HttpOptions, HttpResponse } from "./http.js";
+import { sendRequest } from "./http.js";
+import { cachedRegion, isAllowedRegionUrl, isPlainHttpToRemote, storeRegion } from "./region.js";
+import { apiPath, buildQuery, parseLinkHeader, type Query } from "./urls.js";
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+  hits?: number;
+}
+
+export interface PaginateOptions {
+  query?: Query;
+  /** Page size parameter: issues take `limit`, most endpoints `per_page`. */
+  sizeParam: "limit" | "per_page";
+  /** Records wanted in total (ignored with `all`). */
+  limit: number;
+  cursor?: string;
+  all?: boolean;
+  /** With `all`, stop after this many pages and report the cursor to continue from. */
+  maxPages?: number;
+  errorContext?: ErrorContext;
+}
+
+export const MAX_PAGE_SIZE = 100;
+export const MAX_PAGES_ALL = 100;
+
+export interface ApiOptions {
+  config: Config;
+  http: HttpOptions;
+  /** Writes are refused unless the user passed --yes: the last line of defence for the preview promise. */
+  allowWrites: boolean;
+  warn: (message: string) => void;
+  regionCachePath?: string;
+}
+
+interface OrganizationSummary {
+  slug: string;
+  links?: { regionUrl?: string };
+}
+
+export class SentryApi {
+  private readonly token: string;
+  private readonly regions = new Map<string, Promise<string>>();
+  private orgPromise?: Promise<string>;
+  private projectPromise?: Promise<string>;
+  private warnedPlainHttp = false;
+
+  constructor(private readonly options: ApiOptions) {
+    this.token = requireToken(options.config);
+  }
+
+  get config(): Config {
+    return this.options.config;
+  }
+
+  /** The configured organization, or the first one the token can see (said on stderr). */
+  org(): Promise<string> {
+    this.orgPromise ??= (async () => {
+      if (this.config.org) return this.config.org;
+      const res = await this.send<OrganizationSummary[]>("GET", "/organizations/", { query: { per_page: 1 }, base: this.config.url });
+      const first = Array.isArray(res.body) ? res.body[0] : undefined;
+      if (!first) throw new NotFoundError("the token cannot see any organization", "set SENTRY_ORG, or use a token of a member of the organization");
+      if (first.links?.regionUrl) this.rememberRegion(first.slug, first.links.regionUrl);
+      this.options.warn(`using organization ${first.slug} (the first the token can see; set SENTRY_ORG to choose)`);
+      return first.slug;
+    })();
+    return this.orgPromise;
+  }
+
+  /** The configured project, or the organization's first project (said on stderr). */
+  project(): Promise<string> {
+    this.projectPromise ??= (async () => {
+      if (this.config.project) return this.config.project;
+      const org = await this.org();
+      const res = await this.get<Array<{ slug: string }>>(apiPath`/organizations/${org}/projects/`, { per_page: 1 });
+      const first = Array.isArray(res.body) ? res.body[0] : undefined;
+      if (!first) throw new NotFoundError(`organization ${org} has no projects`, "create a project in Sentry first");
+      this.options.warn(`using project ${first.slug} (the first in ${org}; set SENTRY_PROJECT or --project to choose)`);
+      return first.slug;
+    })();
+    return this.projectPromise;
+  }
+
+  get<T>(path: string, query?: Query, errorContext?: ErrorContext): Promise<HttpResponse<T>> {
+    return this.send<T>("GET", path, { query, errorContext });
+  }
+
+  /**
+   * A write. `idempotent` must say whether repeating it cannot change the outcome (then transient
+   * failures are retried); callers justify it in a comment.
+   */
+  write<T>(method: "POST" | "PUT" | "DELETE", path: string, body: unknown, opts: { idempotent: boolean; query?: Query; errorContext?: ErrorContext }): Promise<HttpResponse<T>> {
+    if (!this.options.allowWrites) {
+      // Tools preview without --yes and never reach here; this guards against a tool bug.
+      throw new CliError(`refusing to ${method} ${path} without --yes`, 1);
+    }
+    return this.send<T>(method, path, { body, ...opts });
+  }
+
+  /** Follows Link-header pages, yielding each as it arrives, up to `limit` records or the page cap. */
+  async *paginate<T>(path: string, opts: PaginateOptions): AsyncGenerator<Page<T>> {
+    let cursor = opts.cursor;
+    let remaining = opts.all ? Number.POSITIVE_INFINITY : opts.limit;
+    const maxPages = opts.maxPages ?? MAX_PAGES_ALL;
+    for (let pageNo = 0; remaining > 0; pageNo++) {
+      const size = Math.min(MAX_PAGE_SIZE, opts.all ? MAX_PAGE_SIZE : remaining);
+      const res = await this.get<T[]>(path, { ...opts.query, [opts.sizeParam]: size, cursor }, opts.errorContext);
+      if (!Array.isArray(res.body)) {
+        throw new CliError(`expected a list from ${path}, got ${res.body === null ? "nothing" : typeof res.body}`, 7);
+      }
+      const items = res.body.slice(0, Number.isFinite(remaining) ? remaining : undefined);
+      remaining -= items.length;
+      const next = parseLinkHeader(res.headers.link).next;
+      const more = next?.results === true && next.cursor !== cursor;
+      const hitsHeader = res.headers["x-hits"];
+      const hits = hitsHeader !== undefined && /^\d+$/.test(hitsHeader) ? Number(hitsHeader) : undefined;
+      const nextCursor = more ? next!.cursor : null;
+      yield { items, nextCursor, hits };
+      if (!more || items.length === 0 || pageNo + 1 >= maxPages) return;
+      cursor = nextCursor!;
+    }
+  }
+
+  private rememberRegion(org: string, regionUrl: string): void {
+    const base = this.config.url;
+    if (!isAllowedRegionUrl(regionUrl, base)) return;
+    const trimmed = regionUrl.replace(/\/+$/, "");
+    this.regions.set(org, Promise.resolve(trimmed));
+    storeRegion(base, org, trimmed, this.options.regionCachePath);
+  }
+
+  /** Base URL for an organization's calls: its region, from claims, the disk cache, or one lookup. */
+  private orgBaseUrl(org: string): Promise<string> {
+    let known = this.regions.get(org);
+    if (known) return known;
+    known = (async () => {
+      const base = this.config.url;
+      const claimed = this.config.org === org ? this.config.tokenRegionUrl : undefined;
+      if (claimed && isAllowedRegionUrl(claimed, base)) return claimed.replace(/\/+$/, "");
+      const cached = cachedRegion(base, org, this.options.regionCachePath);
+      if (cached && isAllowedRegionUrl(cached, base)) return cached;
+      let regionUrl: string | undefined;
+      try {
+        const res = await this.send<OrganizationSummary>("GET", apiPath`/organizations/${org}/`, {
+          base,
+          errorContext: { notFoundHint: `check the organization slug ${JSON.stringify(org)} (SENTRY_ORG or --org)` },
+        });
+        regionUrl = res.body?.links?.regionUrl;
+      } catch (err) {
+        // Organization tokens (org:ci) may not read the organization itself; their calls still work
+        // on the configured host, which proxies to the region.
+        if (err instanceof AuthError && /403/.test(err.message)) return base;
+        throw err;
+      }
+      if (!regionUrl) return base;
+      if (!isAllowedRegionUrl(regionUrl, base)) {
+        this.options.warn(`ignoring region URL ${regionUrl}: not on sentry.io nor on ${new URL(base).hostname}`);
+        return base;
+      }
+      const trimmed = regionUrl.replace(/\/+$/, "");
+      storeRegion(base, org, trimmed, this.options.regionCachePath);
+      return trimmed;
+    })();
+    this.regions.set(org, known);
+    return known;
+  }
+
+  private async send<T>(
+    method: "GET" | "POST" | "PUT" | "DELETE",
+    path: string,
+    opts: { query?: Query; body?: unknown; idempotent?: boolean; errorContext?: ErrorContext; base?: string },
+  ): Promise<HttpResponse<T>> {
+    let base = opts.base;
+    if (!base) {
+      const orgScoped = /^\/(?:organizations|projects)\/([^/]+)\//.exec(path);
+      base = orgScoped ? await this.orgBaseUrl(decodeURIComponent(orgScoped[1]!)) : this.config.url;
+    }
+    if (!this.warnedPlainHttp && isPlainHttpToRemote(base)) {
+      this.warnedPlainHttp = true;
+      this.options.warn(`sending the token over plain http to ${new URL(base).host}; use https unless this is a trusted network`);
+    }
+    const url = `${base}/api/0${path}${buildQuery(opts.query)}`;
+    return sendRequest<T>(
+      { method, url, token: this.token, body: opts.body, idempotent: opts.idempotent ?? method === "GET" },
+      this.options.http,
+      opts.errorContext,
+    );
+  }
+}

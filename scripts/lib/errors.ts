@@ -1,0 +1,74 @@
+// Typed errors and the exit codes they map to. Every expected failure is one of these; the runner
+// prints `error: <message>` and `hint: <hint>` on stderr and exits with the code. Documented in SKILL.md.
+
+export const EXIT = {
+  OK: 0,
+  UNEXPECTED: 1,
+  USAGE: 2,
+  CONFIRMATION_REQUIRED: 3,
+  AUTH: 4,
+  NOT_FOUND: 5,
+  RATE_LIMITED: 6,
+  NETWORK: 7,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode,
+    readonly hint?: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad flags or arguments, caught before anything is sent, or a 400 from Sentry about our input. */
+export class UsageError extends CliError {
+  constructor(message: string, hint?: string) {
+    super(message, EXIT.USAGE, hint);
+  }
+}
+
+/** 401, 403, or no token configured. */
+export class AuthError extends CliError {
+  constructor(message: string, hint?: string) {
+    super(message, EXIT.AUTH, hint);
+  }
+}
+
+export class NotFoundError extends CliError {
+  constructor(message: string, hint?: string) {
+    super(message, EXIT.NOT_FOUND, hint);
+  }
+}
+
+export class RateLimitError extends CliError {
+  constructor(
+    message: string,
+    readonly waitSeconds: number | undefined,
+    hint?: string,
+  ) {
+    super(message, EXIT.RATE_LIMITED, hint);
+  }
+}
+
+/** Connection failures, timeouts, 5xx, and bodies that are not the JSON Sentry sends. */
+export class NetworkError extends CliError {
+  constructor(message: string, hint?: string) {
+    super(message, EXIT.NETWORK, hint);
+  }
+}
+
+/** Any other API answer we cannot act on (409, unexpected 4xx). */
+export class ApiError extends CliError {
+  constructor(
+    message: string,
+    readonly status: number,
+    hint?: string,
+  ) {
+    super(message, EXIT.UNEXPECTED, hint);
+  }
+}

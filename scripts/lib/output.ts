@@ -1,0 +1,96 @@
+// Small formatters for compact text output. Every tool prints numbers, times and names the same way,
+// so a model reading several tools' output compares like with like.
+
+const UNITS: Array<[number, string]> = [
+  [86400, "d"],
+  [3600, "h"],
+  [60, "m"],
+];
+
+/** "5m ago", "3h ago", "12d ago", "just now", "in 2h"; "-" when absent. */
+export function relativeTime(iso: string | null | undefined, now = Date.now()): string {
+  if (!iso) return "-";
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return "-";
+  const seconds = Math.round((now - t) / 1000);
+  const abs = Math.abs(seconds);
+  if (abs < 60) return "just now";
+  for (const [size, unit] of UNITS) {
+    if (abs >= size) {
+      const n = Math.floor(abs / size);
+      return seconds >= 0 ? `${n}${unit} ago` : `in ${n}${unit}`;
+    }
+  }
+  return "just now";
+}
+
+/** Shortens text to `width` characters, ending in an ellipsis when cut. */
+export function truncate(text: string, width: number): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  if (flat.length <= width) return flat;
+  return `${flat.slice(0, Math.max(0, width - 1)).trimEnd()}…`;
+}
+
+/** 950 → "950", 12345 → "12.3k", 4200000 → "4.2M". */
+export function compactNumber(n: number | string | null | undefined): string {
+  const v = typeof n === "string" ? Number(n) : n;
+  if (v === null || v === undefined || Number.isNaN(v)) return "-";
+  const abs = Math.abs(v);
+  if (abs < 1000) return String(Math.round(v * 100) / 100);
+  if (abs < 1e6) return `${(v / 1e3).toFixed(abs < 1e4 ? 1 : 0)}k`;
+  if (abs < 1e9) return `${(v / 1e6).toFixed(abs < 1e7 ? 1 : 0)}M`;
+  return `${(v / 1e9).toFixed(1)}B`;
+}
+
+/** A fraction 0..1 as a percentage with one decimal: 0.1234 → "12.3%". */
+export function percent(fraction: number | null | undefined, digits = 1): string {
+  if (fraction === null || fraction === undefined || Number.isNaN(fraction)) return "-";
+  return `${(fraction * 100).toFixed(digits)}%`;
+}
+
+/** Milliseconds in a fixed unit so rows compare: 12.3 → "12ms", 1534 → "1534ms". */
+export function millis(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || Number.isNaN(ms)) return "-";
+  return `${Math.round(ms)}ms`;
+}
+
+/**
+ * Aligns rows into columns separated by two spaces. `right` lists the columns to right-align
+ * (numbers). The last column is never padded, so long titles cost no trailing spaces.
+ */
+export function alignColumns(rows: string[][], right: number[] = []): string[] {
+  if (rows.length === 0) return [];
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows.map((row) =>
+    row
+      .map((cell, i) => {
+        if (i === row.length - 1) return cell;
+        return right.includes(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!);
+      })
+      .join("  ")
+      .trimEnd(),
+  );
+}
+
+/** Keeps only the named keys, in the order given (for --fields). */
+export function selectFields(record: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of fields) if (f in record) out[f] = record[f];
+  return out;
+}
+
+/** "a, b, c" or "a, b, c +4 more" when there are more than `max`. */
+export function listWithMore(items: readonly string[], max: number): string {
+  if (items.length <= max) return items.join(", ");
+  return `${items.slice(0, max).join(", ")} +${items.length - max} more`;
+}
+
+/** Date part of an ISO timestamp: "2026-11-27". */
+export function isoDate(iso: string | null | undefined): string {
+  return iso ? iso.slice(0, 10) : "-";
+}
+
+export function plural(n: number, word: string, pluralWord = `${word}s`): string {
+  return `${n} ${n === 1 ? word : pluralWord}`;
+}

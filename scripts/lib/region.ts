@@ -1,0 +1,79 @@
+// Which host serves an organization's API. On sentry.io each organization lives in a region
+// (us.sentry.io, de.sentry.io) named by `links.regionUrl` on the organization (ENDPOINTS.md §17);
+// self-hosted servers name themselves. The answer is cached on disk, keyed by host and organization
+// (never by token), so each run after the first goes straight to the right host.
+
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+
+export const REGION_CACHE_TTL_MS = 24 * 3600 * 1000;
+
+interface CacheEntry {
+  regionUrl: string;
+  expires: number;
+}
+
+export function regionCachePath(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_CACHE_HOME || join(env.HOME || homedir(), ".cache");
+  return join(base, "sentry-monitoring", "regions.json");
+}
+
+function readCache(path: string): Record<string, CacheEntry> {
+  try {
+    const parsed = JSON.parse(readFileSync(path, "utf8")) as unknown;
+    return parsed && typeof parsed === "object" ? (parsed as Record<string, CacheEntry>) : {};
+  } catch {
+    return {};
+  }
+}
+
+const cacheKey = (baseUrl: string, org: string) => `${baseUrl}|${org}`;
+
+export function cachedRegion(baseUrl: string, org: string, path = regionCachePath(), now = Date.now()): string | undefined {
+  const entry = readCache(path)[cacheKey(baseUrl, org)];
+  return entry && entry.expires > now && typeof entry.regionUrl === "string" ? entry.regionUrl : undefined;
+}
+
+export function storeRegion(baseUrl: string, org: string, regionUrl: string, path = regionCachePath(), now = Date.now()): void {
+  try {
+    const cache = readCache(path);
+    for (const [key, entry] of Object.entries(cache)) if (!(entry.expires > now)) delete cache[key];
+    cache[cacheKey(baseUrl, org)] = { regionUrl, expires: now + REGION_CACHE_TTL_MS };
+    mkdirSync(join(path, ".."), { recursive: true });
+    // Write then rename, so a concurrent run never reads half a file.
+    const tmp = `${path}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(cache));
+    renameSync(tmp, path);
+  } catch {
+    // A read-only home or cache directory only costs one extra lookup next time.
+  }
+}
+
+const isSentryIoHost = (host: string) => host === "sentry.io" || host.endsWith(".sentry.io");
+
+/**
+ * The token may be sent to a region URL only when it is https on sentry.io (or a subdomain), or has
+ * the same scheme and host name as the configured URL (a self-hosted server, or the sandbox's second
+ * listener on another port). Anything else would hand the token to a host the user never named.
+ */
+export function isAllowedRegionUrl(regionUrl: string, configuredUrl: string): boolean {
+  let region: URL;
+  let configured: URL;
+  try {
+    region = new URL(regionUrl);
+    configured = new URL(configuredUrl);
+  } catch {
+    return false;
+  }
+  if (region.username || region.password) return false;
+  if (region.protocol === "https:" && isSentryIoHost(region.hostname)) return true;
+  return region.protocol === configured.protocol && region.hostname === configured.hostname;
+}
+
+const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
+
+export function isPlainHttpToRemote(url: string): boolean {
+  const u = new URL(url);
+  return u.protocol === "http:" && !LOOPBACK.has(u.hostname) && !u.hostname.startsWith("127.");
+}

@@ -1,0 +1,439 @@
+// The tool declaration and the runner every script shares. A tool file declares what it is (name,
+// category, flags, examples), parses its input, runs, and renders; the runner owns argv, --help,
+// configuration, output modes (--json, --ndjson, --fields), confirmation, and exit codes.
+// One way through: argv → input → config → API → records → text or JSON.
+
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import type { SentryApi } from "./api.js";
+import type { Config } from "./config.js";
+import { CliError, EXIT, UsageError } from "./errors.js";
+import { selectFields } from "./output.js";
+import { redactSecrets } from "./redact.js";
+import { parseCursor, parseIntegerFlag } from "./validate.js";
+
+export type Category = "errors" | "performance" | "releases" | "projects";
+
+export interface FlagSpec {
+  type: "string" | "boolean";
+  multiple?: boolean;
+  short?: string;
+  /** Shown after the flag in help: --limit N, --period DURATION. */
+  placeholder?: string;
+  help: string;
+  /** Shown in help and docs; the tool applies it (parseArgs defaults would hide "not given"). */
+  default?: string;
+}
+
+export interface PositionalSpec {
+  name: string;
+  help: string;
+  required?: boolean;
+  /** Takes one or more values (must be last). */
+  variadic?: boolean;
+}
+
+export interface Example {
+  /** Arguments after `node dist/<tool>.mjs`. */
+  args: string;
+  about: string;
+}
+
+export type FlagValues = Record<string, string | boolean | string[] | undefined>;
+
+export interface RawArgs {
+  flags: FlagValues;
+  positionals: string[];
+  list: ListArgs;
+}
+
+export interface ListArgs {
+  limit: number;
+  cursor?: string;
+  all: boolean;
+  /** True when the user gave --limit (so a tool can tell "default" from "asked for"). */
+  limitGiven: boolean;
+}
+
+export interface ToolContext {
+  api: SentryApi;
+  config: Config;
+  list: ListArgs;
+  /** Whether --yes was given (write tools only). */
+  yes: boolean;
+  verbose: boolean;
+  /** For list tools: hands a page of projected records to the output as it arrives (--ndjson streams). */
+  emit(records: Array<Record<string, unknown>>): void;
+  /** A note on stderr (picked defaults, fallbacks). */
+  warn(message: string): void;
+  /** A progress line on stderr, shown only when stderr is a terminal. */
+  progress(message: string): void;
+  now: number;
+}
+
+export interface RenderContext {
+  now: number;
+  config: Config;
+  verbose: boolean;
+}
+
+/** What every list tool's run returns besides the records it emitted. */
+export interface ListSummary {
+  nextCursor: string | null;
+  /** Total matches when the server says (X-Hits). */
+  total?: number;
+}
+
+/** What every write tool's run returns: whether it wrote, and how many changes it made or would make. */
+export interface WriteSummary {
+  applied: boolean;
+  changes: number;
+}
+
+interface BaseDeclaration<I> {
+  name: string;
+  category: Category;
+  /** One line: what it shows or does. Used in --help, SKILL.md and the references. */
+  summary: string;
+  positionals?: PositionalSpec[];
+  flags: Record<string, FlagSpec>;
+  examples: Example[];
+  /** Token scopes the tool needs (any of), for docs and 403 hints. */
+  scopes: string;
+  /** The API calls it makes, for the references' transparency section. */
+  api: string[];
+  /** Turns parsed argv into the tool's input; throws UsageError. Runs before any request. */
+  parse(args: RawArgs): I;
+}
+
+export interface ItemToolDeclaration<I, R> extends BaseDeclaration<I> {
+  kind: "item";
+  /** Write tools get --yes and exit 3 when a change was previewed but not made. */
+  writes?: boolean;
+  /** Top-level keys of the JSON result, for --fields and the docs. */
+  fields: string[];
+  run(input: I, ctx: ToolContext): Promise<R>;
+  render(result: R, ctx: RenderContext): string;
+}
+
+export interface ListToolDeclaration<I, S extends ListSummary> extends BaseDeclaration<I> {
+  kind: "list";
+  /** Records shown without --limit. */
+  defaultLimit: number;
+  /** Keys of each record, for --fields and the docs. */
+  fields: string[];
+  run(input: I, ctx: ToolContext): Promise<S>;
+  render(records: Array<Record<string, unknown>>, summary: S, ctx: RenderContext): string;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyTool = ItemToolDeclaration<any, any> | ListToolDeclaration<any, any>;
+
+export function defineTool<I, R>(tool: Omit<ItemToolDeclaration<I, R>, "kind">): ItemToolDeclaration<I, R> {
+  return { kind: "item", ...tool };
+}
+
+export function defineListTool<I, S extends ListSummary>(tool: Omit<ListToolDeclaration<I, S>, "kind">): ListToolDeclaration<I, S> {
+  return { kind: "list", ...tool };
+}
+
+/** Most records --limit may ask for without --all. */
+export const MAX_LIMIT = 1000;
+const DEFAULT_TIMEOUT_S = 30;
+const MAX_TIMEOUT_S = 600;
+
+/** Flags every tool has, in help order. */
+export const COMMON_FLAGS: Record<string, FlagSpec> = {
+  json: { type: "boolean", help: "Print one JSON document instead of text" },
+  ndjson: { type: "boolean", help: "Print one JSON record per line (list tools stream page by page)" },
+  fields: { type: "string", placeholder: "a,b,c", help: "With --json/--ndjson, keep only these fields" },
+  org: { type: "string", placeholder: "SLUG", help: "Organization (default: SENTRY_ORG, .sentryclirc, or the token's first)" },
+  url: { type: "string", placeholder: "URL", help: "Sentry URL (default: SENTRY_URL, .sentryclirc, https://sentry.io)" },
+  timeout: { type: "string", placeholder: "SECONDS", help: "Deadline per API call, retries included", default: String(DEFAULT_TIMEOUT_S) },
+  verbose: { type: "boolean", help: "Log requests to stderr (secrets masked)" },
+  help: { type: "boolean", short: "h", help: "Show this help" },
+};
+
+export const LIST_FLAGS: Record<string, FlagSpec> = {
+  limit: { type: "string", placeholder: "N", help: `Records to show (max ${MAX_LIMIT}; pages of 100 are fetched as needed)` },
+  cursor: { type: "string", placeholder: "CURSOR", help: "Continue from a previous page (the footer prints it)" },
+  all: { type: "boolean", help: "Follow every page, up to 100 pages" },
+};
+
+export const WRITE_FLAGS: Record<string, FlagSpec> = {
+  yes: { type: "boolean", help: "Make the change; without it the tool only previews (exit 3)" },
+};
+
+/** Every flag a tool accepts: its own, then the list/write ones, then the common ones. */
+export function allFlags(tool: AnyTool): Record<string, FlagSpec> {
+  return {
+    ...tool.flags,
+    ...(tool.kind === "list" ? LIST_FLAGS : {}),
+    ...(tool.kind === "item" && tool.writes ? WRITE_FLAGS : {}),
+    ...COMMON_FLAGS,
+  };
+}
+
+export function usageLine(tool: AnyTool): string {
+  const pos = (tool.positionals ?? []).map((p) => {
+    const name = `<${p.name}>${p.variadic ? "..." : ""}`;
+    return p.required ? name : `[${name}]`;
+  });
+  return ["node", `dist/${tool.name}.mjs`, ...pos, "[flags]"].join(" ");
+}
+
+function flagLabel(name: string, spec: FlagSpec): string {
+  const short = spec.short ? `-${spec.short}, ` : "";
+  return `${short}--${name}${spec.placeholder ? ` ${spec.placeholder}` : ""}${spec.multiple ? " ..." : ""}`;
+}
+
+export function renderHelp(tool: AnyTool): string {
+  const lines = [`${tool.name}: ${tool.summary}`, "", `Usage: ${usageLine(tool)}`];
+  if (tool.positionals?.length) {
+    lines.push("", "Arguments:");
+    for (const p of tool.positionals) lines.push(`  <${p.name}>  ${p.help}`);
+  }
+  const own = { ...tool.flags, ...(tool.kind === "list" ? LIST_FLAGS : {}), ...(tool.kind === "item" && tool.writes ? WRITE_FLAGS : {}) };
+  const rows = Object.entries(own).map(([n, s]) => [flagLabel(n, s), s.help + (s.default !== undefined ? ` (default ${s.default})` : "")]);
+  if (tool.kind === "list") rows.find((r) => r[0]!.startsWith("--limit"))![1] += ` (default ${tool.defaultLimit})`;
+  const width = Math.max(...rows.map((r) => r[0]!.length), 0);
+  if (rows.length) {
+    lines.push("", "Flags:");
+    for (const [label, help] of rows) lines.push(`  ${label!.padEnd(width)}  ${help}`);
+  }
+  lines.push("", `Also: ${Object.entries(COMMON_FLAGS).filter(([n]) => n !== "help").map(([n, s]) => flagLabel(n, s)).join(", ")}`);
+  lines.push(`JSON fields: ${tool.fields.join(", ")}`);
+  if (tool.examples.length) {
+    lines.push("", "Examples:");
+    for (const ex of tool.examples) lines.push(`  node dist/${tool.name}.mjs ${ex.args}`.trimEnd() + `   # ${ex.about}`);
+  }
+  lines.push("", `Needs token scope: ${tool.scopes}. Exit codes: 0 ok, 2 bad input, ${tool.kind === "item" && tool.writes ? "3 preview only (add --yes), " : ""}4 auth, 5 not found, 6 rate limited, 7 network/server.`);
+  return lines.join("\n");
+}
+
+interface Output {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const processOutput: Output = {
+  out: (text) => {
+    process.stdout.write(redactSecrets(text));
+  },
+  err: (text) => {
+    process.stderr.write(redactSecrets(text));
+  },
+};
+
+/** Turns a parseArgs failure into our one-line usage error naming the valid flags. */
+function usageFromParseError(err: Error, tool: AnyTool): UsageError {
+  const valid = Object.keys(allFlags(tool)).map((f) => `--${f}`).join(" ");
+  const unknown = /Unknown option '([^']+)'/.exec(err.message)?.[1];
+  if (unknown) return new UsageError(`unknown flag ${unknown}`, `valid flags: ${valid}`);
+  const missing = /Option '(?:-\w, )?(--[\w-]+)(?: <value>)?' argument missing/.exec(err.message)?.[1];
+  if (missing) return new UsageError(`${missing} needs a value`, `see: node dist/${tool.name}.mjs --help`);
+  const notBool = /Option '(?:-\w, )?(--[\w-]+)' does not take an argument/.exec(err.message)?.[1];
+  if (notBool) return new UsageError(`${notBool} does not take a value`, `see: node dist/${tool.name}.mjs --help`);
+  return new UsageError(err.message.split("\n")[0]!, `see: node dist/${tool.name}.mjs --help`);
+}
+
+export interface ParsedInvocation {
+  help: boolean;
+  raw: RawArgs;
+  mode: "text" | "json" | "ndjson";
+  fields?: string[];
+  timeoutMs: number;
+  verbose: boolean;
+  yes: boolean;
+  configFlags: { org?: string; project?: string; url?: string };
+}
+
+/** Parses and checks argv. Throws UsageError; sends nothing. */
+export function parseInvocation(tool: AnyTool, argv: string[]): ParsedInvocation {
+  const flags = allFlags(tool);
+  const options: Record<string, { type: "string" | "boolean"; multiple?: boolean; short?: string }> = {};
+  for (const [name, spec] of Object.entries(flags)) {
+    // parseArgs rejects keys that are present but undefined.
+    options[name] = { type: spec.type, ...(spec.multiple ? { multiple: true } : {}), ...(spec.short ? { short: spec.short } : {}) };
+  }
+  let parsed: { values: FlagValues; positionals: string[] };
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true }) as typeof parsed;
+  } catch (err) {
+    if (argv.includes("--help") || argv.includes("-h")) return { help: true } as ParsedInvocation;
+    throw usageFromParseError(err as Error, tool);
+  }
+  const v = parsed.values;
+  if (v.help) return { help: true } as ParsedInvocation;
+
+  const specs = tool.positionals ?? [];
+  const required = specs.filter((p) => p.required).length;
+  const variadic = specs.some((p) => p.variadic);
+  if (parsed.positionals.length < required) {
+    const missing = specs[parsed.positionals.length]!;
+    throw new UsageError(`missing <${missing.name}>: ${missing.help}`, `usage: ${usageLine(tool)}`);
+  }
+  if (!variadic && parsed.positionals.length > specs.length) {
+    throw new UsageError(`unexpected argument ${JSON.stringify(parsed.positionals[specs.length])}`, `usage: ${usageLine(tool)}`);
+  }
+
+  if (v.json && v.ndjson) throw new UsageError("choose one of --json and --ndjson");
+  const mode = v.json ? "json" : v.ndjson ? "ndjson" : "text";
+  let fields: string[] | undefined;
+  if (typeof v.fields === "string") {
+    if (mode === "text") throw new UsageError("--fields works with --json or --ndjson");
+    fields = v.fields.split(",").map((f) => f.trim()).filter(Boolean);
+    const unknown = fields.filter((f) => !tool.fields.includes(f));
+    if (unknown.length || fields.length === 0) {
+      throw new UsageError(`unknown field ${unknown.join(", ") || "(none given)"}`, `fields: ${tool.fields.join(",")}`);
+    }
+  }
+  const timeoutS = typeof v.timeout === "string" ? parseIntegerFlag(v.timeout, "timeout", 1, MAX_TIMEOUT_S) : DEFAULT_TIMEOUT_S;
+
+  const list: ListArgs = { limit: 0, all: false, limitGiven: false };
+  if (tool.kind === "list") {
+    list.limitGiven = typeof v.limit === "string";
+    list.limit = list.limitGiven ? parseIntegerFlag(v.limit as string, "limit", 1, MAX_LIMIT) : tool.defaultLimit;
+    list.all = v.all === true;
+    if (list.all && list.limitGiven) throw new UsageError("--all and --limit do not go together", "--all follows every page; --limit N stops after N");
+    if (typeof v.cursor === "string") list.cursor = parseCursor(v.cursor);
+  }
+
+  const raw: RawArgs = { flags: v, positionals: parsed.positionals, list };
+  const project = typeof v.project === "string" ? v.project : undefined;
+  return {
+    help: false,
+    raw,
+    mode,
+    fields,
+    timeoutMs: timeoutS * 1000,
+    verbose: v.verbose === true,
+    yes: v.yes === true,
+    configFlags: { org: v.org as string | undefined, url: v.url as string | undefined, project },
+  };
+}
+
+function writeError(io: Output, err: CliError, toolName: string): void {
+  io.err(`${toolName}: error: ${err.message}\n`);
+  if (err.hint) io.err(`hint: ${err.hint}\n`);
+}
+
+/** Runs a tool with argv and returns the exit code. Never throws. */
+export async function runTool(tool: AnyTool, argv: string[], io: Output = processOutput): Promise<number> {
+  let verbose = false;
+  try {
+    const inv = parseInvocation(tool, argv);
+    if (inv.help) {
+      io.out(`${renderHelp(tool)}\n`);
+      return EXIT.OK;
+    }
+    verbose = inv.verbose;
+    const input = tool.parse(inv.raw);
+
+    const { resolveConfig, defaultConfigInputs } = await import("./config.js");
+    const config = resolveConfig(defaultConfigInputs(inv.configFlags));
+    // Loaded only when a tool really runs, so --help never pays for the HTTP client.
+    const { SentryApi } = await import("./api.js");
+    const { closeHttp } = await import("./http.js");
+    const warn = (m: string) => io.err(`${tool.name}: ${m}\n`);
+    const api = new SentryApi({
+      config,
+      allowWrites: inv.yes,
+      warn,
+      http: {
+        timeoutMs: inv.timeoutMs,
+        log: inv.verbose ? (line) => io.err(`${line}\n`) : undefined,
+        backoffScale: process.env.SENTRY_MONITORING_TEST_FAST_RETRY === "1" ? 0.01 : 1,
+      },
+    });
+
+    const records: Array<Record<string, unknown>> = [];
+    const project = (r: Record<string, unknown>) => (inv.fields ? selectFields(r, inv.fields) : r);
+    let progressShown = false;
+    const ctx: ToolContext = {
+      api,
+      config,
+      list: inv.raw.list,
+      yes: inv.yes,
+      verbose: inv.verbose,
+      now: Date.now(),
+      emit(page) {
+        if (inv.mode === "ndjson") {
+          io.out(page.map((r) => JSON.stringify(project(r))).join("\n") + (page.length ? "\n" : ""));
+        } else {
+          for (const r of page) records.push(r);
+        }
+      },
+      warn,
+      progress(message) {
+        if (process.stderr.isTTY) {
+          progressShown = true;
+          process.stderr.write(`\r\x1b[K${redactSecrets(message)}`);
+        }
+      },
+    };
+    const renderCtx: RenderContext = { now: ctx.now, config, verbose: inv.verbose };
+
+    let exitCode: number = EXIT.OK;
+    try {
+      if (tool.kind === "list") {
+        const summary = await tool.run(input, ctx);
+        if (progressShown) process.stderr.write("\r\x1b[K");
+        if (inv.mode === "json") {
+          io.out(`${JSON.stringify({ data: records.map(project), nextCursor: summary.nextCursor, ...(summary.total !== undefined ? { total: summary.total } : {}) })}\n`);
+        } else if (inv.mode === "text") {
+          io.out(`${tool.render(records, summary, renderCtx)}\n`);
+        }
+      } else {
+        const result = await tool.run(input, ctx);
+        if (progressShown) process.stderr.write("\r\x1b[K");
+        if (inv.mode === "text") io.out(`${tool.render(result, renderCtx)}\n`);
+        else io.out(`${JSON.stringify(project(result as Record<string, unknown>))}\n`);
+        if (tool.writes) {
+          const w = result as WriteSummary;
+          if (!w.applied && w.changes > 0) {
+            io.err(`${tool.name}: preview only, nothing was changed; re-run with --yes to apply\n`);
+            exitCode = EXIT.CONFIRMATION_REQUIRED;
+          }
+        }
+      }
+    } finally {
+      await closeHttp();
+    }
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CliError) {
+      writeError(io, err, tool.name);
+      return err.exitCode;
+    }
+    const e = err as Error;
+    io.err(`${tool.name}: unexpected error: ${e?.message ?? String(err)}\n`);
+    if (verbose && e?.stack) io.err(`${e.stack}\n`);
+    else io.err("hint: re-run with --verbose for details, and report it if it persists\n");
+    return EXIT.UNEXPECTED;
+  }
+}
+
+/**
+ * Runs the tool when its file is the program node was started with. The build imports the same
+ * bundle to read the declaration for the docs, and then nothing runs.
+ */
+export function runIfMain(tool: AnyTool, moduleUrl: string): void {
+  const entry = process.argv[1];
+  if (!entry) return;
+  let isMain = false;
+  try {
+    isMain = realpathSync(entry) === realpathSync(fileURLToPath(moduleUrl));
+  } catch {
+    isMain = false;
+  }
+  if (!isMain) return;
+  // Piped into `head`: stop quietly instead of crashing with EPIPE.
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  });
+  void runTool(tool, process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

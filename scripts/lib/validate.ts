@@ -1,0 +1,139 @@
+// Input validation, run before any request: a value that fails here exits 2 and nothing is sent.
+// Every parser throws only UsageError, so the runner can turn any bad input into one clear line.
+
+import { UsageError } from "./errors.js";
+
+/** Sentry slugs: lowercase letters, digits, - and _, not all digits (src/sentry/db/models/fields/slug.py). */
+const SLUG = /^[a-z0-9_-]{1,100}$/;
+
+export function parseSlug(value: string, what: "organization" | "project" | "team"): string {
+  const trimmed = value.trim();
+  if (!SLUG.test(trimmed)) {
+    throw new UsageError(
+      `invalid ${what} slug ${JSON.stringify(value)}: use lowercase letters, digits, - and _`,
+      `list them with: node dist/list-projects.mjs${what === "project" ? "" : " --help"}`,
+    );
+  }
+  return trimmed;
+}
+
+export type IssueRef =
+  | { kind: "id"; id: string }
+  | { kind: "shortId"; shortId: string }
+  | { kind: "url"; id: string; org?: string };
+
+/** Short IDs are PROJECT-SLUG in upper case, a dash, then a base-32 counter: WEB-FRONTEND-1A2. */
+const SHORT_ID = /^[A-Z0-9][A-Z0-9_-]*-[A-Z0-9]+$/;
+const NUMERIC_ID = /^[1-9]\d{0,19}$/;
+
+/**
+ * Accepts a numeric issue ID, a short ID (case-insensitive), or a Sentry issue URL, in any of the
+ * shapes Sentry links use: https://<org>.sentry.io/issues/<id>/ and https://host/organizations/<org>/issues/<id>/.
+ */
+export function parseIssueRef(value: string): IssueRef {
+  const raw = value.trim();
+  if (NUMERIC_ID.test(raw)) return { kind: "id", id: raw };
+  if (/^https?:\/\//i.test(raw)) {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw new UsageError(`invalid issue URL ${JSON.stringify(value)}`);
+    }
+    const path = url.pathname;
+    const orgPath = /\/organizations\/([^/]+)\/issues\/(\d+)(?:\/|$)/.exec(path);
+    if (orgPath) return { kind: "url", id: orgPath[2]!, org: decodeURIComponent(orgPath[1]!) };
+    const bare = /^\/issues\/(\d+)(?:\/|$)/.exec(path);
+    if (bare) {
+      // SaaS links put the organization in the subdomain: https://acme.sentry.io/issues/123/
+      const sub = /^([a-z0-9_-]+)\.sentry\.io$/i.exec(url.hostname);
+      const org = sub && !["us", "de", "www"].includes(sub[1]!.toLowerCase()) ? sub[1]!.toLowerCase() : undefined;
+      return { kind: "url", id: bare[1]!, org };
+    }
+    throw new UsageError(`not a Sentry issue URL: ${JSON.stringify(value)}`, "expected …/issues/<numeric id>/ in the path");
+  }
+  const upper = raw.toUpperCase();
+  if (SHORT_ID.test(upper) && upper.length <= 120) return { kind: "shortId", shortId: upper };
+  throw new UsageError(
+    `invalid issue ${JSON.stringify(value)}: expected a numeric ID, a short ID like WEB-1A2, or an issue URL`,
+  );
+}
+
+export const MAX_VERSION_LENGTH = 200;
+
+/** Sentry's release version rules (src/sentry/models/release.py, ENDPOINTS.md §9). */
+export function parseReleaseVersion(value: string): string {
+  const problem = releaseVersionProblem(value);
+  if (problem) throw new UsageError(`invalid release version ${JSON.stringify(value)}: ${problem}`);
+  return value;
+}
+
+function releaseVersionProblem(value: string): string | undefined {
+  if (value.length === 0) return "it is empty";
+  if (value.length > MAX_VERSION_LENGTH) return `it is longer than ${MAX_VERSION_LENGTH} characters`;
+  if (value !== value.trim()) return "it has leading or trailing white space";
+  if (value === "." || value === "..") return "it cannot be . or ..";
+  if (value.toLowerCase() === "latest") return "'latest' is reserved";
+  if (/[/\\]/.test(value)) return "it cannot contain / or \\";
+  if (/[\r\n\f\t\v]/.test(value)) return "it cannot contain newlines or tabs";
+  return undefined;
+}
+
+const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
+
+/** "30m", "2h", "7d", "1w" → seconds. */
+export function parseDuration(value: string, flag = "duration"): number {
+  const m = /^(\d{1,6})([smhdw])$/.exec(value.trim());
+  if (!m || Number(m[1]) === 0) {
+    throw new UsageError(`invalid ${flag} ${JSON.stringify(value)}: use a number and a unit, like 30m, 24h, 7d`);
+  }
+  return Number(m[1]) * DURATION_UNITS[m[2]!]!;
+}
+
+/** Formats seconds back as the largest whole unit: 86400 → "1d" (round-trips with parseDuration). */
+export function formatDuration(seconds: number): string {
+  for (const unit of ["w", "d", "h", "m"] as const) {
+    const size = DURATION_UNITS[unit]!;
+    if (seconds >= size && seconds % size === 0) return `${seconds / size}${unit}`;
+  }
+  return `${seconds}s`;
+}
+
+/** Sentry's statsPeriod accepts these units; weeks are sent as days. */
+export function toStatsPeriod(seconds: number): string {
+  const text = formatDuration(seconds);
+  return text.endsWith("w") ? `${(seconds / 86400).toString()}d` : text;
+}
+
+export function parseIntegerFlag(value: string, flag: string, min: number, max: number): number {
+  const trimmed = value.trim();
+  if (!/^-?\d+$/.test(trimmed)) throw new UsageError(`--${flag} must be a whole number, got ${JSON.stringify(value)}`);
+  const n = Number(trimmed);
+  if (n < min || n > max) throw new UsageError(`--${flag} must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+/** Opaque pagination cursors look like 0:100:0 or 1420837533:0:0 (ENDPOINTS.md §15). */
+export function parseCursor(value: string): string {
+  if (!/^-?\d+:\d+:[01]$/.test(value.trim())) {
+    throw new UsageError(`invalid --cursor ${JSON.stringify(value)}: copy it from the previous page's footer`);
+  }
+  return value.trim();
+}
+
+/** A base URL for Sentry: http(s) with a host, no path beyond an optional trailing slash. */
+export function parseBaseUrl(value: string, source: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw new UsageError(`invalid Sentry URL ${JSON.stringify(value)} (from ${source})`, "expected e.g. https://sentry.io");
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new UsageError(`invalid Sentry URL ${JSON.stringify(value)} (from ${source}): must be http or https`);
+  }
+  if (url.username || url.password) {
+    throw new UsageError(`the Sentry URL from ${source} contains credentials; put the token in SENTRY_AUTH_TOKEN instead`);
+  }
+  return url;
+}
