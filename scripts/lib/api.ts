@@ -156,7 +156,7 @@ export class SentryApi {
       } catch (err) {
         // Organization tokens (org:ci) may not read the organization itself; their calls still work
         // on the configured host, which proxies to the region.
-        if (err instanceof AuthError && /403/.test(err.message)) return base;
+        if (err instanceof AuthError && err.status === 403) return base;
         throw err;
       }
       if (!regionUrl) return base;

@@ -32,9 +32,13 @@ export class UsageError extends CliError {
   }
 }
 
-/** 401, 403, or no token configured. */
+/** 401, 403, or no token configured (status undefined). */
 export class AuthError extends CliError {
-  constructor(message: string, hint?: string) {
+  constructor(
+    message: string,
+    hint?: string,
+    readonly status?: 401 | 403,
+  ) {
     super(message, EXIT.AUTH, hint);
   }
 }

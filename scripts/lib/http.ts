@@ -133,11 +133,12 @@ export function errorForStatus(status: number, body: unknown, headers: Record<st
     case 400:
       return new UsageError(`Sentry rejected the request (400)${suffix}`, "check the flag values; see --help");
     case 401:
-      return new AuthError(`authentication failed (401)${suffix}`, "the token is invalid, expired or revoked: create a new one and set SENTRY_AUTH_TOKEN");
+      return new AuthError(`authentication failed (401)${suffix}`, "the token is invalid, expired or revoked: create a new one and set SENTRY_AUTH_TOKEN", 401);
     case 403:
       return new AuthError(
         `permission denied (403)${suffix}`,
         ctx.scopes ? `this call needs a token with scope ${ctx.scopes}` : "the token lacks a scope this call needs, or you are not a member of the project",
+        403,
       );
     case 404:
       return new NotFoundError(`not found (404): ${what}`, ctx.notFoundHint ?? "check the organization and project slugs (SENTRY_ORG, SENTRY_PROJECT, --org)");

@@ -233,6 +233,8 @@ function usageFromParseError(err: Error, tool: AnyTool): UsageError {
   if (unknown) return new UsageError(`unknown flag ${unknown}`, `valid flags: ${valid}`);
   const missing = /Option '(?:-\w, )?(--[\w-]+)(?: <value>)?' argument missing/.exec(err.message)?.[1];
   if (missing) return new UsageError(`${missing} needs a value`, `see: node dist/${tool.name}.mjs --help`);
+  const ambiguous = /Option '(?:-\w, )?(--[\w-]+)' argument is ambiguous/.exec(err.message)?.[1];
+  if (ambiguous) return new UsageError(`${ambiguous} needs a value`, `for a value that starts with a dash, write ${ambiguous}=VALUE`);
   const notBool = /Option '(?:-\w, )?(--[\w-]+)' does not take an argument/.exec(err.message)?.[1];
   if (notBool) return new UsageError(`${notBool} does not take a value`, `see: node dist/${tool.name}.mjs --help`);
   return new UsageError(err.message.split("\n")[0]!, `see: node dist/${tool.name}.mjs --help`);

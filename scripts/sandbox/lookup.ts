@@ -6,7 +6,7 @@ import { SandboxHttpError } from "./types.js";
 export const NOT_FOUND = { detail: "The requested resource does not exist" };
 
 /** The org in the path (by slug or numeric ID), checked against the token's binding and the listener that owns it. */
-export function requireOrg(ctx: RequestContext, key = "org"): Org {
+export function requireOrg(ctx: RequestContext, key = "org", options: { anyListener?: boolean } = {}): Org {
   const ref = ctx.params[key] ?? "";
   const org = ctx.world.orgs.find((o) => o.slug === ref || o.id === ref);
   if (!org) throw new SandboxHttpError(404, NOT_FOUND);
@@ -14,7 +14,9 @@ export function requireOrg(ctx: RequestContext, key = "org"): Org {
     throw new SandboxHttpError(403, { detail: "You do not have permission to perform this action." });
   }
   // With --regions, an org's data lives only on its home listener, like a region silo.
-  if (ctx.urls.region && org.home !== ctx.listener) throw new SandboxHttpError(404, NOT_FOUND);
+  if (ctx.urls.region && org.home !== ctx.listener && !(options.anyListener && ctx.listener === "main")) {
+    throw new SandboxHttpError(404, NOT_FOUND);
+  }
   return org;
 }
 

@@ -1,0 +1,48 @@
+// One redaction function guards everything the tools print: configured tokens, Sentry's prefixed
+// tokens, Bearer values, and credentials inside URLs.
+
+import { describe, expect, it } from "vitest";
+import { redactSecrets, registerSecret, stripUrlCredentials } from "../scripts/lib/redact.js";
+import { isAllowedRegionUrl } from "../scripts/lib/region.js";
+
+describe("redactSecrets", () => {
+  it("masks a configured token wherever it appears, even unprefixed", () => {
+    registerSecret("plain-legacy-token-0123456789");
+    expect(redactSecrets("error for plain-legacy-token-0123456789!")).toBe("error for [redacted]!");
+  });
+
+  it("masks every kind of Sentry token and Bearer values", () => {
+    for (const prefix of ["sntryu_", "sntrys_", "sntrya_", "sntryi_"]) {
+      const token = `${prefix}abcDEF0123456789abcdef`;
+      expect(redactSecrets(`x ${token} y`)).toBe("x [redacted] y");
+    }
+    expect(redactSecrets("Authorization: Bearer abc.def-123")).toBe("Authorization: Bearer [redacted]");
+  });
+
+  it("masks credentials in URLs and strips them for sending", () => {
+    expect(redactSecrets("remote https://bot:ghp_secret@github.com/acme/web.git")).toBe("remote https://[redacted]@github.com/acme/web.git");
+    expect(redactSecrets("remote https://ghp_tokenonly@github.com/acme/web.git")).toBe("remote https://[redacted]@github.com/acme/web.git");
+    expect(stripUrlCredentials("https://bot:ghp_secret@github.com/acme/web.git")).toBe("https://github.com/acme/web.git");
+    expect(stripUrlCredentials("https://ghp_tokenonly@github.com/acme/web.git")).toBe("https://github.com/acme/web.git");
+    expect(stripUrlCredentials("git@github.com:acme/web.git")).toBe("git@github.com:acme/web.git");
+  });
+
+  it("leaves ordinary text alone", () => {
+    const text = "3 issues in web-frontend; Token scopes: event:read; see https://sentry.io/issues/1/";
+    expect(redactSecrets(text)).toBe(text);
+  });
+});
+
+describe("region host allowlist", () => {
+  it("follows https regions on sentry.io and the configured host, nothing else", () => {
+    expect(isAllowedRegionUrl("https://us.sentry.io", "https://sentry.io")).toBe(true);
+    expect(isAllowedRegionUrl("https://de.sentry.io", "https://acme.sentry.io")).toBe(true);
+    expect(isAllowedRegionUrl("http://de.sentry.io", "https://sentry.io")).toBe(false);
+    expect(isAllowedRegionUrl("https://sentry.io.evil.example", "https://sentry.io")).toBe(false);
+    expect(isAllowedRegionUrl("https://evil.example", "https://sentry.io")).toBe(false);
+    expect(isAllowedRegionUrl("http://127.0.0.1:9999", "http://127.0.0.1:8765")).toBe(true);
+    expect(isAllowedRegionUrl("https://127.0.0.1:9999", "http://127.0.0.1:8765")).toBe(false);
+    expect(isAllowedRegionUrl("https://u:p@us.sentry.io", "https://sentry.io")).toBe(false);
+    expect(isAllowedRegionUrl("not a url", "https://sentry.io")).toBe(false);
+  });
+});
