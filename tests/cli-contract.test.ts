@@ -1,8 +1,8 @@
 // What every tool in dist/ promises, whatever it does: --help works without configuration or
 // node_modules, bad flags exit 2 with one clear line and send nothing, and the token never shows.
 
-import { cpSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { cpSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DIST, runTool, tempDir } from "./helpers/run.js";
 import { useSandbox } from "./helpers/sandbox.js";
@@ -45,7 +45,27 @@ describe.each(TOOLS)("%s", (tool) => {
   });
 });
 
+/** Static imports of a bundle, followed through dist/chunks/ (dynamic import() calls are not followed). */
+function staticClosure(file: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(file)) return seen;
+  seen.add(file);
+  const text = readFileSync(file, "utf8");
+  for (const m of text.matchAll(/(?:^|[;\n])import(?:[^"';]*?from)?"(\.\/[^"]+)"/g)) staticClosure(join(dirname(file), m[1]!), seen);
+  return seen;
+}
+
+/** What --help may parse: enough for the runner and the tool, never the HTTP client. */
+const MAX_STARTUP_BYTES = 120 * 1024;
+
 describe("dist/", () => {
+  it.each(TOOLS)("%s starts without parsing the HTTP client", (tool) => {
+    const files = staticClosure(join(DIST, `${tool}.mjs`));
+    const bytes = [...files].reduce((sum, f) => sum + statSync(f).size, 0);
+    const loaded = [...files].map((f) => readFileSync(f, "utf8")).join("");
+    expect(loaded).not.toContain("undici");
+    expect(bytes).toBeLessThan(MAX_STARTUP_BYTES);
+  });
+
   it("runs without node_modules: a copy of dist/ alone answers --help", async () => {
     const dir = tempDir("sm-dist-copy-");
     cpSync(DIST, join(dir, "dist"), { recursive: true });

@@ -36,6 +36,13 @@ describe("SKILL.md", () => {
     for (const value of Object.values(metadata)) expect(typeof value).toBe("string");
   });
 
+  it("carries one version everywhere: package.json, SKILL.md metadata, User-Agent", async () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
+    const { VERSION } = await import("../scripts/lib/version.js");
+    expect((skill.data.metadata as Record<string, string>).version).toBe(pkg.version);
+    expect(VERSION).toBe(pkg.version);
+  });
+
   it("stays within its byte budget", () => {
     expect(Buffer.byteLength(skillText)).toBeLessThanOrEqual(SKILL_BUDGET_BYTES);
   });

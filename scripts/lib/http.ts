@@ -7,7 +7,9 @@ import { Agent, errors as undiciErrors, request } from "undici";
 import { ApiError, AuthError, CliError, NetworkError, NotFoundError, RateLimitError, UsageError } from "./errors.js";
 import { redactSecrets } from "./redact.js";
 
-export const USER_AGENT = "sentry-monitoring/1.0.0";
+import { VERSION } from "./version.js";
+
+export const USER_AGENT = `sentry-monitoring/${VERSION}`;
 
 /** Attempts for a call that is safe to repeat: the first try plus this many retries. */
 export const MAX_RETRIES = 3;
