@@ -1,0 +1,231 @@
+// list-releases: the organization's releases with release health, one line each (version, when it shipped,
+// new issues, crash-free sessions and users, adoption, last deploy, projects), to tell a bad release quickly.
+
+import { apiPath } from "./lib/urls.js";
+import { alignColumns, listWithMore, percent, plural, relativeTime } from "./lib/output.js";
+import { defineListTool, runIfMain, type ListSummary } from "./lib/tool.js";
+import { UsageError } from "./lib/errors.js";
+import { parseDuration } from "./lib/validate.js";
+import { parseProjectFlags, RELEASE_SCOPES } from "./lib/releases.js";
+
+/**
+ * The windows Sentry accepts for summaryStatsPeriod (src/sentry/snuba/sessions.py STATS_PERIODS), keyed by
+ * seconds so that 1d, 24h and 86400s all mean the same thing; values are what we send.
+ */
+const STATS_PERIODS = new Map<number, string>([
+  [3600, "1h"],
+  [86400, "24h"],
+  [172800, "48h"],
+  [604800, "7d"],
+  [1209600, "14d"],
+  [2592000, "30d"],
+  [7776000, "90d"],
+]);
+const DEFAULT_PERIOD = "24h";
+/** Sentry computes adoption over the last 24h whatever the summary window (release_health get_release_adoption). */
+const ADOPTION_WINDOW = "24h";
+
+const SORTS = ["date", "sessions", "users", "crash_free_sessions", "crash_free_users"] as const;
+type Sort = (typeof SORTS)[number];
+const SORT_LABELS: Record<Sort, string> = {
+  date: "newest first",
+  sessions: "by sessions",
+  users: "by users",
+  crash_free_sessions: "by crash-free sessions",
+  crash_free_users: "by crash-free users",
+};
+
+/** Commit SHAs used as versions are 40 (or 64) hex characters; 12 still identify a commit in any real repository. */
+const LONG_HASH = /[0-9a-f]{20,64}/gi;
+const SHORT_HASH_LENGTH = 12;
+const MAX_PROJECTS_SHOWN = 2;
+
+interface RawHealth {
+  crashFreeSessions?: number | null;
+  crashFreeUsers?: number | null;
+  /** Percent of the project's users (over the last 24h) on this release. */
+  adoption?: number | null;
+  sessionsAdoption?: number | null;
+  totalSessions?: number | null;
+  totalUsers?: number | null;
+  hasHealthData?: boolean;
+}
+
+interface RawRelease {
+  version: string;
+  status?: string;
+  dateCreated: string;
+  dateReleased: string | null;
+  newGroups?: number;
+  commitCount?: number;
+  deployCount?: number;
+  lastDeploy?: { environment: string; dateFinished: string } | null;
+  projects?: Array<{ slug: string; hasHealthData?: boolean; healthData?: RawHealth | null }>;
+}
+
+interface ProjectHealth {
+  project: string;
+  crashFreeSessions: number | null;
+  crashFreeUsers: number | null;
+  adoption: number | null;
+  sessions: number | null;
+  users: number | null;
+}
+
+interface Input {
+  projects: string[];
+  environments: string[];
+  query?: string;
+  sort: Sort;
+  period: string;
+}
+
+interface Summary extends ListSummary {
+  org: string;
+  input: Input;
+}
+
+export const tool = defineListTool<Input, Summary>({
+  name: "list-releases",
+  category: "releases",
+  summary: "List releases with health: crash-free sessions/users, adoption, new issues, last deploy",
+  flags: {
+    project: { type: "string", multiple: true, placeholder: "SLUG", help: "Only releases of this project (repeatable; default: every project)" },
+    environment: { type: "string", multiple: true, placeholder: "NAME", help: "Health and releases of this environment only (repeatable)" },
+    query: { type: "string", placeholder: "TEXT", help: "Version contains TEXT, or Sentry release search (release.stage:adopted, finalized:false)" },
+    sort: { type: "string", placeholder: SORTS.join("|"), help: "Order; the health sorts rank by --period", default: "date" },
+    period: { type: "string", placeholder: "DURATION", help: "Health window: 1h, 24h, 48h, 7d, 14d, 30d or 90d", default: DEFAULT_PERIOD },
+  },
+  defaultLimit: 20,
+  fields: ["version", "shortVersion", "status", "dateCreated", "dateReleased", "newIssues", "commitCount", "deployCount", "lastDeploy", "projects", "health"],
+  examples: [
+    { args: "", about: "the 20 newest releases with health over 24h" },
+    { args: "--project ios-app --sort crash_free_sessions --period 7d", about: "rank a project's releases by stability over a week" },
+    { args: "--query finalized:false", about: "releases created but not yet finalized" },
+    { args: "--environment production --json", about: "production health as JSON" },
+  ],
+  scopes: RELEASE_SCOPES,
+  api: ["GET /api/0/organizations/{org}/releases/?health=1&summaryStatsPeriod=24h[&sort=…&flatten=1]"],
+  parse({ flags }) {
+    const sort = (flags.sort as string | undefined) ?? "date";
+    if (!(SORTS as readonly string[]).includes(sort)) throw new UsageError(`invalid --sort ${JSON.stringify(sort)}`, `use one of: ${SORTS.join(", ")}`);
+    const periodText = (flags.period as string | undefined) ?? DEFAULT_PERIOD;
+    const period = STATS_PERIODS.get(parseDuration(periodText, "--period"));
+    if (!period) throw new UsageError(`--period ${periodText} is not a window Sentry keeps health for`, `use one of: ${[...STATS_PERIODS.values()].join(", ")}`);
+    const environments = ((flags.environment as string[] | undefined) ?? []).map((e) => e.trim()).filter(Boolean);
+    const query = (flags.query as string | undefined)?.trim();
+    return { projects: parseProjectFlags(flags.project), environments, query: query || undefined, sort: sort as Sort, period };
+  },
+  async run(input, ctx) {
+    const org = await ctx.api.org();
+    let nextCursor: string | null = null;
+    let fetched = 0;
+    for await (const page of ctx.api.paginate<RawRelease>(apiPath`/organizations/${org}/releases/`, {
+      query: {
+        // Sentry compares these to the string "1" (organization_releases.py); true/yes are ignored.
+        health: "1",
+        // The session sorts are refused with 400 unless releases are flattened to one row per release and project.
+        flatten: input.sort === "date" ? undefined : "1",
+        sort: input.sort === "date" ? undefined : input.sort,
+        // summaryStatsPeriod is the window of the crash-free rates and totals, and of the session sorts;
+        // healthStatsPeriod only shapes the chart series we do not show, so it keeps Sentry's 24h default.
+        summaryStatsPeriod: input.period,
+        project: input.projects,
+        environment: input.environments,
+        query: input.query,
+      },
+      sizeParam: "per_page",
+      limit: ctx.list.limit,
+      cursor: ctx.list.cursor,
+      all: ctx.list.all,
+      errorContext: { scopes: RELEASE_SCOPES, notFoundHint: "check the organization slug (SENTRY_ORG or --org)" },
+    })) {
+      ctx.emit(page.items.map(releaseRecord));
+      fetched += page.items.length;
+      nextCursor = page.nextCursor;
+      ctx.progress(`fetched ${fetched} releases…`);
+    }
+    return { nextCursor, org, input };
+  },
+  render(records, summary, ctx) {
+    const { input, org } = summary;
+    const filters = [
+      input.projects.length ? `project ${input.projects.join(", ")}` : "",
+      input.environments.length ? `environment ${input.environments.join(", ")}` : "",
+      input.query ? `matching ${JSON.stringify(input.query)}` : "",
+    ].filter(Boolean);
+    const scope = `in ${org}${filters.length ? ` (${filters.join("; ")})` : ""}`;
+    if (records.length === 0) {
+      const tip = input.query || input.environments.length ? "Try without --query/--environment." : "Create one with: node dist/create-release.mjs VERSION --project SLUG";
+      return `No releases ${scope}. ${tip}`;
+    }
+    const rows = records.map((r) => [
+      String(r.shortVersion),
+      shippedLabel(r, ctx.now),
+      plural(Number(r.newIssues ?? 0), "new issue"),
+      ...healthCells(r.health as ProjectHealth[]),
+      deployLabel(r.lastDeploy as RawRelease["lastDeploy"], ctx.now),
+      listWithMore(r.projects as string[], MAX_PROJECTS_SHOWN) || "-",
+    ]);
+    const lines = [`${plural(records.length, "release")} ${scope}, ${SORT_LABELS[input.sort]} (crash-free sessions/users over ${input.period}${input.period === ADOPTION_WINDOW ? "" : `, adoption over ${ADOPTION_WINDOW}`}):`];
+    lines.push(...alignColumns(rows));
+    if (records.some((r) => r.shortVersion !== r.version)) lines.push("Long hashes in versions are shortened; --json shows full versions.");
+    if (summary.nextCursor) lines.push(`More: --cursor ${summary.nextCursor}`);
+    return lines.join("\n");
+  },
+});
+
+function releaseRecord(r: RawRelease): Record<string, unknown> {
+  const projects = r.projects ?? [];
+  const health: ProjectHealth[] = [];
+  for (const p of projects) {
+    const h = p.healthData;
+    // A release without sessions in the window comes back with null rates (or no healthData at all);
+    // it is "no session data", not 0 % crash-free.
+    if (!h || (h.crashFreeSessions == null && h.crashFreeUsers == null && !h.totalSessions)) continue;
+    health.push({
+      project: p.slug,
+      crashFreeSessions: h.crashFreeSessions ?? null,
+      crashFreeUsers: h.crashFreeUsers ?? null,
+      adoption: h.adoption ?? h.sessionsAdoption ?? null,
+      sessions: h.totalSessions ?? null,
+      users: h.totalUsers ?? null,
+    });
+  }
+  return {
+    version: r.version,
+    shortVersion: r.version.replace(LONG_HASH, (hash) => hash.slice(0, SHORT_HASH_LENGTH)),
+    status: r.status ?? "open",
+    dateCreated: r.dateCreated,
+    dateReleased: r.dateReleased,
+    newIssues: r.newGroups ?? 0,
+    commitCount: r.commitCount ?? 0,
+    deployCount: r.deployCount ?? 0,
+    lastDeploy: r.lastDeploy ? { environment: r.lastDeploy.environment, dateFinished: r.lastDeploy.dateFinished } : null,
+    projects: projects.map((p) => p.slug),
+    health,
+  };
+}
+
+function shippedLabel(r: Record<string, unknown>, now: number): string {
+  if (r.dateReleased) return `released ${relativeTime(r.dateReleased as string, now)}`;
+  return `created ${relativeTime(r.dateCreated as string, now)}, not released`;
+}
+
+/**
+ * Crash-free rates and adoption are percentages (99.5 = 99.5 %). A release in several projects shows its least
+ * crash-free project, named: a release is only as healthy as its worst project (--json has every project).
+ */
+function healthCells(health: ProjectHealth[]): [string, string] {
+  if (health.length === 0) return ["no sessions", ""];
+  const worst = [...health].sort((a, b) => (a.crashFreeSessions ?? 101) - (b.crashFreeSessions ?? 101))[0]!;
+  const rate = (v: number | null, digits: number) => percent(v === null ? null : v / 100, digits);
+  const where = health.length > 1 ? ` (${worst.project})` : "";
+  return [`crash-free ${rate(worst.crashFreeSessions, 2)}/${rate(worst.crashFreeUsers, 2)}${where}`, `adoption ${rate(worst.adoption, 1)}`];
+}
+
+function deployLabel(deploy: RawRelease["lastDeploy"], now: number): string {
+  return deploy ? `deployed ${deploy.environment} ${relativeTime(deploy.dateFinished, now)}` : "not deployed";
+}
+
+runIfMain(tool, import.meta.url);

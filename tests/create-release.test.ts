@@ -1,0 +1,145 @@
+// create-release against the sandbox: the preview that sends nothing, 201 then 208 for the same version,
+// finalizing (once), validation before any request, and the organization token a CI job would use.
+
+import { describe, expect, it } from "vitest";
+import { runTool } from "./helpers/run.js";
+import { useSandbox } from "./helpers/sandbox.js";
+
+const sandbox = useSandbox();
+
+const RELEASES_PATH = "/api/0/organizations/acme/releases/";
+
+function stored(version: string) {
+  return sandbox.world.releases.releases.find((r) => r.orgSlug === "acme" && r.version === version);
+}
+
+function writes() {
+  return sandbox.requests().filter((r) => r.method !== "GET");
+}
+
+describe("create-release", () => {
+  it("previews the release it would create, sends nothing, and exits 3", async () => {
+    sandbox.clearRequests();
+    const res = await runTool("create-release", ["web-frontend@3.0.0", "--project", "web-frontend", "--ref", "v3.0.0", "--finalize"], { env: sandbox.env() });
+    expect(res.code).toBe(3);
+    expect(res.stdout).toBe(
+      "Would create release web-frontend@3.0.0 in acme for web-frontend (ref v3.0.0), finalized now.\n" +
+        "Nothing was sent. If the version already exists, Sentry keeps it and only adds missing projects.\n",
+    );
+    expect(res.stderr).toContain("preview only, nothing was changed; re-run with --yes to apply");
+    expect(sandbox.requests()).toEqual([]);
+    expect(stored("web-frontend@3.0.0")).toBeUndefined();
+  });
+
+  it("creates the release with --yes (201), then reports the same version as already existing (208)", async () => {
+    sandbox.clearRequests();
+    const version = "web-frontend@3.1.0+build.7";
+    const created = await runTool("create-release", [version, "--project", "web-frontend", "--project", "api-backend", "--ref", "v3.1.0", "--yes"], {
+      env: sandbox.env(),
+    });
+    expect(created.code).toBe(0);
+    expect(created.stdout.split("\n")[0]).toBe(`Created release ${version} in acme for web-frontend, api-backend (ref v3.1.0), not finalized.`);
+    expect(created.stdout).toContain(`Next: node dist/set-commits.mjs ${version} --yes`);
+    const [post] = writes();
+    expect(post).toMatchObject({ method: "POST", path: RELEASES_PATH, status: 201 });
+    expect(post!.body).toEqual({ version, projects: ["web-frontend", "api-backend"], ref: "v3.1.0" });
+    const release = stored(version)!;
+    expect(release.dateReleased).toBeNull();
+    const slugs = release.projectIds.map((id) => sandbox.world.projects.find((p) => p.id === id)!.slug);
+    expect(slugs.sort()).toEqual(["api-backend", "web-frontend"]);
+
+    sandbox.clearRequests();
+    const again = await runTool("create-release", [version, "--project", "web-frontend", "--yes", "--json"], { env: sandbox.env() });
+    expect(again.code).toBe(0);
+    expect(again.json).toMatchObject({ applied: true, changes: 0, outcome: "already existed", updated: [], dateReleased: null });
+    expect(writes().map((r) => r.status)).toEqual([208]);
+  });
+
+  it("finalizes an existing release with a PUT, and keeps that date when finalized again", async () => {
+    const version = "web-frontend@3.2.0";
+    await runTool("create-release", [version, "--project", "web-frontend", "--yes"], { env: sandbox.env() });
+
+    sandbox.clearRequests();
+    const before = Date.now();
+    const finalized = await runTool("create-release", [version, "--project", "web-frontend", "--finalize", "--release-url", "https://ci.example.com/runs/42", "--yes"], {
+      env: sandbox.env(),
+    });
+    expect(finalized.code).toBe(0);
+    expect(finalized.stdout).toMatch(/^Release web-frontend@3\.2\.0 already existed in acme for web-frontend; updated: finalized, url \(released just now\)\.$/m);
+    const [post, put] = writes();
+    expect(post!.status).toBe(208);
+    expect(put).toMatchObject({ method: "PUT", path: `${RELEASES_PATH}web-frontend%403.2.0/`, status: 200 });
+    const body = put!.body as { dateReleased: string; url: string };
+    expect(body.url).toBe("https://ci.example.com/runs/42");
+    expect(Date.parse(body.dateReleased)).toBeGreaterThanOrEqual(before - 1000);
+    const releasedAt = stored(version)!.dateReleased;
+    expect(releasedAt).not.toBeNull();
+
+    sandbox.clearRequests();
+    const twice = await runTool("create-release", [version, "--project", "web-frontend", "--finalize", "--yes"], { env: sandbox.env() });
+    expect(twice.code).toBe(0);
+    expect(twice.stdout).toContain("nothing changed");
+    expect(writes().map((r) => r.method)).toEqual(["POST"]);
+    expect(stored(version)!.dateReleased).toBe(releasedAt);
+  });
+
+  it("creates a finalized release in one call with --finalize", async () => {
+    sandbox.clearRequests();
+    const res = await runTool("create-release", ["api-backend@1.0.0", "--finalize", "--yes"], { env: { ...sandbox.env(), SENTRY_PROJECT: "api-backend" } });
+    expect(res.code).toBe(0);
+    expect(res.stdout.split("\n")[0]).toBe("Created release api-backend@1.0.0 in acme for api-backend, released just now.");
+    const body = writes()[0]!.body as Record<string, unknown>;
+    expect(body.projects).toEqual(["api-backend"]);
+    expect(typeof body.dateReleased).toBe("string");
+  });
+
+  it("checks the version by Sentry's rules and the flags before sending anything", async () => {
+    sandbox.clearRequests();
+    const cases: Array<[string[], RegExp]> = [
+      [["latest", "--project", "web-frontend"], /invalid release version "latest": 'latest' is reserved/],
+      [["web/1.0", "--project", "web-frontend"], /cannot contain \/ or \\/],
+      [["..", "--project", "web-frontend"], /cannot be \. or \.\./],
+      [["x".repeat(201), "--project", "web-frontend"], /longer than 200 characters/],
+      [["1.0\tbeta", "--project", "web-frontend"], /newlines or tabs/],
+      [["1.0", "--project", "Web Frontend"], /invalid project slug/],
+      [["1.0", "--project", "web-frontend", "--release-url", "ftp://x"], /--release-url .*expected http or https/],
+      [["1.0", "--project", "web-frontend", "--ref", "two words"], /invalid --ref/],
+      [["--project", "web-frontend"], /missing <version>/],
+    ];
+    for (const [args, message] of cases) {
+      const res = await runTool("create-release", [...args, "--yes"], { env: sandbox.env() });
+      expect(res.code, args.join(" ")).toBe(2);
+      expect(res.stderr).toMatch(message);
+    }
+    expect(sandbox.requests()).toEqual([]);
+  });
+
+  it("asks for a project instead of guessing one, and never prints credentials from --release-url", async () => {
+    sandbox.clearRequests();
+    const noProject = await runTool("create-release", ["1.0.0", "--yes"], { env: { ...sandbox.env(), SENTRY_PROJECT: undefined } });
+    expect(noProject.code).toBe(2);
+    expect(noProject.stderr).toContain("hint: add --project SLUG (repeatable), or set SENTRY_PROJECT");
+
+    const withSecret = await runTool("create-release", ["1.0.0", "--release-url", "https://bot:hunter2secret@ci.example.com/run/1"], { env: sandbox.env() });
+    expect(withSecret.code).toBe(2);
+    expect(withSecret.stderr).toContain("--release-url contains credentials: https://ci.example.com/run/1");
+    expect(withSecret.stderr).not.toContain("hunter2secret");
+    expect(sandbox.requests()).toEqual([]);
+  });
+
+  it("explains Sentry's refusal of an unknown project", async () => {
+    const res = await runTool("create-release", ["2.0.0", "--project", "no-such-project", "--yes"], { env: sandbox.env() });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain("Sentry rejected the request (400): projects: Invalid project ids or slugs");
+  });
+
+  it("works with the organization token (org:ci) a CI job uses", async () => {
+    sandbox.clearRequests();
+    const res = await runTool("create-release", ["payments@5.0.0", "--project", "payments", "--yes"], { env: sandbox.env("sandbox-ci") });
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain("Created release payments@5.0.0 in acme for payments");
+    const paths = sandbox.requests().map((r) => r.path);
+    expect(paths.filter((p) => p === "/api/0/organizations/" || p.includes("/projects/"))).toEqual([]);
+    expect(stored("payments@5.0.0")).toBeDefined();
+  });
+});
