@@ -27,6 +27,12 @@ describe("redactSecrets", () => {
     expect(stripUrlCredentials("git@github.com:acme/web.git")).toBe("git@github.com:acme/web.git");
   });
 
+  it("keeps a DSN readable: its 32-hex public key is public by design", () => {
+    const dsn = "https://0123456789abcdef0123456789abcdef@o1.ingest.sentry.io/42";
+    expect(redactSecrets(`dsn ${dsn}`)).toBe(`dsn ${dsn}`);
+    expect(redactSecrets("https://0123456789abcdef0123456789abcdef:secret@o1.ingest.sentry.io/42")).toBe("https://[redacted]@o1.ingest.sentry.io/42");
+  });
+
   it("leaves ordinary text alone", () => {
     const text = "3 issues in web-frontend; Token scopes: event:read; see https://sentry.io/issues/1/";
     expect(redactSecrets(text)).toBe(text);

@@ -43,8 +43,13 @@ export class AuthError extends CliError {
   }
 }
 
+/** 404, or 410 for an endpoint Sentry has retired or is browning out (status undefined: not an HTTP answer). */
 export class NotFoundError extends CliError {
-  constructor(message: string, hint?: string) {
+  constructor(
+    message: string,
+    hint?: string,
+    readonly status?: 404 | 410,
+  ) {
     super(message, EXIT.NOT_FOUND, hint);
   }
 }

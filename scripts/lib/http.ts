@@ -143,9 +143,9 @@ export function errorForStatus(status: number, body: unknown, headers: Record<st
         403,
       );
     case 404:
-      return new NotFoundError(`not found (404): ${what}`, ctx.notFoundHint ?? "check the organization and project slugs (SENTRY_ORG, SENTRY_PROJECT, --org)");
+      return new NotFoundError(`not found (404): ${what}`, ctx.notFoundHint ?? "check the organization and project slugs (SENTRY_ORG, SENTRY_PROJECT, --org)", 404);
     case 410:
-      return new NotFoundError(`this API endpoint is gone (410)${suffix}`, "Sentry has retired this endpoint; update sentry-monitoring");
+      return new NotFoundError(`this API endpoint is gone (410)${suffix}`, "Sentry has retired this endpoint; update sentry-monitoring", 410);
     case 429: {
       const wait = rateLimitWaitSeconds(headers);
       return new RateLimitError(

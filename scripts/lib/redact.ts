@@ -8,8 +8,12 @@ const PREFIXED_TOKEN = /\bsntry[usai]_[A-Za-z0-9+/=_\-.]{8,}/g;
 const BEARER_VALUE = /\b(Bearer)\s+[^\s"',;]+/gi;
 /** user:password@ in any URL (git remotes, DSNs typed by hand, proxies). */
 const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/@:"']+):([^\s/@"']+)@/gi;
-/** A bare user@ on http(s) is, in practice, a token used as the user name (https://<token>@github.com/…). */
-const HTTP_USERINFO = /\b(https?:\/\/)[^\s/@"']+@/gi;
+/**
+ * A bare user@ on http(s) is, in practice, a token used as the user name (https://<token>@github.com/…).
+ * Exception: exactly 32 hex characters is a Sentry DSN's public key, which is public by design
+ * (it ships in every browser bundle), so DSNs stay readable.
+ */
+const HTTP_USERINFO = /\b(https?:\/\/)(?![0-9a-f]{32}@)[^\s/@"']+@/gi;
 
 const knownSecrets = new Set<string>();
 
