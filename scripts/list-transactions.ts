@@ -1,0 +1,167 @@
+// list-transactions: the endpoints and tasks a project serves, one line each with throughput, latency
+// percentiles, failure rate and apdex over a period, so an agent can find the slow or failing ones.
+
+import {
+  APDEX_THRESHOLD_MS,
+  EventsClient,
+  EVENTS_SCOPES,
+  numberOrNull,
+  stringOrNull,
+  TRANSACTION_FIELDS,
+  type Dataset,
+  type Paging,
+  type TransactionFields,
+} from "./lib/events.js";
+import { UsageError } from "./lib/errors.js";
+import { alignColumns, millis, percent, plural } from "./lib/output.js";
+import {
+  ALL_PROJECTS_FLAG,
+  ENVIRONMENT_FLAG,
+  PERIOD_FLAG,
+  PROJECT_FLAG,
+  parseAllProjectsFlag,
+  parseEnvironmentFlag,
+  parsePeriodFlag,
+  perMinute,
+  projectScope,
+  scopeFlags,
+  scopePhrase,
+  score,
+  shellQuote,
+  type Period,
+  type ProjectScope,
+} from "./lib/performance.js";
+import { defineListTool, runIfMain, type ListSummary } from "./lib/tool.js";
+
+const SORTS = ["tpm", "p95", "p50", "failure_rate", "count"] as const;
+type Sort = (typeof SORTS)[number];
+/** The field each --sort orders by, descending: the top of the list is the interesting end. */
+const SORT_FIELD: Record<Sort, keyof TransactionFields> = { tpm: "tpm", p95: "p95", p50: "p50", failure_rate: "failureRate", count: "count" };
+const SORT_LABEL: Record<Sort, string> = { tpm: "throughput", p95: "p95", p50: "p50", failure_rate: "failure rate", count: "count" };
+
+interface Input {
+  period: Period;
+  allProjects: boolean;
+  environment?: string;
+  query?: string;
+  sort: Sort;
+}
+
+interface Summary extends ListSummary {
+  scope: ProjectScope;
+  environment?: string;
+  period: Period;
+  sort: Sort;
+  dataset?: Dataset;
+  query?: string;
+}
+
+export const tool = defineListTool<Input, Summary>({
+  name: "list-transactions",
+  category: "performance",
+  summary: "List transactions (endpoints, pages, tasks) with tpm, p50, p95, failure rate, apdex",
+  flags: {
+    period: PERIOD_FLAG,
+    sort: { type: "string", placeholder: "KEY", help: `Order, highest first: ${SORTS.join("|")}`, default: "tpm" },
+    project: PROJECT_FLAG,
+    "all-projects": ALL_PROJECTS_FLAG,
+    environment: ENVIRONMENT_FLAG,
+    query: { type: "string", placeholder: "SEARCH", help: "Extra Sentry search terms, e.g. 'transaction:*checkout*' or 'transaction.op:http.server'" },
+  },
+  defaultLimit: 20,
+  fields: ["transaction", "project", "tpm", "p50", "p95", "failureRate", "count", "apdex"],
+  examples: [
+    { args: "", about: "the busiest transactions over the last 24h" },
+    { args: "--sort p95 --period 7d --limit 10", about: "the slowest endpoints this week" },
+    { args: "--sort failure_rate --project api-backend --environment production", about: "where requests fail" },
+    { args: "--query 'transaction:*checkout*' --json", about: "checkout endpoints as JSON" },
+  ],
+  scopes: EVENTS_SCOPES,
+  api: [
+    "GET /api/0/organizations/{org}/events/?dataset=spans&query=is_transaction:true&field=transaction&field=project&field=tpm()&field=p50(span.duration)&field=p95(span.duration)&field=failure_rate()&field=count()&field=apdex(span.duration,300)&sort=-tpm()&statsPeriod=24h",
+    "GET /api/0/organizations/{org}/events/?dataset=transactions&query=event.type:transaction&field=…p50(),p95(),apdex(300)… (servers without spans)",
+  ],
+  parse({ flags }) {
+    const sort = (flags.sort ?? "tpm") as string;
+    if (!(SORTS as readonly string[]).includes(sort)) throw new UsageError(`invalid --sort ${JSON.stringify(sort)}: use one of ${SORTS.join(", ")}`);
+    const query = typeof flags.query === "string" && flags.query.trim() ? flags.query.trim() : undefined;
+    return { period: parsePeriodFlag(flags), allProjects: parseAllProjectsFlag(flags), environment: parseEnvironmentFlag(flags), query, sort: sort as Sort };
+  },
+  async run(input, ctx) {
+    const org = await ctx.api.org();
+    const scope = projectScope(input.allProjects, ctx.config);
+    const project = scope.project;
+    const events = new EventsClient(ctx.api, org, { verbose: ctx.verbose, warn: ctx.warn });
+    let nextCursor: string | null = null;
+    let fetched = 0;
+    const fetchPage = (paging: Paging) =>
+      events.table((f) => ({
+        fields: ["transaction", "project", f.tpm, f.p50, f.p95, f.failureRate, f.count, f.apdex],
+        // Parenthesized, so an OR in the user's terms cannot escape the transactions-only filter.
+        query: input.query ? `${f.isTransaction} (${input.query})` : f.isTransaction,
+        sort: `-${f[SORT_FIELD[input.sort]]}`,
+        window: { statsPeriod: input.period.statsPeriod },
+        projects: project ? [project] : undefined,
+        environments: input.environment ? [input.environment] : undefined,
+        ...paging,
+      }));
+    for await (const page of events.pages(fetchPage, { limit: ctx.list.limit, cursor: ctx.list.cursor, all: ctx.list.all })) {
+      const f = TRANSACTION_FIELDS[page.dataset];
+      ctx.emit(page.rows.map((row) => transactionRecord(row, f)));
+      fetched += page.rows.length;
+      nextCursor = page.nextCursor;
+      ctx.progress(`fetched ${fetched} transactions…`);
+    }
+    return {
+      nextCursor,
+      scope,
+      environment: input.environment,
+      period: input.period,
+      sort: input.sort,
+      dataset: events.settledDataset,
+      query: input.query,
+    };
+  },
+  render(records, summary) {
+    const where = `${scopePhrase(summary.scope, summary.environment, summary.period)}${summary.query ? ` matching ${JSON.stringify(summary.query)}` : ""}`;
+    if (records.length === 0) {
+      return summary.query
+        ? `No transactions in ${where}. Try without --query, or a longer --period.`
+        : `No transactions in ${where}. Either nothing was traced (tracing off or tracesSampleRate 0) or try a longer --period or another --project.`;
+    }
+    const legacy = summary.dataset === "transactions" ? "; legacy transactions dataset" : "";
+    const lines = [`${plural(records.length, "transaction")} in ${where}, by ${SORT_LABEL[summary.sort]} (apdex at ${APDEX_THRESHOLD_MS}ms${legacy}):`];
+    const header = ["tpm", "p50", "p95", "failed", "apdex", "count", "project", "transaction"];
+    const rows = records.map((r) => [
+      perMinute(r.tpm as number | null),
+      millis(r.p50 as number | null),
+      millis(r.p95 as number | null),
+      percent(r.failureRate as number | null),
+      score(r.apdex as number | null),
+      r.count === null ? "-" : String(r.count),
+      String(r.project ?? "-"),
+      String(r.transaction),
+    ]);
+    lines.push(...alignColumns([header, ...rows], [0, 1, 2, 3, 4, 5]));
+    if (summary.nextCursor) lines.push(`More: --cursor ${summary.nextCursor}`);
+    const top = records[0]!;
+    const flags = scopeFlags(summary.scope.project ?? stringOrNull(top.project) ?? undefined, summary.environment, summary.period);
+    lines.push(`Why one is slow: node dist/transaction-summary.mjs ${shellQuote(String(top.transaction))}${flags}`);
+    return lines.join("\n");
+  },
+});
+
+function transactionRecord(row: Record<string, unknown>, f: TransactionFields): Record<string, unknown> {
+  return {
+    transaction: stringOrNull(row.transaction) ?? "(unnamed)",
+    project: stringOrNull(row.project),
+    tpm: numberOrNull(row[f.tpm]),
+    p50: numberOrNull(row[f.p50]),
+    p95: numberOrNull(row[f.p95]),
+    failureRate: numberOrNull(row[f.failureRate]),
+    count: numberOrNull(row[f.count]),
+    apdex: numberOrNull(row[f.apdex]),
+  };
+}
+
+runIfMain(tool, import.meta.url);

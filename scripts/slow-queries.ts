@@ -1,0 +1,282 @@
+// slow-queries: database queries grouped by normalized statement, as Sentry's Queries page groups them: total,
+// average and p95 self time, count, rate and share of all database time, with likely N+1 queries flagged.
+
+import {
+  EventsClient,
+  EVENTS_MAX_PAGE_SIZE,
+  EVENTS_SCOPES,
+  numberOrNull,
+  searchValue,
+  stringOrNull,
+  type EventsRequest,
+  type EventsRow,
+  type EventsTable,
+  type Paging,
+} from "./lib/events.js";
+import { UsageError } from "./lib/errors.js";
+import { alignColumns, millis, percent, plural, truncate } from "./lib/output.js";
+import {
+  ALL_PROJECTS_FLAG,
+  ENVIRONMENT_FLAG,
+  PERIOD_FLAG,
+  PROJECT_FLAG,
+  parseAllProjectsFlag,
+  parseEnvironmentFlag,
+  parsePeriodFlag,
+  perMinute,
+  projectScope,
+  scopeFlags,
+  scopePhrase,
+  secondsText,
+  shellQuote,
+  type Period,
+  type ProjectScope,
+} from "./lib/performance.js";
+import { defineListTool, runIfMain, type ListSummary, type ToolContext } from "./lib/tool.js";
+
+/**
+ * The Queries page's base filter (static/app/views/insights/database/settings.ts BASE_FILTERS): database spans
+ * with a normalized statement, minus Android Room and Redis, which Sentry shows on other pages.
+ */
+const DB_SPANS = "span.category:db !span.op:[db.sql.room,db.redis] has:sentry.normalized_description";
+
+const QUERY = "sentry.normalized_description";
+/** The table a statement reads or writes (Sentry derives it from the statement). */
+const TABLE = "span.domain";
+const TOTAL = "sum(span.self_time)";
+const AVG = "avg(span.self_time)";
+const P95 = "p95(span.self_time)";
+const COUNT = "count()";
+const RATE = "epm()";
+/** Distinct transaction events (segments) the query ran in: count ÷ this = runs per transaction. */
+const SEGMENTS = "count_unique(transaction.id)";
+
+const SORTS = ["total", "avg", "p95", "count"] as const;
+type Sort = (typeof SORTS)[number];
+const SORT_FIELD: Record<Sort, string> = { total: TOTAL, avg: AVG, p95: P95, count: COUNT };
+const SORT_LABEL: Record<Sort, string> = { total: "total self time", avg: "average self time", p95: "p95 self time", count: "count" };
+
+/**
+ * A query that runs this many times per transaction on average is almost always issued once per row of an
+ * earlier result (the N+1 pattern): one-off lookups run once, and small fixed fan-outs (a few inserts per
+ * request, a cache refill) stay at two or three.
+ */
+const N_PLUS_ONE_MIN_PER_TRANSACTION = 5;
+/** Statements are long; text output keeps their start (verb, columns, table), where they differ most. */
+const QUERY_WIDTH = 90;
+
+interface Input {
+  period: Period;
+  allProjects: boolean;
+  environment?: string;
+  transaction?: string;
+  sort: Sort;
+  full: boolean;
+}
+
+interface Summary extends ListSummary {
+  scope: ProjectScope;
+  environment?: string;
+  period: Period;
+  transaction?: string;
+  sort: Sort;
+  full: boolean;
+  /** Self time of every database span in scope, for the header. */
+  totalMs: number;
+  totalSpans: number;
+}
+
+export const tool = defineListTool<Input, Summary>({
+  name: "slow-queries",
+  category: "performance",
+  summary: "List database queries by time spent, with p95, count, share of DB time and N+1 flags",
+  flags: {
+    transaction: { type: "string", placeholder: "NAME", help: "Only queries inside this transaction, e.g. 'GET /api/orders'" },
+    period: PERIOD_FLAG,
+    sort: { type: "string", placeholder: "KEY", help: `Order, highest first: ${SORTS.join("|")}`, default: "total" },
+    project: PROJECT_FLAG,
+    "all-projects": ALL_PROJECTS_FLAG,
+    environment: ENVIRONMENT_FLAG,
+    full: { type: "boolean", help: "Print each query's full text (shortened to its start by default)" },
+  },
+  defaultLimit: 10,
+  fields: ["query", "group", "table", "project", "totalMs", "avgMs", "p95Ms", "count", "perMinute", "share", "transactions", "perTransaction", "nPlusOne", "nPlusOneTransaction"],
+  examples: [
+    { args: "", about: "the queries that take the most database time over 24h" },
+    { args: "--transaction 'GET /api/checkout' --project api-backend", about: "the heaviest queries inside one endpoint" },
+    { args: "--sort p95 --period 7d --full", about: "the slowest statements this week, untruncated" },
+  ],
+  scopes: EVENTS_SCOPES,
+  api: [
+    `GET /api/0/organizations/{org}/events/?dataset=spans&query=${DB_SPANS}&field=project&field=span.group&field=${TABLE}&field=${QUERY}&field=${TOTAL}&field=${AVG}&field=${P95}&field=${COUNT}&field=${RATE}&field=${SEGMENTS}&sort=-${TOTAL}&statsPeriod=24h`,
+    `the same query with only ${TOTAL} and ${COUNT}, for the share of all database time`,
+    "for flagged N+1 queries: span.group:[…] grouped by transaction, to name the endpoint that repeats them",
+  ],
+  parse({ flags }) {
+    const sort = (flags.sort ?? "total") as string;
+    if (!(SORTS as readonly string[]).includes(sort)) throw new UsageError(`invalid --sort ${JSON.stringify(sort)}: use one of ${SORTS.join(", ")}`);
+    const transaction = typeof flags.transaction === "string" ? flags.transaction.trim() : undefined;
+    if (transaction !== undefined && (!transaction || /[\r\n]/.test(transaction))) {
+      throw new UsageError("--transaction needs a transaction name on one line", "copy one from: node dist/list-transactions.mjs");
+    }
+    return { period: parsePeriodFlag(flags), allProjects: parseAllProjectsFlag(flags), environment: parseEnvironmentFlag(flags), transaction, sort: sort as Sort, full: flags.full === true };
+  },
+  async run(input, ctx) {
+    const org = await ctx.api.org();
+    const scope = projectScope(input.allProjects, ctx.config);
+    const project = scope.project;
+    const events = new EventsClient(ctx.api, org, { verbose: ctx.verbose, warn: ctx.warn });
+    const base: Omit<EventsRequest, "fields"> = {
+      query: input.transaction ? `${DB_SPANS} transaction:${searchValue(input.transaction)}` : DB_SPANS,
+      window: { statsPeriod: input.period.statsPeriod },
+      projects: project ? [project] : undefined,
+      environments: input.environment ? [input.environment] : undefined,
+    };
+
+    // The total has its own query so that shares stay right on every page; it runs beside the first page.
+    // Settled into a value here so that an early failure is not an unhandled rejection before it is awaited.
+    const totalsSettled = events.spanRows({ ...base, fields: [TOTAL, COUNT] }, NEEDS).then(
+      (table) => ({ table }),
+      (error: unknown) => ({ error }),
+    );
+    let totals: Totals | undefined;
+    let nextCursor: string | null = null;
+    let fetched = 0;
+    const fetchPage = (paging: Paging) =>
+      events.spanRows({ ...base, fields: ["project", "span.group", TABLE, QUERY, TOTAL, AVG, P95, COUNT, RATE, SEGMENTS], sort: `-${SORT_FIELD[input.sort]}`, ...paging }, NEEDS);
+    for await (const page of events.pages(fetchPage, { limit: ctx.list.limit, cursor: ctx.list.cursor, all: ctx.list.all })) {
+      totals ??= totalsOf(await totalsSettled);
+      const records = page.rows.map((row) => queryRecord(row, totals!.totalMs));
+      await nameNPlusOneTransactions(events, base, records, input.transaction, ctx);
+      ctx.emit(records);
+      fetched += records.length;
+      nextCursor = page.nextCursor;
+      ctx.progress(`fetched ${fetched} queries…`);
+    }
+    totals ??= totalsOf(await totalsSettled);
+    return {
+      nextCursor,
+      scope,
+      environment: input.environment,
+      period: input.period,
+      transaction: input.transaction,
+      sort: input.sort,
+      full: input.full,
+      totalMs: totals?.totalMs ?? 0,
+      totalSpans: totals?.totalSpans ?? 0,
+    };
+  },
+  render(records, s) {
+    const where = `${s.transaction ? `${s.transaction} in ` : ""}${scopePhrase(s.scope, s.environment, s.period)}`;
+    if (records.length === 0) {
+      return s.transaction
+        ? `No database queries in ${where}. Check the name with: node dist/transaction-summary.mjs ${shellQuote(s.transaction)}${scopeFlags(s.scope.project, s.environment, s.period)}`
+        : `No database queries in ${where}. Either the SDK records no db spans (tracing off, or no database integration) or try a longer --period.`;
+    }
+    const lines = [`${plural(records.length, "database query", "database queries")} in ${where}, by ${SORT_LABEL[s.sort]} (all database time ${secondsText(s.totalMs)} in ${s.totalSpans} spans):`];
+    const header = ["total", "share", "avg", "p95", "count", "rate", "per txn", "project", "table", "query"];
+    const rows = records.map((r) => [
+      secondsText(r.totalMs as number | null),
+      percent(r.share as number | null),
+      millis(r.avgMs as number | null),
+      millis(r.p95Ms as number | null),
+      String(r.count ?? "-"),
+      perMinute(r.perMinute as number | null),
+      perTransactionText(r),
+      String(r.project ?? "-"),
+      String(r.table ?? "-"),
+      s.full ? String(r.query) : truncate(String(r.query), QUERY_WIDTH),
+    ]);
+    lines.push(...alignColumns([header, ...rows], [0, 1, 2, 3, 4, 5, 6]));
+    if (s.nextCursor) lines.push(`More: --cursor ${s.nextCursor}`);
+    const flagged = records.filter((r) => r.nPlusOne);
+    if (flagged.length) {
+      lines.push(`N+1: runs ${N_PLUS_ONE_MIN_PER_TRANSACTION}+ times per transaction on average, likely once per row of an earlier result; fetch those rows in one query (IN (…) or a join).`);
+      const named = flagged.find((r) => r.nPlusOneTransaction);
+      const name = (named?.nPlusOneTransaction as string | undefined) ?? s.transaction;
+      const project = s.scope.project ?? (named?.project as string | undefined);
+      if (name) lines.push(`See the endpoint: node dist/transaction-summary.mjs ${shellQuote(name)}${scopeFlags(project, s.environment, s.period)}`);
+    }
+    return lines.join("\n");
+  },
+});
+
+/** What this tool names when the server has no spans dataset. */
+const NEEDS = "slow-queries";
+
+interface Totals {
+  totalMs: number;
+  totalSpans: number;
+}
+
+function totalsOf(settled: { table: EventsTable } | { error: unknown }): Totals {
+  if ("error" in settled) throw settled.error;
+  const row = settled.table.rows[0] ?? {};
+  return { totalMs: numberOrNull(row[TOTAL]) ?? 0, totalSpans: numberOrNull(row[COUNT]) ?? 0 };
+}
+
+function queryRecord(row: EventsRow, totalMs: number): Record<string, unknown> {
+  const count = numberOrNull(row[COUNT]);
+  const segments = numberOrNull(row[SEGMENTS]);
+  const total = numberOrNull(row[TOTAL]);
+  const perTransaction = count !== null && segments ? count / segments : null;
+  return {
+    query: stringOrNull(row[QUERY]) ?? "(no statement)",
+    group: stringOrNull(row["span.group"]),
+    table: stringOrNull(row[TABLE]),
+    project: stringOrNull(row.project),
+    totalMs: total,
+    avgMs: numberOrNull(row[AVG]),
+    p95Ms: numberOrNull(row[P95]),
+    count,
+    perMinute: numberOrNull(row[RATE]),
+    share: total !== null && totalMs > 0 ? total / totalMs : null,
+    transactions: segments,
+    perTransaction,
+    nPlusOne: perTransaction !== null && perTransaction >= N_PLUS_ONE_MIN_PER_TRANSACTION,
+    nPlusOneTransaction: null,
+  };
+}
+
+function perTransactionText(r: Record<string, unknown>): string {
+  const n = r.perTransaction as number | null;
+  if (n === null) return "-";
+  return `${n.toFixed(1)}${r.nPlusOne ? " N+1" : ""}`;
+}
+
+/**
+ * Names the transaction that repeats each flagged query the most, in one extra request for the whole page.
+ * Optional: without it the flag still stands, so a failure leaves the names absent.
+ */
+async function nameNPlusOneTransactions(
+  events: EventsClient,
+  base: Omit<EventsRequest, "fields">,
+  records: Array<Record<string, unknown>>,
+  transaction: string | undefined,
+  ctx: ToolContext,
+): Promise<void> {
+  const flagged = records.filter((r) => r.nPlusOne && r.group);
+  if (flagged.length === 0) return;
+  if (transaction) {
+    for (const r of flagged) r.nPlusOneTransaction = transaction;
+    return;
+  }
+  const groups = [...new Set(flagged.map((r) => r.group as string))];
+  try {
+    const table = await events.spansTable({
+      ...base,
+      query: `${base.query} span.group:[${groups.join(",")}]`,
+      fields: ["project", "span.group", "transaction", COUNT],
+      sort: `-${COUNT}`,
+      perPage: EVENTS_MAX_PAGE_SIZE,
+    });
+    for (const r of flagged) {
+      const top = table?.rows.find((row) => row["span.group"] === r.group && row.project === r.project);
+      r.nPlusOneTransaction = top ? stringOrNull(top.transaction) : null;
+    }
+  } catch (err) {
+    if (ctx.verbose) ctx.warn(`could not name the N+1 transactions: ${(err as Error).message}`);
+  }
+}
+
+runIfMain(tool, import.meta.url);

@@ -1,0 +1,110 @@
+// For the performance tools' tests: aggregates recomputed from the sandbox's raw span records, the way
+// seed/spans.ts documents Sentry computing them, so a test compares what a tool prints with numbers it derived
+// on its own; and the raw size of the API answers a tool read, for the output budgets.
+
+import type { SpanRecord } from "../../scripts/sandbox/seed/spans.js";
+import type { LoggedRequest } from "../../scripts/sandbox/server.js";
+import type { World } from "../../scripts/sandbox/types.js";
+
+export const MINUTE_MS = 60_000;
+export const DAY_MS = 86_400_000;
+/** The threshold the tools send to apdex()/user_misery(). */
+export const APDEX_T = 300;
+/** Sentry's Bayesian prior for user misery (search/events/constants.py). */
+const MISERY_ALPHA = 5.8875;
+const MISERY_BETA = 111.8625;
+const NOT_FAILURES = new Set(["ok", "cancelled", "unknown"]);
+
+export interface Window {
+  start: number;
+  end: number;
+}
+
+/** The window a relative statsPeriod means in the sandbox: it ends at world.now. */
+export function lastPeriod(world: World, ms: number): Window {
+  return { start: world.now - ms, end: world.now };
+}
+
+/** The window of a logged request that sent start/end. */
+export function windowOf(request: LoggedRequest): Window {
+  return { start: Date.parse(String(request.query.start)), end: Date.parse(String(request.query.end)) };
+}
+
+export function minutes(window: Window): number {
+  return (window.end - window.start) / MINUTE_MS;
+}
+
+/** Spans of the organization's projects (optionally one project / environment) that started in the window. */
+export function spansIn(world: World, window: Window, opts: { project?: string; environment?: string } = {}): SpanRecord[] {
+  const org = world.orgs[0]!.slug;
+  const projects = new Set(world.projects.filter((p) => p.orgSlug === org && (!opts.project || p.slug === opts.project)).map((p) => p.id));
+  return world.spans.spans.filter(
+    (s) =>
+      s.timestamp >= window.start &&
+      s.timestamp < window.end &&
+      projects.has(s.projectId) &&
+      (!opts.environment || s.environment === opts.environment),
+  );
+}
+
+export function groupBy<K>(rows: readonly SpanRecord[], key: (r: SpanRecord) => K): Map<K, SpanRecord[]> {
+  const groups = new Map<K, SpanRecord[]>();
+  for (const r of rows) {
+    const k = key(r);
+    const list = groups.get(k);
+    if (list) list.push(r);
+    else groups.set(k, [r]);
+  }
+  return groups;
+}
+
+/** numpy's default "linear" percentile. */
+export function percentile(values: readonly number[], q: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const h = (sorted.length - 1) * q;
+  const lo = Math.floor(h);
+  const hi = Math.ceil(h);
+  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
+}
+
+export function sum(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}
+
+export function failureRate(segments: readonly SpanRecord[]): number {
+  return segments.length === 0 ? 0 : segments.filter((s) => !NOT_FAILURES.has(s.status)).length / segments.length;
+}
+
+export function apdex(segments: readonly SpanRecord[], t = APDEX_T): number | null {
+  if (segments.length === 0) return null;
+  const satisfied = segments.filter((s) => s.durationMs <= t).length;
+  const tolerating = segments.filter((s) => s.durationMs > t && s.durationMs <= 4 * t).length;
+  return (satisfied + tolerating / 2) / segments.length;
+}
+
+export function userMisery(segments: readonly SpanRecord[], t = APDEX_T): number | null {
+  const users = new Set<string>();
+  const miserable = new Set<string>();
+  for (const s of segments) {
+    if (!s.userId) continue;
+    users.add(s.userId);
+    if (s.durationMs > 4 * t) miserable.add(s.userId);
+  }
+  return users.size === 0 ? null : (miserable.size + MISERY_ALPHA) / (users.size + MISERY_ALPHA + MISERY_BETA);
+}
+
+/** Requests the tool sent to the events endpoint, in order. */
+export function eventsRequests(log: readonly LoggedRequest[]): LoggedRequest[] {
+  return log.filter((r) => r.path.endsWith("/events/"));
+}
+
+/** Bytes of the answer the sandbox gives to a logged request, asked again directly (for output budgets). */
+export async function rawResponseBytes(baseUrl: string, request: LoggedRequest, token = "sandbox"): Promise<number> {
+  const url = new URL(`${baseUrl}${request.path}`);
+  for (const [key, value] of Object.entries(request.query)) {
+    for (const v of Array.isArray(value) ? value : [value]) url.searchParams.append(key, v);
+  }
+  const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+  return (await res.arrayBuffer()).byteLength;
+}

@@ -1,0 +1,236 @@
+// list-transactions against the sandbox, as an agent runs it: the numbers per transaction equal the seeded
+// spans' aggregates, sorting, pages, the legacy dataset on servers without spans, empty results, bad input.
+
+import { describe, expect, it } from "vitest";
+import type { SentryApi } from "../scripts/lib/api.js";
+import { EventsClient } from "../scripts/lib/events.js";
+import { UsageError } from "../scripts/lib/errors.js";
+import type { SpanRecord } from "../scripts/sandbox/seed/spans.js";
+import type { World } from "../scripts/sandbox/types.js";
+import { runTool } from "./helpers/run.js";
+import { useSandbox } from "./helpers/sandbox.js";
+import { apdex, DAY_MS, eventsRequests, failureRate, groupBy, lastPeriod, minutes, percentile, rawResponseBytes, spansIn } from "./helpers/performance.js";
+
+const sandbox = useSandbox();
+
+/** Every project of the organization: the tools narrow to SENTRY_PROJECT only when one is configured. */
+const allProjects = () => ({ ...sandbox.env(), SENTRY_PROJECT: undefined });
+
+interface Expected {
+  transaction: string;
+  project: string;
+  tpm: number;
+  p50: number | null;
+  p95: number | null;
+  failureRate: number;
+  count: number;
+  apdex: number | null;
+}
+
+/** Per (project, transaction) over the last `periodMs`, from the raw segment spans. */
+function expectedTransactions(world: World, periodMs: number, opts: { project?: string; environment?: string } = {}): Map<string, Expected> {
+  const window = lastPeriod(world, periodMs);
+  const segments = spansIn(world, window, opts).filter((s) => s.isTransaction);
+  const out = new Map<string, Expected>();
+  for (const [key, rows] of groupBy(segments, (s) => `${s.projectSlug} ${s.transaction}`)) {
+    const durations = rows.map((r: SpanRecord) => r.durationMs);
+    out.set(key, {
+      transaction: rows[0]!.transaction,
+      project: rows[0]!.projectSlug,
+      tpm: rows.length / minutes(window),
+      p50: percentile(durations, 0.5),
+      p95: percentile(durations, 0.95),
+      failureRate: failureRate(rows),
+      count: rows.length,
+      apdex: apdex(rows),
+    });
+  }
+  return out;
+}
+
+function expectRecordMatches(record: Record<string, any>, expected: Expected | undefined): void {
+  expect(expected, `${record.project} ${record.transaction}`).toBeDefined();
+  expect(record.count).toBe(expected!.count);
+  expect(record.tpm).toBeCloseTo(expected!.tpm, 9);
+  expect(record.p50).toBeCloseTo(expected!.p50!, 6);
+  expect(record.p95).toBeCloseTo(expected!.p95!, 6);
+  expect(record.failureRate).toBeCloseTo(expected!.failureRate, 9);
+  expect(record.apdex).toBeCloseTo(expected!.apdex!, 9);
+}
+
+describe("list-transactions", () => {
+  it("lists the busiest transactions of the last 24h with tpm, p50, p95, failure rate, count and apdex from the spans", async () => {
+    sandbox.clearRequests();
+    const res = await runTool("list-transactions", ["--json", "--all-projects"], { env: sandbox.env() });
+    expect(res.code).toBe(0);
+    const expected = expectedTransactions(sandbox.world, DAY_MS);
+    const records = res.json.data as Array<Record<string, any>>;
+    expect(records).toHaveLength(20);
+    expect(Object.keys(records[0]!)).toEqual(["transaction", "project", "tpm", "p50", "p95", "failureRate", "count", "apdex"]);
+    for (const r of records) expectRecordMatches(r, expected.get(`${r.project} ${r.transaction}`));
+    // Highest throughput first: the 20 shown are the 20 busiest.
+    const counts = records.map((r) => r.count as number);
+    expect(counts).toEqual([...counts].sort((a, b) => b - a));
+    const busiest = [...expected.values()].map((e) => e.count).sort((a, b) => b - a).slice(0, 20);
+    expect(counts).toEqual(busiest);
+    expect(res.json.nextCursor).toBe("0:20:0");
+    // Every project the token can access, not only the caller's member projects.
+    expect(eventsRequests(sandbox.requests())[0]!.query.project).toBe("-1");
+  });
+
+  it("prints one aligned line per transaction in fixed units, with the next page and the next command", async () => {
+    sandbox.clearRequests();
+    const res = await runTool("list-transactions", ["--project", "api-backend", "--sort", "p95", "--limit", "5"], { env: sandbox.env() });
+    expect(res.code).toBe(0);
+    const lines = res.stdout.trimEnd().split("\n");
+    expect(lines[0]).toBe("5 transactions in api-backend over 24h, by p95 (apdex at 300ms):");
+    expect(lines[1]).toMatch(/^\s*tpm\s+p50\s+p95\s+failed\s+apdex\s+count\s+project\s+transaction$/);
+    const expected = [...expectedTransactions(sandbox.world, DAY_MS, { project: "api-backend" }).values()].sort((a, b) => b.p95! - a.p95!).slice(0, 5);
+    expected.forEach((e, i) => {
+      const line = lines[2 + i]!;
+      expect(line.endsWith(`  api-backend  ${e.transaction}`), line).toBe(true);
+      expect(line).toContain(` ${Math.round(e.p50!)}ms `);
+      expect(line).toContain(` ${Math.round(e.p95!)}ms `);
+      expect(line).toContain(` ${(e.failureRate * 100).toFixed(1)}% `);
+      expect(line).toContain(` ${e.apdex!.toFixed(2)} `);
+      expect(line).toMatch(new RegExp(`/min\\s`));
+    });
+    // Columns line up: the p95 column ends at the same offset on every row.
+    const p95Ends = lines.slice(2, 7).map((l) => l.indexOf("ms", l.indexOf("ms") + 2));
+    expect(new Set(p95Ends).size).toBe(1);
+    expect(lines[7]).toBe("More: --cursor 0:5:0");
+    expect(lines[8]).toBe(`Why one is slow: node dist/transaction-summary.mjs '${expected[0]!.transaction}' --project api-backend`);
+
+    const [request] = eventsRequests(sandbox.requests());
+    expect(request!.query).toMatchObject({ dataset: "spans", query: "is_transaction:true", sort: "-p95(span.duration)", project: "api-backend", statsPeriod: "1d", per_page: "5" });
+  });
+
+  it("keeps its text output to a fraction of the API bytes it read", async () => {
+    sandbox.clearRequests();
+    const res = await runTool("list-transactions", ["--limit", "40", "--period", "7d"], { env: allProjects() });
+    const [request] = eventsRequests(sandbox.requests());
+    const raw = await rawResponseBytes(sandbox.url, request!);
+    // The endpoint already aggregates, so the answer is small; the text still drops the keys and meta.
+    expect(Buffer.byteLength(res.stdout)).toBeLessThan(raw * 0.6);
+  });
+
+  it("continues with the footer's --cursor and follows every page with --all", async () => {
+    const first = await runTool("list-transactions", ["--sort", "count", "--period", "7d", "--limit", "10", "--json"], { env: allProjects() });
+    const second = await runTool("list-transactions", ["--sort", "count", "--period", "7d", "--limit", "10", "--cursor", first.json.nextCursor, "--json"], { env: allProjects() });
+    const key = (r: any) => `${r.project} ${r.transaction}`;
+    const firstKeys = first.json.data.map(key);
+    expect(second.json.data).toHaveLength(10);
+    expect(second.json.data.some((r: any) => firstKeys.includes(key(r)))).toBe(false);
+    expect(second.json.data[0].count).toBeLessThanOrEqual(first.json.data.at(-1).count);
+
+    const all = await runTool("list-transactions", ["--all", "--period", "7d", "--ndjson"], { env: allProjects() });
+    const lines = all.stdout.trim().split("\n");
+    expect(lines).toHaveLength(expectedTransactions(sandbox.world, 7 * DAY_MS).size);
+  });
+
+  it("filters by --environment and --query", async () => {
+    sandbox.clearRequests();
+    const res = await runTool("list-transactions", ["--environment", "staging", "--query", "transaction:*checkout*", "--json", "--period", "14d"], { env: allProjects() });
+    expect(res.code).toBe(0);
+    const expected = new Map(
+      [...expectedTransactions(sandbox.world, 14 * DAY_MS, { environment: "staging" })].filter(([, e]) => e.transaction.toLowerCase().includes("checkout")),
+    );
+    expect(expected.size).toBeGreaterThan(0);
+    expect(res.json.data.length).toBe(expected.size);
+    for (const r of res.json.data) expectRecordMatches(r, expected.get(`${r.project} ${r.transaction}`));
+    const [request] = eventsRequests(sandbox.requests());
+    expect(request!.query).toMatchObject({ environment: "staging", query: "is_transaction:true (transaction:*checkout*)" });
+  });
+
+  it("says in one line that nothing was found, and why that may be", async () => {
+    const noTracing = await runTool("list-transactions", ["--project", "legacy-php"], { env: sandbox.env() });
+    expect(noTracing.code).toBe(0);
+    expect(noTracing.stdout.trim()).toBe(
+      "No transactions in legacy-php over 24h. Either nothing was traced (tracing off or tracesSampleRate 0) or try a longer --period or another --project.",
+    );
+    const noMatch = await runTool("list-transactions", ["--query", "transaction:nothing-like-this"], { env: allProjects() });
+    expect(noMatch.stdout.trim()).toBe('No transactions in all projects over 24h matching "transaction:nothing-like-this". Try without --query, or a longer --period.');
+  });
+
+  it("rejects bad input before sending anything", async () => {
+    sandbox.clearRequests();
+    const cases: Array<[string[], RegExp]> = [
+      [["--sort", "slowest"], /invalid --sort "slowest": use one of tpm, p95, p50, failure_rate, count/],
+      [["--period", "0h"], /invalid --period "0h"/],
+      [["--period", "yesterday"], /invalid --period "yesterday"/],
+      [["--period", "120d"], /longer than 90d/],
+      [["--environment", "prod/eu"], /invalid --environment/],
+      [["--project", "Not A Slug"], /invalid project slug/],
+    ];
+    for (const [args, message] of cases) {
+      const res = await runTool("list-transactions", args, { env: sandbox.env() });
+      expect(res.code, args.join(" ")).toBe(2);
+      expect(res.stderr).toMatch(message);
+    }
+    expect(sandbox.requests()).toHaveLength(0);
+  });
+});
+
+describe("list-transactions on a server without the spans dataset", () => {
+  const legacy = useSandbox({ rejectSpansDataset: true });
+
+  it("falls back to the legacy transactions dataset, says so under --verbose, and prints the same numbers", async () => {
+    legacy.clearRequests();
+    const res = await runTool("list-transactions", ["--json", "--verbose", "--sort", "p95", "--limit", "10"], { env: { ...legacy.env(), SENTRY_PROJECT: undefined } });
+    expect(res.code).toBe(0);
+    expect(res.stderr).toContain("rejected dataset=spans (older Sentry); using the legacy transactions dataset");
+    const expected = expectedTransactions(legacy.world, DAY_MS);
+    for (const r of res.json.data) expectRecordMatches(r, expected.get(`${r.project} ${r.transaction}`));
+    const sent = eventsRequests(legacy.requests());
+    expect(sent.map((r) => [r.query.dataset, r.status])).toEqual([
+      ["spans", 400],
+      ["transactions", 200],
+    ]);
+    expect(sent[1]!.query).toMatchObject({ query: "event.type:transaction", sort: "-p95()" });
+    expect(sent[1]!.query.field).toEqual(["transaction", "project", "tpm()", "p50()", "p95()", "failure_rate()", "count()", "apdex(300)"]);
+  });
+
+  it("names the legacy dataset, and the project the configuration picked, in the text header", async () => {
+    const res = await runTool("list-transactions", ["--limit", "3"], { env: legacy.env() });
+    expect(res.stdout.split("\n")[0]).toBe(
+      "3 transactions in web-frontend (from SENTRY_PROJECT; --all-projects for all) over 24h, by throughput (apdex at 300ms; legacy transactions dataset):",
+    );
+  });
+
+  it("remembers the legacy dataset for the rest of the run instead of trying spans again", async () => {
+    const sent: string[] = [];
+    const api = {
+      async get(_path: string, query: Record<string, unknown>) {
+        sent.push(String(query.dataset));
+        if (query.dataset === "spans") throw new UsageError("Sentry rejected the request (400): dataset must be one of: discover, transactions");
+        return { status: 200, headers: {}, body: { data: [] }, bytes: 0 };
+      },
+    } as unknown as SentryApi;
+    const client = new EventsClient(api, "acme", { verbose: false, warn: () => undefined });
+    const build = () => ({ fields: ["count()"], query: "", window: { statsPeriod: "1d" } });
+    await client.table(build);
+    await client.table(build);
+    expect(await client.spansTable(build())).toBeNull();
+    expect(sent).toEqual(["spans", "transactions", "transactions"]);
+  });
+
+  it("looks project slugs up as numeric IDs once, when an older server refuses slugs", async () => {
+    const sent: string[] = [];
+    const api = {
+      async get(path: string, query: Record<string, unknown> | undefined) {
+        if (path === "/projects/acme/api-backend/") {
+          sent.push("lookup");
+          return { status: 200, headers: {}, body: { id: "42", slug: "api-backend" }, bytes: 0 };
+        }
+        sent.push(`events project=${String(query!.project)}`);
+        if (String(query!.project) !== "42") throw new UsageError("Sentry rejected the request (400): Invalid project parameter. Values must be numbers.");
+        return { status: 200, headers: {}, body: { data: [] }, bytes: 0 };
+      },
+    } as unknown as SentryApi;
+    const client = new EventsClient(api, "acme", { verbose: false, warn: () => undefined });
+    const build = () => ({ fields: ["count()"], query: "", window: { statsPeriod: "1d" }, projects: ["api-backend"] });
+    await client.table(build);
+    await client.table(build);
+    expect(sent).toEqual(["events project=api-backend", "lookup", "events project=42", "events project=42"]);
+  });
+});

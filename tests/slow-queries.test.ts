@@ -1,0 +1,203 @@
+// slow-queries against the sandbox, as an agent runs it to find the database work behind a slow endpoint:
+// per-statement totals equal the seeded spans' aggregates, the N+1 query is flagged and traced to its
+// endpoint, and a server without spans gets a clear answer instead of a wrong one.
+
+import { describe, expect, it } from "vitest";
+import type { SpanRecord } from "../scripts/sandbox/seed/spans.js";
+import type { World } from "../scripts/sandbox/types.js";
+import { runTool } from "./helpers/run.js";
+import { useSandbox } from "./helpers/sandbox.js";
+import { DAY_MS, eventsRequests, groupBy, lastPeriod, minutes, percentile, rawResponseBytes, spansIn, sum } from "./helpers/performance.js";
+
+const sandbox = useSandbox();
+const allProjects = () => ({ ...sandbox.env(), SENTRY_PROJECT: undefined });
+/** The Queries page leaves Android Room and Redis to other pages. */
+const EXCLUDED_OPS = new Set(["db.sql.room", "db.redis"]);
+
+interface ExpectedQuery {
+  project: string;
+  query: string;
+  table: string | null;
+  totalMs: number;
+  avgMs: number;
+  p95Ms: number;
+  count: number;
+  perMinute: number;
+  share: number;
+  transactions: number;
+  perTransaction: number;
+}
+
+function dbSpans(world: World, periodMs: number, opts: { project?: string; transaction?: string } = {}): { spans: SpanRecord[]; window: ReturnType<typeof lastPeriod> } {
+  const window = lastPeriod(world, periodMs);
+  const spans = spansIn(world, window, opts).filter(
+    (s) => s.category === "db" && !EXCLUDED_OPS.has(s.op) && s.normalizedDescription !== null && (!opts.transaction || s.transaction === opts.transaction),
+  );
+  return { spans, window };
+}
+
+function expectedQueries(world: World, periodMs: number, opts: { project?: string; transaction?: string } = {}): Map<string, ExpectedQuery> {
+  const { spans, window } = dbSpans(world, periodMs, opts);
+  const all = sum(spans.map((s) => s.selfTimeMs));
+  const out = new Map<string, ExpectedQuery>();
+  for (const [key, rows] of groupBy(spans, (s) => `${s.projectSlug} ${s.group}`)) {
+    const self = rows.map((r) => r.selfTimeMs);
+    const transactions = new Set(rows.map((r) => r.transactionId)).size;
+    out.set(key, {
+      project: rows[0]!.projectSlug,
+      query: rows[0]!.normalizedDescription!,
+      table: rows[0]!.domain,
+      totalMs: sum(self),
+      avgMs: sum(self) / rows.length,
+      p95Ms: percentile(self, 0.95)!,
+      count: rows.length,
+      perMinute: rows.length / minutes(window),
+      share: sum(self) / all,
+      transactions,
+      perTransaction: rows.length / transactions,
+    });
+  }
+  return out;
+}
+
+function expectQueryMatches(record: Record<string, any>, expected: ExpectedQuery | undefined): void {
+  expect(expected, `${record.project} ${record.query}`).toBeDefined();
+  const e = expected!;
+  expect(record.query).toBe(e.query);
+  expect(record.table).toBe(e.table);
+  expect(record.count).toBe(e.count);
+  expect(record.transactions).toBe(e.transactions);
+  expect(record.totalMs).toBeCloseTo(e.totalMs, 6);
+  expect(record.avgMs).toBeCloseTo(e.avgMs, 6);
+  expect(record.p95Ms).toBeCloseTo(e.p95Ms, 6);
+  expect(record.perMinute).toBeCloseTo(e.perMinute, 9);
+  expect(record.share).toBeCloseTo(e.share, 9);
+  expect(record.perTransaction).toBeCloseTo(e.perTransaction, 9);
+}
+
+describe("slow-queries", () => {
+  it("ranks database statements by total self time with average, p95, count, rate and share of all database time", async () => {
+    const res = await runTool("slow-queries", ["--json"], { env: allProjects() });
+    expect(res.code).toBe(0);
+    const expected = expectedQueries(sandbox.world, DAY_MS);
+    const records = res.json.data as Array<Record<string, any>>;
+    expect(records).toHaveLength(Math.min(10, expected.size));
+    for (const r of records) expectQueryMatches(r, expected.get(`${r.project} ${r.group}`));
+    const top = [...expected.values()].map((e) => e.totalMs).sort((a, b) => b - a).slice(0, records.length);
+    records.forEach((r, i) => expect(r.totalMs).toBeCloseTo(top[i]!, 6));
+  });
+
+  it("flags the query that runs once per row as N+1 and names the endpoint that repeats it", async () => {
+    const { nPlusOneQuery, nPlusOneTransaction } = sandbox.world.spans;
+    const res = await runTool("slow-queries", ["--project", "api-backend", "--period", "7d", "--limit", "100", "--json"], { env: sandbox.env() });
+    const records = res.json.data as Array<Record<string, any>>;
+    const flagged = records.filter((r) => r.nPlusOne);
+    expect(flagged.map((r) => r.query)).toEqual([nPlusOneQuery]);
+    expect(flagged[0]!.nPlusOneTransaction).toBe(nPlusOneTransaction);
+    expect(flagged[0]!.perTransaction).toBeGreaterThanOrEqual(5);
+    // Everything else runs a few times per transaction at most.
+    for (const r of records.filter((x) => !x.nPlusOne)) expect(r.perTransaction).toBeLessThan(5);
+
+    const text = await runTool("slow-queries", ["--project", "api-backend", "--period", "7d", "--limit", "100"], { env: sandbox.env() });
+    const lines = text.stdout.trimEnd().split("\n");
+    const n1 = lines.filter((l) => / N\+1 /.test(l));
+    expect(n1).toHaveLength(1);
+    expect(n1[0]).toContain("order_items");
+    expect(lines.at(-1)).toBe(`See the endpoint: node dist/transaction-summary.mjs '${nPlusOneTransaction}' --project api-backend --period 7d`);
+  });
+
+  it("looks inside one endpoint with --transaction, where the query the regression added dominates", async () => {
+    sandbox.clearRequests();
+    const checkout = sandbox.world.spans.regressedTransaction;
+    const res = await runTool("slow-queries", ["--transaction", checkout, "--project", "api-backend", "--json"], { env: sandbox.env() });
+    expect(res.code).toBe(0);
+    const expected = expectedQueries(sandbox.world, DAY_MS, { project: "api-backend", transaction: checkout });
+    expect(res.json.data).toHaveLength(expected.size);
+    for (const r of res.json.data) expectQueryMatches(r, expected.get(`${r.project} ${r.group}`));
+    expect(res.json.data[0].query).toMatch(/FROM "inventory" .* FOR UPDATE$/);
+    const [page] = eventsRequests(sandbox.requests());
+    expect(page!.query.query).toBe(`span.category:db !span.op:[db.sql.room,db.redis] has:sentry.normalized_description transaction:"${checkout}"`);
+  });
+
+  it("sorts by --sort and pages with the footer's --cursor", async () => {
+    for (const [sort, key] of [["avg", "avgMs"], ["p95", "p95Ms"], ["count", "count"]] as const) {
+      const res = await runTool("slow-queries", ["--sort", sort, "--limit", "5", "--period", "7d", "--json"], { env: allProjects() });
+      const values = res.json.data.map((r: any) => r[key]);
+      const best = [...expectedQueries(sandbox.world, 7 * DAY_MS).values()].map((e) => e[key]).sort((a, b) => b - a).slice(0, 5);
+      values.forEach((v: number, i: number) => expect(v, `${sort} #${i}`).toBeCloseTo(best[i]!, 6));
+    }
+    const first = await runTool("slow-queries", ["--limit", "3", "--period", "7d"], { env: allProjects() });
+    const footer = first.stdout.split("\n").find((l) => l.startsWith("More: "))!;
+    expect(footer).toBe("More: --cursor 0:3:0");
+    const second = await runTool("slow-queries", ["--limit", "3", "--period", "7d", "--cursor", "0:3:0", "--json"], { env: allProjects() });
+    const ranked = [...expectedQueries(sandbox.world, 7 * DAY_MS).values()].sort((a, b) => b.totalMs - a.totalMs);
+    second.json.data.forEach((r: any, i: number) => expect(r.totalMs).toBeCloseTo(ranked[3 + i]!.totalMs, 6));
+  });
+
+  it("prints aligned rows with statements shortened to their start, and whole with --full", async () => {
+    const res = await runTool("slow-queries", ["--project", "api-backend", "--limit", "5"], { env: sandbox.env() });
+    const lines = res.stdout.trimEnd().split("\n");
+    const expected = expectedQueries(sandbox.world, DAY_MS, { project: "api-backend" });
+    const all = sum([...expected.values()].map((e) => e.totalMs));
+    const spans = sum([...expected.values()].map((e) => e.count));
+    expect(lines[0]).toBe(`5 database queries in api-backend over 24h, by total self time (all database time ${(all / 1000).toFixed(1)}s in ${spans} spans):`);
+    expect(lines[1]).toMatch(/^total\s+share\s+avg\s+p95\s+count\s+rate\s+per txn\s+project\s+table\s+query$/);
+    const top = [...expected.values()].sort((a, b) => b.totalMs - a.totalMs)[0]!;
+    expect(lines[2]).toContain(`${(top.totalMs / 1000).toFixed(1)}s  ${(top.share * 100).toFixed(1)}%`);
+    const queryStart = lines[1]!.indexOf("query");
+    for (const line of lines.slice(2, 7)) expect(line.slice(queryStart).length).toBeLessThanOrEqual(90);
+    const long = lines.slice(2, 7).find((l) => l.endsWith("…"));
+    expect(long).toBeDefined();
+
+    const full = await runTool("slow-queries", ["--project", "api-backend", "--limit", "5", "--full"], { env: sandbox.env() });
+    const statements = [...expected.values()].sort((a, b) => b.totalMs - a.totalMs).slice(0, 5).map((e) => e.query);
+    for (const q of statements) expect(full.stdout).toContain(q);
+  });
+
+  it("keeps its text output to a fraction of the API bytes it read", async () => {
+    sandbox.clearRequests();
+    const res = await runTool("slow-queries", ["--limit", "25", "--period", "7d"], { env: allProjects() });
+    let raw = 0;
+    for (const r of eventsRequests(sandbox.requests())) raw += await rawResponseBytes(sandbox.url, r);
+    expect(Buffer.byteLength(res.stdout)).toBeLessThan(raw * 0.5);
+  });
+
+  it("says in one line when there are no database queries", async () => {
+    const none = await runTool("slow-queries", ["--project", "legacy-php"], { env: sandbox.env() });
+    expect(none.code).toBe(0);
+    expect(none.stdout.trim()).toBe(
+      "No database queries in legacy-php over 24h. Either the SDK records no db spans (tracing off, or no database integration) or try a longer --period.",
+    );
+    const unknown = await runTool("slow-queries", ["--transaction", "GET /nowhere", "--project", "api-backend"], { env: sandbox.env() });
+    expect(unknown.stdout.trim()).toBe("No database queries in GET /nowhere in api-backend over 24h. Check the name with: node dist/transaction-summary.mjs 'GET /nowhere' --project api-backend");
+  });
+
+  it("rejects bad input before sending anything", async () => {
+    sandbox.clearRequests();
+    const cases: Array<[string[], RegExp]> = [
+      [["--sort", "slowest"], /invalid --sort "slowest": use one of total, avg, p95, count/],
+      [["--transaction", " "], /--transaction needs a transaction name/],
+      [["--period=-1d"], /invalid --period "-1d"/],
+      [["--limit", "0"], /--limit must be between 1 and 1000/],
+    ];
+    for (const [args, message] of cases) {
+      const res = await runTool("slow-queries", args, { env: sandbox.env() });
+      expect(res.code, args.join(" ")).toBe(2);
+      expect(res.stderr).toMatch(message);
+    }
+    expect(sandbox.requests()).toHaveLength(0);
+  });
+});
+
+describe("slow-queries on a server without the spans dataset", () => {
+  const legacy = useSandbox({ rejectSpansDataset: true });
+
+  it("explains that database queries need spans, with exit 5, instead of guessing from the legacy dataset", async () => {
+    legacy.clearRequests();
+    const res = await runTool("slow-queries", [], { env: legacy.env() });
+    expect(res.code).toBe(5);
+    expect(res.stderr).toContain("this Sentry server has no spans dataset (it answered 400 to dataset=spans), and slow-queries needs individual spans");
+    expect(res.stderr).toContain("hint: older self-hosted Sentry keeps whole transactions only: list-transactions and transaction-summary still work there");
+    expect(eventsRequests(legacy.requests()).every((r) => r.query.dataset === "spans")).toBe(true);
+  });
+});

@@ -1,0 +1,193 @@
+// transaction-summary against the sandbox, as an agent runs it to learn why an endpoint is slow: every number
+// equals the seeded spans' aggregates, p95 is compared with the previous period, the four queries go out in
+// parallel, and the legacy dataset still gives the latency story.
+
+import { describe, expect, it } from "vitest";
+import type { SpanRecord } from "../scripts/sandbox/seed/spans.js";
+import type { World } from "../scripts/sandbox/types.js";
+import { runTool } from "./helpers/run.js";
+import { useSandbox } from "./helpers/sandbox.js";
+import {
+  apdex,
+  DAY_MS,
+  eventsRequests,
+  failureRate,
+  groupBy,
+  lastPeriod,
+  minutes,
+  percentile,
+  rawResponseBytes,
+  spansIn,
+  sum,
+  userMisery,
+  windowOf,
+  type Window,
+} from "./helpers/performance.js";
+
+const sandbox = useSandbox();
+const PROJECT = "api-backend";
+
+/** The segments and child spans of one transaction in a window. */
+function transactionSpans(world: World, name: string, window: Window, project = PROJECT): { segments: SpanRecord[]; children: SpanRecord[] } {
+  const spans = spansIn(world, window, { project }).filter((s) => s.transaction === name);
+  return { segments: spans.filter((s) => s.isTransaction), children: spans.filter((s) => !s.isTransaction) };
+}
+
+function expectClose(actual: number | null, expected: number | null, label: string): void {
+  if (expected === null) expect(actual, label).toBeNull();
+  else expect(actual, label).toBeCloseTo(expected, 6);
+}
+
+describe("transaction-summary", () => {
+  const checkout = () => sandbox.world.spans.regressedTransaction;
+
+  it("gives the percentiles, average, count, tpm, failure rate, apdex and user misery of the last 24h", async () => {
+    const res = await runTool("transaction-summary", [checkout(), "--project", PROJECT, "--json"], { env: sandbox.env() });
+    expect(res.code).toBe(0);
+    const window = lastPeriod(sandbox.world, DAY_MS);
+    const { segments } = transactionSpans(sandbox.world, checkout(), window);
+    const durations = segments.map((s) => s.durationMs);
+    const c = res.json.current;
+    expect(c.count).toBe(segments.length);
+    expectClose(c.p50, percentile(durations, 0.5), "p50");
+    expectClose(c.p75, percentile(durations, 0.75), "p75");
+    expectClose(c.p95, percentile(durations, 0.95), "p95");
+    expectClose(c.p99, percentile(durations, 0.99), "p99");
+    expectClose(c.avg, sum(durations) / durations.length, "avg");
+    expectClose(c.tpm, segments.length / minutes(window), "tpm");
+    expectClose(c.failureRate, failureRate(segments), "failure rate");
+    expectClose(c.apdex, apdex(segments), "apdex");
+    expectClose(c.userMisery, userMisery(segments), "user misery");
+    expect(res.json).toMatchObject({ transaction: checkout(), project: PROJECT, period: "24h", dataset: "spans" });
+  });
+
+  it("compares p95 with the previous period of equal length, and the regressed checkout rose", async () => {
+    sandbox.clearRequests();
+    const res = await runTool("transaction-summary", [checkout(), "--project", PROJECT, "--json"], { env: sandbox.env() });
+    const previousRequest = eventsRequests(sandbox.requests()).find((r) => r.query.start !== undefined)!;
+    const window = windowOf(previousRequest);
+    expect(window.end - window.start).toBe(DAY_MS);
+    expect(previousRequest.query.statsPeriod).toBeUndefined();
+    const { segments } = transactionSpans(sandbox.world, checkout(), window);
+    const before = percentile(segments.map((s) => s.durationMs), 0.95)!;
+    expect(res.json.previous.count).toBe(segments.length);
+    expectClose(res.json.previous.p95, before, "previous p95");
+    expectClose(res.json.previous.p50, percentile(segments.map((s) => s.durationMs), 0.5), "previous p50");
+    const change = (res.json.current.p95 - before) / before;
+    expectClose(res.json.p95Change, change, "p95 change");
+    expect(change).toBeGreaterThan(0);
+
+    const text = await runTool("transaction-summary", [checkout(), "--project", PROJECT], { env: sandbox.env() });
+    const line = text.stdout.split("\n").find((l) => l.startsWith("vs the previous 24h"))!;
+    const ms = (v: number) => `${Math.round(v)}ms`;
+    expect(line).toContain(`p95 rose ${Math.round(change * 100)}% (${ms(before)} → ${ms(res.json.current.p95)})`);
+  });
+
+  it("shows where the time goes: self time per span operation, with the transaction's own code, as shares of all self time", async () => {
+    const res = await runTool("transaction-summary", [checkout(), "--project", PROJECT, "--json"], { env: sandbox.env() });
+    const { segments, children } = transactionSpans(sandbox.world, checkout(), lastPeriod(sandbox.world, DAY_MS));
+    const own = sum(segments.map((s) => s.selfTimeMs));
+    const byOp = groupBy(children, (s) => s.op);
+    const total = own + sum(children.map((s) => s.selfTimeMs));
+    const b = res.json.breakdown;
+    expectClose(b.ownTimeMs, own, "own time");
+    expectClose(b.ownShare, own / total, "own share");
+    expect(b.ops.map((o: any) => o.op).sort()).toEqual([...byOp.keys()].sort());
+    for (const o of b.ops) {
+      const spans = byOp.get(o.op)!;
+      expectClose(o.selfTimeMs, sum(spans.map((s) => s.selfTimeMs)), `${o.op} self time`);
+      expectClose(o.share, sum(spans.map((s) => s.selfTimeMs)) / total, `${o.op} share`);
+      expectClose(o.spansPerTransaction, spans.length / segments.length, `${o.op} spans per transaction`);
+    }
+    const selfTimes = b.ops.map((o: any) => o.selfTimeMs);
+    expect(selfTimes).toEqual([...selfTimes].sort((x: number, y: number) => y - x));
+    expect(b.ownShare + sum(b.ops.map((o: any) => o.share))).toBeCloseTo(1, 9);
+  });
+
+  it("lists the slowest samples with their trace IDs, and hints at the queries inside", async () => {
+    const res = await runTool("transaction-summary", [checkout(), "--project", PROJECT], { env: sandbox.env() });
+    expect(res.code).toBe(0);
+    const { segments } = transactionSpans(sandbox.world, checkout(), lastPeriod(sandbox.world, DAY_MS));
+    const slowest = [...segments].sort((a, b) => b.durationMs - a.durationMs).slice(0, 5);
+    const lines = res.stdout.trimEnd().split("\n");
+    const at = lines.indexOf("Slowest:");
+    expect(at).toBeGreaterThan(0);
+    slowest.forEach((s, i) => {
+      const line = lines[at + 1 + i]!;
+      expect(line).toMatch(new RegExp(`^\\s+${Math.round(s.durationMs)}ms  \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ  trace ${s.traceId}  ${PROJECT}$`));
+    });
+    expect(lines[0]).toBe(`${checkout()} in ${PROJECT} over 24h: ${segments.length} transactions`);
+    expect(lines.at(-1)).toBe(`Queries inside: node dist/slow-queries.mjs --transaction '${checkout()}' --project ${PROJECT}`);
+  });
+
+  it("sends its four queries at once, so the summary costs one round trip", async () => {
+    sandbox.clearRequests();
+    // The first events request never answers: if the others waited for it, they would never be sent.
+    sandbox.faults.add({ path: "/events/", kind: "hang", times: 1 });
+    const res = await runTool("transaction-summary", [checkout(), "--project", PROJECT, "--timeout", "1"], { env: sandbox.env() });
+    sandbox.faults.clear();
+    expect(res.code).toBe(7);
+    const sent = eventsRequests(sandbox.requests());
+    expect(sent).toHaveLength(4);
+    expect(sent.map((r) => r.query.dataset)).toEqual(["spans", "spans", "spans", "spans"]);
+  });
+
+  it("keeps its text output to a fraction of the API bytes it read", async () => {
+    sandbox.clearRequests();
+    const res = await runTool("transaction-summary", ["GET /api/orders", "--period", "7d"], { env: { ...sandbox.env(), SENTRY_PROJECT: undefined } });
+    expect(res.code).toBe(0);
+    let raw = 0;
+    for (const r of eventsRequests(sandbox.requests())) raw += await rawResponseBytes(sandbox.url, r);
+    expect(Buffer.byteLength(res.stdout)).toBeLessThan(raw * 0.5);
+  });
+
+  it("answers exit 5 with a hint when no transaction has that name", async () => {
+    const res = await runTool("transaction-summary", ["GET /api/does-not-exist", "--project", PROJECT], { env: sandbox.env() });
+    expect(res.code).toBe(5);
+    expect(res.stderr).toContain(`no transaction named "GET /api/does-not-exist" in ${PROJECT} over 24h`);
+    expect(res.stderr).toContain("hint: names are exact and case-sensitive; find them with: node dist/list-transactions.mjs");
+  });
+
+  it("rejects bad input before sending anything", async () => {
+    sandbox.clearRequests();
+    const cases: Array<[string[], RegExp]> = [
+      [[], /missing <transaction>/],
+      [["  "], /invalid transaction name/],
+      [["GET /x", "--period", "3 days"], /invalid --period/],
+      [["GET /x", "--environment", ""], /invalid --environment/],
+    ];
+    for (const [args, message] of cases) {
+      const res = await runTool("transaction-summary", args, { env: sandbox.env() });
+      expect(res.code, args.join(" ")).toBe(2);
+      expect(res.stderr).toMatch(message);
+    }
+    expect(sandbox.requests()).toHaveLength(0);
+  });
+});
+
+describe("transaction-summary on a server without the spans dataset", () => {
+  const legacy = useSandbox({ rejectSpansDataset: true });
+
+  it("gives the same latency numbers from the legacy dataset and says the span breakdown is not available", async () => {
+    legacy.clearRequests();
+    const name = legacy.world.spans.regressedTransaction;
+    const res = await runTool("transaction-summary", [name, "--project", PROJECT, "--json", "--verbose"], { env: legacy.env() });
+    expect(res.code).toBe(0);
+    expect(res.stderr).toContain("using the legacy transactions dataset");
+    const { segments } = transactionSpans(legacy.world, name, lastPeriod(legacy.world, DAY_MS));
+    expect(res.json.dataset).toBe("transactions");
+    expect(res.json.current.count).toBe(segments.length);
+    expectClose(res.json.current.p95, percentile(segments.map((s) => s.durationMs), 0.95), "p95");
+    expectClose(res.json.current.apdex, apdex(segments), "apdex");
+    expect(res.json.breakdown).toBeNull();
+    expect(res.json.samples[0].durationMs).toBe(Math.max(...segments.map((s) => s.durationMs)));
+    // Four tries on spans in parallel, then the three questions the legacy dataset can answer.
+    const datasets = eventsRequests(legacy.requests()).map((r) => r.query.dataset);
+    expect(datasets.filter((d) => d === "spans")).toHaveLength(4);
+    expect(datasets.filter((d) => d === "transactions")).toHaveLength(3);
+
+    const text = await runTool("transaction-summary", [name, "--project", PROJECT], { env: legacy.env() });
+    expect(text.stdout).toContain("Where the time goes: not available (the legacy transactions dataset has no individual spans).");
+    expect(text.stdout.split("\n")[0]).toContain("(legacy transactions dataset)");
+  });
+});
