@@ -22,8 +22,11 @@ if (!HAVE_SCHEMA) {
 }
 
 type JsonObject = Record<string, unknown>;
+type OpenApiPaths = Record<string, Record<string, { responses?: Record<string, { content?: Record<string, { schema?: unknown }> }> }>>;
 interface OpenApiDocument {
-  paths: Record<string, Record<string, { responses?: Record<string, { content?: Record<string, { schema?: unknown }> }> }>>;
+  paths: OpenApiPaths;
+  /** Only in the subset file: the legacy alert-rule paths as the last schema that had them described them. */
+  legacy_paths_removed_2026_05_08?: OpenApiPaths;
 }
 
 let documents: OpenApiDocument[] | undefined;
@@ -70,7 +73,7 @@ function validatorFor(method: string, pathTemplate: string, status: number): Val
   const key = `${method} ${pathTemplate} ${status}`;
   if (validators.has(key)) return validators.get(key)!;
   const operation = loadDocuments()
-    .map((doc) => doc.paths[pathTemplate]?.[method.toLowerCase()])
+    .map((doc) => (doc.paths[pathTemplate] ?? doc.legacy_paths_removed_2026_05_08?.[pathTemplate])?.[method.toLowerCase()])
     .find((op) => op !== undefined);
   if (!operation) throw new Error(`the schema has no operation ${method} ${pathTemplate}`);
   const response = operation.responses?.[String(status)];
