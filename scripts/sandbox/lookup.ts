@@ -36,6 +36,10 @@ export function requireProject(ctx: RequestContext): { org: Org; project: Projec
 export function selectedProjects(ctx: RequestContext, org: Org): Project[] {
   const all = ctx.world.projects.filter((p) => p.orgSlug === org.slug);
   const wanted = [...ctx.query.getAll("project"), ...ctx.query.getAll("project[]")].filter((v) => v !== "");
+  if (ctx.world.options.numericProjectIdsOnly && wanted.some((v) => !/^-?\d+$/.test(v))) {
+    // get_requested_project_ids_unchecked before slugs were accepted (src/sentry/api/bases/organization.py).
+    throw new SandboxHttpError(400, { detail: "Invalid project parameter. Values must be numbers." });
+  }
   if (wanted.length === 0 || wanted.includes("-1")) return all;
   return wanted.map((ref) => {
     const project = all.find((p) => p.id === ref || p.slug === ref);

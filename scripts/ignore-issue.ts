@@ -1,0 +1,141 @@
+// ignore-issue: archives issues until they escalate (the default), for a while, until a count or user
+// count is reached, or forever. Without --yes it reads each issue and prints the exact requests --yes would send.
+
+import { UsageError } from "./lib/errors.js";
+import { minutesLabel, renderStatusUpdate, untilCount, updateIssueStatus, WRITE_SCOPE, type RawIssue, type StatusChange, type StatusUpdateResult } from "./lib/issues.js";
+import { defineTool, runIfMain } from "./lib/tool.js";
+import { parseDuration, parseIntegerFlag, parseIssueRef, type IssueRef } from "./lib/validate.js";
+
+/** Sentry caps ignoreWindow and ignoreUserWindow at one week, in minutes (status_details.py validators). */
+const MAX_WINDOW_MINUTES = 7 * 24 * 60;
+const MAX_COUNT = 1_000_000_000;
+
+type Mode =
+  | { kind: "untilEscalating" }
+  | { kind: "forever" }
+  | { kind: "for"; minutes: number }
+  | { kind: "count"; count: number; windowMinutes?: number }
+  | { kind: "users"; count: number; windowMinutes?: number };
+
+interface Input {
+  refs: Array<{ ref: IssueRef; label: string }>;
+  mode: Mode;
+}
+
+export const tool = defineTool<Input, StatusUpdateResult>({
+  name: "ignore-issue",
+  category: "errors",
+  summary: "Ignore issues until escalating, for a time, until N events or users, or forever",
+  writes: true,
+  positionals: [{ name: "issue", help: "Numeric ID, short ID or issue URL; several allowed", required: true, variadic: true }],
+  flags: {
+    "until-escalating": { type: "boolean", help: "Until Sentry sees it escalate (the default, as in Sentry's UI)" },
+    for: { type: "string", placeholder: "DURATION", help: "For this long, e.g. 30m, 2h, 7d (whole minutes)" },
+    count: { type: "string", placeholder: "N", help: "Until N more events (or N events within --window)" },
+    users: { type: "string", placeholder: "N", help: "Until N more users are affected (or N within --window)" },
+    window: { type: "string", placeholder: "DURATION", help: "With --count or --users: N within this window (max 7d)" },
+    forever: { type: "boolean", help: "Until someone unignores it" },
+  },
+  fields: ["applied", "changes", "verb", "target", "issues", "requests"],
+  examples: [
+    { args: "WEB-1A2", about: "preview ignoring until escalating (exit 3, nothing sent)" },
+    { args: "WEB-1A2 --for 2h --yes", about: "snooze for two hours" },
+    { args: "WEB-1A2 WEB-1A3 --count 100 --window 1h --yes", about: "until 100 events within an hour" },
+    { args: "4242 --forever --yes", about: "ignore for good" },
+  ],
+  scopes: WRITE_SCOPE,
+  api: [
+    "GET /api/0/organizations/{org}/issues/{issue}/ (each issue, for the preview)",
+    "PUT /api/0/organizations/{org}/issues/{id}/ (one issue)",
+    "PUT /api/0/organizations/{org}/issues/?id=…&project=… (several)",
+  ],
+  parse({ flags, positionals }) {
+    const refs = positionals.map((label) => ({ ref: parseIssueRef(label), label }));
+    return { refs, mode: parseMode(flags) };
+  },
+  async run(input, ctx) {
+    return updateIssueStatus(input.refs, ignoreChange(input.mode), ctx);
+  },
+  render: (result) => renderStatusUpdate(result),
+});
+
+/** Sentry's ignore fields are whole minutes. */
+function minutesOf(value: string, flag: string): number {
+  const seconds = parseDuration(value, flag);
+  if (seconds % 60 !== 0) throw new UsageError(`${flag} must be whole minutes, got ${JSON.stringify(value)}`);
+  return seconds / 60;
+}
+
+function parseMode(flags: Record<string, unknown>): Mode {
+  const modes = ["until-escalating", "for", "count", "users", "forever"].filter((f) => flags[f] !== undefined && flags[f] !== false);
+  if (modes.length > 1) throw new UsageError(`choose one of --${modes.join(", --")}`);
+  const window = typeof flags.window === "string" ? minutesOf(flags.window, "--window") : undefined;
+  if (window !== undefined && window > MAX_WINDOW_MINUTES) throw new UsageError(`--window is at most 7d (Sentry's limit), got ${flags.window as string}`);
+  if (window !== undefined && modes[0] !== "count" && modes[0] !== "users") throw new UsageError("--window goes with --count or --users");
+  switch (modes[0]) {
+    case "for":
+      return { kind: "for", minutes: minutesOf(flags.for as string, "--for") };
+    case "count":
+    case "users":
+      return { kind: modes[0], count: parseIntegerFlag(flags[modes[0]] as string, modes[0], 1, MAX_COUNT), windowMinutes: window };
+    case "forever":
+      return { kind: "forever" };
+    default:
+      return { kind: "untilEscalating" };
+  }
+}
+
+/**
+ * Request bodies as Sentry's UI sends them (static/app/components/actions/archive.tsx): the substatus
+ * says which kind of ignore; there is no ignoreUntilEscalating request key (ENDPOINTS.md §4).
+ */
+function ignoreChange(mode: Mode): StatusChange {
+  const ignored = (i: RawIssue) => i.status === "ignored";
+  const details = (i: RawIssue) => i.statusDetails ?? {};
+  // Already ignored in another way: Sentry skips issues already in the target status, so set them
+  // unresolved first (update.py handle_other_status_updates).
+  const base = { verb: "ignore", perProject: false, needsReset: ignored };
+  const conditionMet = (statusDetails: Record<string, number>) => ({ status: "ignored" as const, substatus: "archived_until_condition_met", statusDetails });
+  switch (mode.kind) {
+    case "untilEscalating":
+      return {
+        ...base,
+        label: "ignored until escalating",
+        body: { status: "ignored", substatus: "archived_until_escalating", statusDetails: {} },
+        isCurrent: (i) => ignored(i) && (i.substatus === "archived_until_escalating" || details(i).ignoreUntilEscalating === true),
+      };
+    case "forever":
+      return {
+        ...base,
+        label: "ignored forever",
+        body: { status: "ignored", substatus: "archived_forever", statusDetails: {} },
+        isCurrent: (i) => ignored(i) && i.substatus === "archived_forever",
+      };
+    case "for":
+      return {
+        ...base,
+        label: `ignored for ${minutesLabel(mode.minutes)}`,
+        body: conditionMet({ ignoreDuration: mode.minutes }),
+        // A duration counts from the moment it is set, so asking again restarts it: never "already there".
+        isCurrent: () => false,
+      };
+    case "count":
+    case "users": {
+      const [countKey, windowKey] = mode.kind === "count" ? (["ignoreCount", "ignoreWindow"] as const) : (["ignoreUserCount", "ignoreUserWindow"] as const);
+      const statusDetails: Record<string, number> = { [countKey]: mode.count };
+      if (mode.windowMinutes !== undefined) statusDetails[windowKey] = mode.windowMinutes;
+      return {
+        ...base,
+        label: `ignored ${untilCount(mode.count, mode.kind === "count" ? "events" : "users", mode.windowMinutes)}`,
+        body: conditionMet(statusDetails),
+        isCurrent: (i) =>
+          ignored(i) &&
+          i.substatus === "archived_until_condition_met" &&
+          details(i)[countKey] === mode.count &&
+          (details(i)[windowKey] ?? undefined) === mode.windowMinutes,
+      };
+    }
+  }
+}
+
+runIfMain(tool, import.meta.url);

@@ -1,0 +1,381 @@
+// Issues as the error-tracking tools share them: Sentry's issue shape, how an issue reference
+// (numeric ID, short ID, URL) becomes an org-scoped API path, how a status reads in one phrase, and
+// the preview-then-apply status update that resolve-issue and ignore-issue both perform.
+
+import type { SentryApi } from "./api.js";
+import { alignColumns, relativeTime, truncate } from "./output.js";
+import type { ToolContext, WriteSummary } from "./tool.js";
+import { apiPath, buildQuery } from "./urls.js";
+import { toStatsPeriod, type IssueRef } from "./validate.js";
+
+/** Reads need any of event:read|write|admin; status changes need event:write (ENDPOINTS.md §1–4). */
+export const READ_SCOPE = "event:read";
+export const WRITE_SCOPE = "event:write";
+
+/** Issues read at once during a preview: enough to hide latency, few enough not to trip rate limits. */
+const READ_CONCURRENCY = 8;
+/** Sentry's bulk update takes at most this many issue IDs per request (updateOrganizationIssues). */
+const MAX_BULK_IDS = 1000;
+const TITLE_WIDTH = 60;
+
+export interface RawAssignee {
+  type: "user" | "team";
+  id: string;
+  name: string;
+  email?: string;
+}
+
+export interface RawRelease {
+  version: string;
+  shortVersion?: string;
+  dateCreated?: string;
+}
+
+/** The fields of Sentry's issue object the tools read (GET /organizations/{org}/issues/…). */
+export interface RawIssue {
+  id: string;
+  shortId: string;
+  title: string;
+  culprit: string | null;
+  permalink: string;
+  level: string;
+  status: string;
+  substatus?: string | null;
+  statusDetails?: Record<string, unknown>;
+  priority?: string | null;
+  platform?: string | null;
+  project: { id: string; slug: string; name?: string };
+  type?: string;
+  issueType?: string;
+  issueCategory?: string;
+  metadata?: Record<string, unknown>;
+  /** A string in Sentry's API (it may exceed 2^53 in theory). */
+  count: string | number;
+  userCount: number;
+  firstSeen: string | null;
+  lastSeen: string | null;
+  assignedTo: RawAssignee | null;
+  isUnhandled?: boolean;
+  stats?: Record<string, Array<[number, number]>>;
+  firstRelease?: RawRelease | null;
+  lastRelease?: RawRelease | null;
+}
+
+/** Where one issue reference points: the organization and the ID to put in the path. */
+export interface IssueTarget {
+  org: string;
+  /** Numeric ID or qualified short ID, as the user gave it. */
+  pathId: string;
+  /** The reference as the user wrote it, for messages. */
+  label: string;
+}
+
+/**
+ * Short IDs need no lookup: the organization issue endpoints resolve a qualified short ID in place of
+ * the numeric ID when the organization is in the path (src/sentry/issues/endpoints/bases/group.py).
+ * An issue URL names its organization, which wins over the configured one.
+ */
+export async function issueTarget(ref: IssueRef, api: SentryApi, label: string): Promise<IssueTarget> {
+  if (ref.kind === "url") return { org: ref.org ?? (await api.org()), pathId: ref.id, label };
+  return { org: await api.org(), pathId: ref.kind === "id" ? ref.id : ref.shortId, label };
+}
+
+export function issuePath(target: { org: string; pathId: string }): string {
+  return apiPath`/organizations/${target.org}/issues/${target.pathId}/`;
+}
+
+export function notFoundHint(target: IssueTarget): string {
+  return `no issue ${target.label} in organization ${target.org}: check the ID (list them with node dist/list-issues.mjs) or --org`;
+}
+
+/**
+ * A GET on an issue that was merged away answers 200 with the successor's body, not a redirect
+ * (ENDPOINTS.md §2, group.py convert_args), so a different ID or short ID in the answer means "merged".
+ */
+export function mergedAway(target: IssueTarget, issue: RawIssue): boolean {
+  const asked = target.pathId.toUpperCase();
+  return /^\d+$/.test(asked) ? issue.id !== asked : issue.shortId.toUpperCase() !== asked;
+}
+
+export async function fetchIssue(api: SentryApi, target: IssueTarget, query?: Record<string, string | string[]>): Promise<{ issue: RawIssue; bytes: number }> {
+  const res = await api.get<RawIssue>(issuePath(target), query, { scopes: READ_SCOPE, notFoundHint: notFoundHint(target) });
+  return { issue: res.body, bytes: res.bytes };
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight, keeping the order of results. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** "jane@example.com" for a user, "team:backend" for a team, null when unassigned. */
+export function assigneeLabel(a: RawAssignee | null | undefined): string | null {
+  if (!a) return null;
+  return a.type === "team" ? `team:${a.name}` : a.email || a.name;
+}
+
+export function eventCount(count: string | number | null | undefined): number {
+  const n = typeof count === "string" ? Number(count) : count;
+  return typeof n === "number" && Number.isFinite(n) ? n : 0;
+}
+
+type Details = Record<string, unknown>;
+
+function commitLabel(inCommit: unknown): string {
+  // Requests send {commit, repository}; responses carry the serialized commit {id, repository: {name}}.
+  const c = (inCommit ?? {}) as { commit?: string; id?: string; repository?: string | { name?: string } };
+  const sha = String(c.commit ?? c.id ?? "?").slice(0, 12);
+  const repo = typeof c.repository === "string" ? c.repository : c.repository?.name;
+  return `commit ${sha}${repo ? ` (${repo})` : ""}`;
+}
+
+/** Minutes as Sentry's ignore fields carry them → "30m", "2h", "7d" (days, not weeks, as users type them). */
+export function minutesLabel(minutes: unknown): string {
+  return toStatsPeriod(Number(minutes) * 60);
+}
+
+/**
+ * A snooze count without a window counts from the moment of ignoring ("N more"); with a window it is a
+ * rate (GroupSnooze.is_valid in src/sentry/models/groupsnooze.py).
+ */
+export function untilCount(count: unknown, what: "events" | "users", windowMinutes: unknown): string {
+  return windowMinutes ? `until ${count} ${what} in ${minutesLabel(windowMinutes)}` : `until ${count} more ${what}`;
+}
+
+/**
+ * One phrase for an issue's state: "unresolved (regressed)", "resolved in 1.4.2", "ignored until
+ * escalating", "ignored until 100 more events in 1h". Reads the response keys of IgnoredStatusDetails
+ * (src/sentry/issues/ignored.py) and the resolution keys of update.py.
+ */
+export function describeStatus(status: string, substatus: string | null | undefined, statusDetails: Details | undefined, now = Date.now()): string {
+  const d = statusDetails ?? {};
+  if (status === "resolved") {
+    if (d.inNextRelease) return "resolved in next release";
+    if (d.inUpcomingRelease) return "resolved in upcoming release";
+    if (typeof d.inRelease === "string") return `resolved in ${d.inRelease}`;
+    if (d.inCommit) return `resolved in ${commitLabel(d.inCommit)}`;
+    return "resolved";
+  }
+  if (status === "ignored") {
+    if (substatus === "archived_until_escalating" || d.ignoreUntilEscalating) return "ignored until escalating";
+    if (substatus === "archived_forever") return "ignored forever";
+    const conditions: string[] = [];
+    if (typeof d.ignoreUntil === "string") conditions.push(`until ${d.ignoreUntil.slice(0, 16).replace("T", " ")}Z (${relativeTime(d.ignoreUntil, now)})`);
+    if (d.ignoreCount) conditions.push(untilCount(d.ignoreCount, "events", d.ignoreWindow));
+    if (d.ignoreUserCount) conditions.push(untilCount(d.ignoreUserCount, "users", d.ignoreUserWindow));
+    return conditions.length ? `ignored ${conditions.join(" or ")}` : "ignored";
+  }
+  return substatus ? `${status} (${substatus})` : status;
+}
+
+export function issueStatus(issue: RawIssue, now?: number): string {
+  return describeStatus(issue.status, issue.substatus, issue.statusDetails, now);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Status updates shared by resolve-issue and ignore-issue.
+
+/** A body for PUT /organizations/{org}/issues/{id}/ (ENDPOINTS.md §3–4): only the keys sent change. */
+export interface StatusBody {
+  status: "resolved" | "unresolved" | "ignored";
+  substatus?: string;
+  statusDetails?: Details;
+}
+
+export interface StatusChange {
+  /** "resolve" or "ignore", for the text. */
+  verb: string;
+  /** "resolved in next release": what the issue will read like afterwards. */
+  label: string;
+  body: StatusBody;
+  /**
+   * Release resolutions are refused for several projects in one bulk request ("Cannot set resolved in
+   * release for multiple projects", update.py handle_resolve_in_release), so those go per project.
+   */
+  perProject: boolean;
+  /** The issue already is in the target state: nothing to send. */
+  isCurrent(issue: RawIssue): boolean;
+  /**
+   * The bulk update skips issues already in the target status (queryset.exclude(status=new_status) in
+   * update.py handle_other_status_updates), so changing how an issue is ignored first sets it unresolved.
+   */
+  needsReset(issue: RawIssue): boolean;
+}
+
+/** Setting an issue unresolved: the first half of "change how it is ignored". */
+const RESET_BODY: StatusBody = { status: "unresolved" };
+
+export interface PlannedRequest {
+  method: "PUT";
+  /** Path with query, as sent (after /api/0). */
+  path: string;
+  body: StatusBody;
+  /** Short IDs the request touches. */
+  issues: string[];
+}
+
+export interface IssueChange {
+  id: string;
+  shortId: string;
+  title: string;
+  project: string;
+  /** The reference the user gave, when it named an issue that was merged into this one. */
+  mergedFrom?: string;
+  before: string;
+  /** The state after the change (applied), or the one the change would set (preview). */
+  after: string;
+  changed: boolean;
+}
+
+export interface StatusUpdateResult extends WriteSummary {
+  verb: string;
+  target: string;
+  issues: IssueChange[];
+  requests: PlannedRequest[];
+}
+
+interface Located {
+  target: IssueTarget;
+  issue: RawIssue;
+}
+
+interface RequestGroup {
+  org: string;
+  issues: RawIssue[];
+  body: StatusBody;
+}
+
+/**
+ * One request per group of issues that can share it: a single issue goes to its own endpoint, several
+ * to the bulk endpoint with their IDs, split per project where Sentry requires it. The project IDs are
+ * sent too because without `project` the bulk endpoint only touches the caller's member projects
+ * (OrganizationEndpoint.get_projects), which would silently skip issues of other teams.
+ */
+function groupRequests(located: Located[], body: StatusBody, perProject: boolean): RequestGroup[] {
+  const groups = new Map<string, RequestGroup>();
+  for (const { target, issue } of located) {
+    const key = perProject ? `${target.org}\u0000${issue.project.id}` : target.org;
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { org: target.org, issues: [], body }));
+    group.issues.push(issue);
+  }
+  const out: RequestGroup[] = [];
+  for (const g of groups.values()) {
+    for (let i = 0; i < g.issues.length; i += MAX_BULK_IDS) out.push({ ...g, issues: g.issues.slice(i, i + MAX_BULK_IDS) });
+  }
+  return out;
+}
+
+function requestFor(group: RequestGroup): { path: string; query?: Record<string, string[]> } {
+  if (group.issues.length === 1) return { path: apiPath`/organizations/${group.org}/issues/${group.issues[0]!.id}/` };
+  const projects = [...new Set(group.issues.map((i) => i.project.id))];
+  return { path: apiPath`/organizations/${group.org}/issues/`, query: { id: group.issues.map((i) => i.id), project: projects } };
+}
+
+/**
+ * Reads every issue (GET, in parallel), works out the requests that reach the target state, and sends
+ * them only with --yes. Without --yes the result is the preview: before, after, and the exact bodies.
+ */
+export async function updateIssueStatus(refs: Array<{ ref: IssueRef; label: string }>, change: StatusChange, ctx: ToolContext): Promise<StatusUpdateResult> {
+  const read = await mapLimit(refs, READ_CONCURRENCY, async ({ ref, label }) => {
+    const target = await issueTarget(ref, ctx.api, label);
+    const { issue } = await fetchIssue(ctx.api, target);
+    return { target, issue, mergedFrom: mergedAway(target, issue) ? label : undefined };
+  });
+
+  // Two references to one issue (its short ID and its URL, or a merged ID and its successor) change it once.
+  const seen = new Set<string>();
+  const unique = read.filter(({ target, issue }) => {
+    const key = `${target.org}/${issue.id}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  const toChange = unique.filter(({ issue }) => !change.isCurrent(issue));
+  const toReset = toChange.filter(({ issue }) => change.needsReset(issue));
+
+  const planned = [...groupRequests(toReset, RESET_BODY, false), ...groupRequests(toChange, change.body, change.perProject)];
+  const requests: PlannedRequest[] = planned.map((g) => {
+    const { path, query } = requestFor(g);
+    return { method: "PUT", path: `/api/0${path}${buildQuery(query)}`, body: g.body, issues: g.issues.map((i) => i.shortId) };
+  });
+
+  const after = new Map<string, string>();
+  if (ctx.yes) {
+    // Resets come first: an issue's unresolve must land before it is ignored again.
+    for (const g of planned) {
+      const { path, query } = requestFor(g);
+      // Idempotent: the PUT sets a state (status, substatus, details) rather than adding to one, so
+      // sending it twice after a lost answer leaves the issue exactly as sending it once would.
+      const res = await ctx.api.write<Partial<RawIssue> | null>("PUT", path, g.body, {
+        idempotent: true,
+        query,
+        errorContext: { scopes: WRITE_SCOPE, notFoundHint: `issue ${g.issues.map((i) => i.shortId).join(", ")} is gone (deleted or merged meanwhile)` },
+      });
+      if (g.body === RESET_BODY) continue;
+      if (res.status === 204) {
+        // The bulk endpoint answers 204 when no issue matched its filter (updateOrganizationIssues).
+        ctx.warn(`Sentry changed none of ${g.issues.map((i) => i.shortId).join(", ")} (no longer in those projects?)`);
+        for (const issue of g.issues) after.set(issue.id, `${issueStatus(issue, ctx.now)} (unchanged: Sentry matched none)`);
+        continue;
+      }
+      // A single PUT answers with the updated issue; the bulk one with the applied changes.
+      const answer = res.body ?? {};
+      for (const issue of g.issues) {
+        after.set(issue.id, describeStatus(answer.status ?? g.body.status, answer.substatus ?? g.body.substatus, answer.statusDetails ?? g.body.statusDetails, ctx.now));
+      }
+    }
+  }
+
+  const issues: IssueChange[] = unique.map(({ issue, mergedFrom }) => {
+    const changed = !change.isCurrent(issue);
+    return {
+      id: issue.id,
+      shortId: issue.shortId,
+      title: issue.title,
+      project: issue.project.slug,
+      ...(mergedFrom ? { mergedFrom } : {}),
+      before: issueStatus(issue, ctx.now),
+      after: changed ? (after.get(issue.id) ?? change.label) : issueStatus(issue, ctx.now),
+      changed,
+    };
+  });
+  return { applied: ctx.yes && requests.length > 0, changes: toChange.length, verb: change.verb, target: change.label, issues, requests };
+}
+
+/** The text both write tools print: one line per issue, then the requests sent or that --yes would send. */
+export function renderStatusUpdate(r: StatusUpdateResult): string {
+  const n = r.issues.length;
+  const lines: string[] = [];
+  if (r.changes === 0) {
+    lines.push(n === 1 ? `Nothing to change: ${r.issues[0]!.shortId} is already ${r.issues[0]!.before}.` : `Nothing to change: all ${n} issues are already ${r.target}.`);
+  } else if (r.applied) {
+    lines.push(`Done: ${r.changes} of ${n} issue${n === 1 ? "" : "s"} now ${r.target}.`);
+  } else {
+    lines.push(`Preview (nothing sent): ${r.verb} ${r.changes} of ${n} issue${n === 1 ? "" : "s"}, to ${r.target}.`);
+  }
+  if (r.changes > 0 || n > 1) {
+    const rows = r.issues.map((i) => [
+      i.shortId,
+      i.changed ? `${i.before} -> ${i.after}` : `unchanged, ${i.before}`,
+      `${truncate(i.title, TITLE_WIDTH)}${i.mergedFrom ? ` (${i.mergedFrom} was merged into it)` : ""}`,
+    ]);
+    lines.push(...alignColumns(rows));
+  } else if (r.issues[0]?.mergedFrom) {
+    lines.push(`(${r.issues[0].mergedFrom} was merged into ${r.issues[0].shortId})`);
+  }
+  if (r.requests.length) {
+    lines.push(r.applied ? "Sent:" : "Would send:");
+    for (const q of r.requests) lines.push(`  ${q.method} ${q.path} ${JSON.stringify(q.body)}`);
+  }
+  if (!r.applied && r.changes > 0) lines.push("Re-run with --yes to apply.");
+  return lines.join("\n");
+}

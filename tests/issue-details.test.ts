@@ -1,0 +1,185 @@
+// issue-details against the sandbox: one issue in one read, by numeric ID, short ID or URL, for every kind
+// of event the sandbox seeds, a merged issue, missing issues, and the output budget.
+
+import { describe, expect, it } from "vitest";
+import type { Issue } from "../scripts/sandbox/seed/issues.js";
+import { runTool, tempDir } from "./helpers/run.js";
+import { useSandbox } from "./helpers/sandbox.js";
+
+const sandbox = useSandbox();
+/** Added before every answer of the second sandbox, to tell parallel reads from sequential ones. */
+const LATENCY_MS = 800;
+const slow = useSandbox({ latencyMs: LATENCY_MS });
+/** The text for a typical issue may cost at most this share of the raw bytes of the responses it used. */
+const DETAILS_BUDGET = 0.1;
+
+function orgSlug(): string {
+  return sandbox.world.orgs[0]!.slug;
+}
+
+function shown(kind: Issue["spec"]["kind"]): Issue {
+  const issue = sandbox.world.issues.issues.find((i) => i.orgSlug === orgSlug() && i.status === "unresolved" && i.spec.kind === kind);
+  if (!issue) throw new Error(`the sandbox seeds no unresolved ${kind} issue`);
+  return issue;
+}
+
+async function details(args: string[], env: Record<string, string | undefined> = sandbox.env()) {
+  const res = await runTool("issue-details", args, { env });
+  // "of undefined (reading 'x')" is a JavaScript error message, not a missing value.
+  expect(res.stdout).not.toMatch(/\bundefined\b(?! \(reading)|\[object Object\]|\bNaN\b/);
+  return res;
+}
+
+describe("issue-details", () => {
+  it("shows an error issue by short ID: identity, numbers, exception, in-app frames, request, tags", async () => {
+    const issue = shown("error");
+    sandbox.clearRequests();
+    const res = await details([issue.shortId.toLowerCase()]);
+    expect(res.code).toBe(0);
+    const lines = res.stdout.trim().split("\n");
+    expect(lines[0]).toBe(`${issue.shortId}: ${issue.spec.title}`);
+    expect(lines[1]).toContain(`${issue.level}, unresolved`);
+    expect(res.stdout).toMatch(/^First seen .* ago.*, last seen .*; (assigned to \S+|unassigned)$/m);
+    expect(res.stdout).toMatch(/^Event [0-9a-f]{12} \(error, /m);
+    expect(res.stdout).toMatch(/^Stack, \d+ of \d+ in-app frames, innermost first/m);
+    expect(res.stdout).toMatch(/^ {2}\S+:\d+ in \S+/m);
+    expect(res.stdout).toMatch(/^Tags: environment /m);
+    expect(lines.at(-1)).toBe(`Next: node dist/resolve-issue.mjs ${issue.shortId}   or   node dist/ignore-issue.mjs ${issue.shortId}`);
+
+    const paths = sandbox.requests().map((r) => r.path).sort();
+    const base = `/api/0/organizations/${orgSlug()}/issues/${issue.shortId}/`;
+    expect(paths).toEqual(expect.arrayContaining([base, `${base}events/latest/`, `${base}tags/`]));
+  });
+
+  it("reads the issue, its event and its tags in parallel", async () => {
+    const issue = shown("error");
+    const env = { ...sandbox.env(), SENTRY_URL: slow.url };
+    const home = tempDir();
+    const timed = async (tool: string, args: string[]) => {
+      const started = Date.now();
+      const res = await runTool(tool, args, { env, home });
+      expect(res.code).toBe(0);
+      return Date.now() - started;
+    };
+    // The first run learns the organization's region (one more round trip) and caches it in HOME.
+    await timed("issue-details", [issue.id]);
+    // A tool that makes one call pays the same start-up; three sequential reads would add 2 × LATENCY_MS to it.
+    const oneCall = await timed("list-issues", ["--limit", "1"]);
+    const details = await timed("issue-details", [issue.id]);
+    expect(details - oneCall).toBeLessThan(1.25 * LATENCY_MS);
+  });
+
+  it("takes a Sentry issue URL and uses the organization it names", async () => {
+    const issue = shown("chained");
+    sandbox.clearRequests();
+    const url = `https://sentry.example.com/organizations/${orgSlug()}/issues/${issue.id}/?project=1`;
+    const res = await details([url], { ...sandbox.env(), SENTRY_ORG: undefined });
+    expect(res.code).toBe(0);
+    expect(res.stderr).not.toMatch(/using organization/);
+    expect(sandbox.requests().every((r) => r.path.startsWith(`/api/0/organizations/${orgSlug()}/`))).toBe(true);
+    // A chained exception shows what surfaced and what caused it.
+    expect(res.stdout).toMatch(/^ {2}caused by \S+/m);
+  });
+
+  it("summarizes a message event by its message", async () => {
+    const issue = shown("message");
+    const res = await details([issue.id]);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/^Event [0-9a-f]{12} \(message, /m);
+    expect(res.stdout).toMatch(/^ {2}Message: \S+/m);
+  });
+
+  it("summarizes a CSP report by directive, blocked URI and page", async () => {
+    const issue = shown("csp");
+    const res = await details([issue.id]);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/^ {2}CSP violation: \S+ blocked \S+ on \S+/m);
+  });
+
+  it("summarizes a performance issue by its evidence", async () => {
+    const issue = shown("performance");
+    const res = await details([issue.id]);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/^Event [0-9a-f]{12} \(performance, /m);
+    const eventBlock = res.stdout.split("\n").filter((l) => l.startsWith("  ") && l.includes(": "));
+    expect(eventBlock.length).toBeGreaterThan(0);
+  });
+
+  it("reports a merged issue as merged into its successor", async () => {
+    const [ghost, successorId] = [...sandbox.world.issues.redirects].find(([from]) => /^\d+$/.test(from))!;
+    const successor = sandbox.world.issues.byId.get(successorId)!;
+    const res = await details([ghost]);
+    expect(res.code).toBe(0);
+    expect(res.stdout.split("\n")[0]).toBe(`${ghost} was merged into ${successor.shortId}; showing ${successor.shortId}.`);
+    const json = await runTool("issue-details", [ghost, "--json", "--fields", "id,mergedFrom"], { env: sandbox.env() });
+    expect(json.json).toEqual({ id: successor.id, mergedFrom: ghost });
+  });
+
+  it("limits frames with --frames and shows every frame and tag with --full", async () => {
+    const issue = shown("error");
+    const few = await runTool("issue-details", [issue.id, "--frames", "1", "--json", "--fields", "event"], { env: sandbox.env() });
+    expect(few.json.event.frames).toHaveLength(1);
+    const full = await runTool("issue-details", [issue.id, "--full", "--json", "--fields", "event,tags"], { env: sandbox.env() });
+    expect(full.json.event.frames).toHaveLength(full.json.event.framesTotal);
+    expect(full.json.event.framesTotal).toBeGreaterThan(full.json.event.framesInApp);
+    const text = await details([issue.id, "--full"]);
+    expect(text.stdout).toMatch(/^Stack, all \d+ frames/m);
+    expect(text.stdout).toContain("[library]");
+  });
+
+  it("fetches a given event by ID", async () => {
+    const issue = shown("error");
+    const latest = await runTool("issue-details", [issue.id, "--json", "--fields", "event"], { env: sandbox.env() });
+    const eventId = latest.json.event.id as string;
+    sandbox.clearRequests();
+    const res = await details([issue.id, "--event", eventId]);
+    expect(res.code).toBe(0);
+    expect(sandbox.requests().some((r) => r.path.endsWith(`/events/${eventId}/`))).toBe(true);
+  });
+
+  it("prints at most 10% of the raw bytes of the responses it used", async () => {
+    const issue = shown("error");
+    sandbox.clearRequests();
+    const res = await details([issue.shortId]);
+    let rawBytes = 0;
+    for (const r of sandbox.requests().filter((q) => q.path.includes("/issues/"))) {
+      const answer = await fetch(`${sandbox.url}${r.path}`, { headers: { Authorization: "Bearer sandbox" } });
+      rawBytes += Buffer.byteLength(await answer.text());
+    }
+    expect(Buffer.byteLength(res.stdout) / rawBytes).toBeLessThanOrEqual(DETAILS_BUDGET);
+  });
+
+  it("still shows the issue when its event cannot be read", async () => {
+    const issue = shown("error");
+    // More failures than the client's retries, so the event read fails for good.
+    sandbox.faults.add({ path: "*/events/latest/", kind: "status", status: 503, times: 10 });
+    try {
+      const res = await details([issue.shortId]);
+      expect(res.code).toBe(0);
+      expect(res.stdout.split("\n")[0]).toBe(`${issue.shortId}: ${issue.spec.title}`);
+      expect(res.stdout).toMatch(/^No event shown: Sentry answered 503/m);
+      expect(res.stdout).toMatch(/^Tags: /m);
+    } finally {
+      sandbox.faults.clear();
+    }
+  });
+
+  it("exits 5 with a hint for an issue that does not exist or waits for deletion", async () => {
+    const missing = await runTool("issue-details", ["999999999999"], { env: sandbox.env() });
+    expect(missing.code).toBe(5);
+    expect(missing.stderr).toMatch(/not found \(404\)/);
+    expect(missing.stderr).toMatch(/hint: no issue 999999999999 in organization/);
+    const doomed = sandbox.world.issues.issues.find((i) => i.status === "pending_deletion")!;
+    const gone = await runTool("issue-details", [doomed.shortId], { env: sandbox.env() });
+    expect(gone.code).toBe(5);
+  });
+
+  it("rejects a malformed issue or event before sending anything", async () => {
+    sandbox.clearRequests();
+    for (const args of [["not an issue"], ["https://example.com/dashboard/"], ["4242", "--event", "newest"], ["4242", "--frames", "0"]]) {
+      const res = await runTool("issue-details", args, { env: sandbox.env() });
+      expect(res.code, args.join(" ")).toBe(2);
+    }
+    expect(sandbox.requests()).toEqual([]);
+  });
+});
