@@ -11,12 +11,19 @@ import { pathToFileURL } from "node:url";
 
 const ROOT = new URL(".", import.meta.url).pathname;
 const CHECK = process.argv.includes("--check");
+/** Categories, and the order their tools are presented in: the order a workflow uses them. */
 const CATEGORIES = [
-  { id: "errors", title: "Errors", file: "references/errors.md" },
-  { id: "performance", title: "Performance", file: "references/performance.md" },
-  { id: "releases", title: "Releases", file: "references/releases.md" },
-  { id: "projects", title: "Projects", file: "references/projects.md" },
+  { id: "errors", title: "Errors", file: "references/errors.md", order: ["list-issues", "issue-details", "resolve-issue", "ignore-issue"] },
+  { id: "performance", title: "Performance", file: "references/performance.md", order: ["list-transactions", "transaction-summary", "slow-queries"] },
+  { id: "releases", title: "Releases", file: "references/releases.md", order: ["list-releases", "create-release", "set-commits"] },
+  { id: "projects", title: "Projects", file: "references/projects.md", order: ["list-projects", "project-settings", "list-alerts"] },
 ];
+
+/** A category's tools in presentation order; tools the order does not name come last, by name. */
+function toolsOf(tools, cat) {
+  const rank = (t) => (cat.order.includes(t.name) ? cat.order.indexOf(t.name) : cat.order.length);
+  return tools.filter((t) => t.category === cat.id).sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
+}
 
 /** Entry points: each tool script, plus the programs that are not tools. */
 function entryPoints() {
@@ -115,7 +122,7 @@ function renderToolReference(tool, listFlags, writeFlags) {
 function renderSkillIndex(tools) {
   const lines = [];
   for (const cat of CATEGORIES) {
-    const inCat = tools.filter((t) => t.category === cat.id);
+    const inCat = toolsOf(tools, cat);
     if (inCat.length === 0) continue;
     lines.push(`**${cat.title}** (details: \`${cat.file}\`)`);
     for (const t of inCat) lines.push(`- \`${t.name}\`: ${t.summary}${t.writes ? " *(write: needs `--yes`)*" : ""}`);
@@ -146,7 +153,7 @@ async function generateDocs(tools) {
   }
   for (const cat of CATEGORIES) {
     const path = join(ROOT, cat.file);
-    const inCat = tools.filter((t) => t.category === cat.id);
+    const inCat = toolsOf(tools, cat);
     if (!existsSync(path)) continue;
     const body = [COMMON_NOTE, "", ...inCat.map((t) => renderToolReference(t, LIST_FLAGS, WRITE_FLAGS))].join("\n").trimEnd();
     docs.set(cat.file, replaceBetween(readFileSync(path, "utf8"), "tools", body, cat.file));
