@@ -2,12 +2,12 @@
 // now. Safe to repeat: an existing version is reported as such, and finalizing never moves an earlier date.
 
 import { apiPath } from "./lib/urls.js";
-import { listWithMore, relativeTime } from "./lib/output.js";
+import { listWithMore, relativeTime, shellQuote } from "./lib/output.js";
 import { defineTool, runIfMain, type WriteSummary } from "./lib/tool.js";
 import { UsageError } from "./lib/errors.js";
 import { parseReleaseVersion, MAX_VERSION_LENGTH } from "./lib/validate.js";
 import { stripUrlCredentials } from "./lib/redact.js";
-import { parseProjectFlags, RELEASE_SCOPES, shellWord } from "./lib/releases.js";
+import { parseProjectFlags, RELEASE_SCOPES } from "./lib/releases.js";
 
 const MAX_PROJECTS_SHOWN = 5;
 /** HTTP 208 Already Reported: Sentry's answer when the version exists and no project was added (organization_releases.py). */
@@ -54,7 +54,7 @@ export const tool = defineTool<Input, Result>({
     project: { type: "string", multiple: true, placeholder: "SLUG", help: "Project the release belongs to (repeatable; default SENTRY_PROJECT or .sentryclirc)" },
     ref: { type: "string", placeholder: "REF", help: "Commit reference the release was built from (tag or SHA)" },
     // Not --url: every tool's --url is the Sentry server (lib/tool.ts COMMON_FLAGS).
-    "release-url": { type: "string", placeholder: "URL", help: "Link stored on the release (CI run, changelog, tag page)" },
+    url: { type: "string", placeholder: "URL", help: "Link stored on the release (CI run, changelog, tag page); the Sentry server comes from SENTRY_URL here" },
     finalize: { type: "boolean", help: "Set the release date to now (a finalized release counts as shipped)" },
   },
   fields: ["applied", "changes", "org", "version", "projects", "outcome", "ref", "url", "dateReleased", "updated"],
@@ -71,7 +71,7 @@ export const tool = defineTool<Input, Result>({
     if (ref !== undefined && (ref === "" || ref.length > MAX_VERSION_LENGTH || /\s/.test(ref))) {
       throw new UsageError(`invalid --ref ${JSON.stringify(ref)}: a tag, branch or SHA without spaces, at most ${MAX_VERSION_LENGTH} characters`);
     }
-    return { version, projects: parseProjectFlags(flags.project), ref, url: parseReleaseUrl(flags["release-url"] as string | undefined), finalize: flags.finalize === true };
+    return { version, projects: parseProjectFlags(flags.project), ref, url: parseReleaseUrl(flags.url as string | undefined), finalize: flags.finalize === true };
   },
   async run(input, ctx) {
     // A release without projects is refused by Sentry. Guessing "the first project" for a write would be
@@ -140,7 +140,7 @@ export const tool = defineTool<Input, Result>({
     const projects = listWithMore(r.projects, MAX_PROJECTS_SHOWN);
     const details = [r.ref ? `ref ${r.ref}` : "", r.url ? `url ${r.url}` : ""].filter(Boolean).join(", ");
     const released = r.dateReleased ? `released ${relativeTime(r.dateReleased, ctx.now)}` : "not finalized";
-    const version = shellWord(r.version);
+    const version = shellQuote(r.version);
     const next = `Next: node dist/set-commits.mjs ${version} --yes${r.dateReleased ? "" : `, and after deploying: node dist/create-release.mjs ${version} --finalize --yes`}`;
     switch (r.outcome) {
       case "would create":
@@ -156,18 +156,18 @@ export const tool = defineTool<Input, Result>({
   },
 });
 
-/** --release-url must be an absolute http(s) URL; credentials in it would be stored in Sentry for everyone to see. */
+/** --url must be an absolute http(s) URL; credentials in it would be stored in Sentry for everyone to see. */
 function parseReleaseUrl(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   let url: URL;
   try {
     url = new URL(value.trim());
   } catch {
-    throw new UsageError(`invalid --release-url ${JSON.stringify(value)}: expected an absolute http(s) URL`);
+    throw new UsageError(`invalid --url ${JSON.stringify(value)}: expected an absolute http(s) URL`);
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") throw new UsageError(`invalid --release-url ${JSON.stringify(value)}: expected http or https`);
+  if (url.protocol !== "https:" && url.protocol !== "http:") throw new UsageError(`invalid --url ${JSON.stringify(value)}: expected http or https`);
   if (url.username || url.password) {
-    throw new UsageError(`--release-url contains credentials: ${stripUrlCredentials(value)}`, "remove user:password@ from the URL; Sentry shows it to every member");
+    throw new UsageError(`--url contains credentials: ${stripUrlCredentials(value)}`, "remove user:password@ from the URL; Sentry shows it to every member");
   }
   return value.trim();
 }

@@ -15,7 +15,8 @@ import {
 } from "./lib/alerts.js";
 import type { ErrorContext } from "./lib/http.js";
 import { AuthError, NotFoundError, UsageError } from "./lib/errors.js";
-import { listWithMore, plural, relativeTime, truncate } from "./lib/output.js";
+import { mapLimit } from "./lib/concurrency.js";
+import { listWithMore, plural, relativeTime, truncate, unique } from "./lib/output.js";
 import { defineTool, runIfMain, type ToolContext } from "./lib/tool.js";
 import { apiPath, type Query } from "./lib/urls.js";
 import { parseSlug } from "./lib/validate.js";
@@ -141,19 +142,6 @@ async function tryGetTeams(ctx: ToolContext, org: string): Promise<Map<string, s
   }
 }
 
-async function mapWithConcurrency<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]!);
-    }
-  });
-  await Promise.all(workers);
-  return results;
-}
-
 function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -221,7 +209,7 @@ async function listAlerts(ctx: ToolContext, org: string, input: Input): Promise<
       scopes: "alerts:read or project:read",
       notFoundHint: input.project ? `no project ${JSON.stringify(input.project)} in ${org}; list them with: node dist/list-projects.mjs` : current.notFoundHint,
     };
-    const perProject = await mapWithConcurrency(slugs, FANOUT_CONCURRENCY, async (slug) => ({
+    const perProject = await mapLimit(slugs, FANOUT_CONCURRENCY, async (slug) => ({
       slug,
       rules: await listAll<RawLegacyRule>(ctx, apiPath`/projects/${org}/${slug}/rules/`, {}, legacy, notes),
     }));
@@ -317,9 +305,6 @@ async function lookUpDetectors(
   for (const page of pages) if (page.ok) for (const d of page.items) known.set(String(d.id), { type: d.type, projectId: d.projectId });
 }
 
-function unique<T>(items: T[]): T[] {
-  return [...new Set(items)];
-}
 
 /** By project (alerts connected to none last), issue before metric, then by name. */
 function compareAlerts(a: AlertRecord, b: AlertRecord): number {

@@ -2,7 +2,7 @@
 // so an agent can pick a project slug and tell live projects from abandoned ones.
 
 import { apiPath } from "./lib/urls.js";
-import { alignColumns, compactNumber, listWithMore, relativeTime, truncate } from "./lib/output.js";
+import { alignColumns, compactNumber, listWithMore, plural, relativeTime, truncate } from "./lib/output.js";
 import { defineListTool, runIfMain, type ListSummary } from "./lib/tool.js";
 import { UsageError } from "./lib/errors.js";
 
@@ -16,6 +16,8 @@ interface RawProject {
   slug: string;
   name: string;
   platform: string | null;
+  /** Platforms of the events the project received (e.g. ["python"] for a python-django project). */
+  platforms?: string[];
   dateCreated: string;
   firstEvent: string | null;
   teams?: Array<{ slug: string }>;
@@ -36,13 +38,13 @@ export const tool = defineListTool<Input, ListSummary & { query?: string }>({
   summary: "List the organization's projects: slug, name, platform, teams, recent events, created",
   flags: {
     query: { type: "string", placeholder: "TEXT", help: "Match project name or slug (Sentry search, e.g. team:backend)" },
-    platform: { type: "string", placeholder: "NAME", help: "Only projects of this platform (e.g. python, javascript-react)" },
+    platform: { type: "string", placeholder: "NAME", help: "Only projects of this platform or family (python matches python-django)" },
   },
   defaultLimit: 50,
-  fields: ["id", "slug", "name", "platform", "teams", "dateCreated", "firstEvent", "events14d", "activity", "latestRelease"],
+  fields: ["id", "slug", "name", "platform", "teams", "dateCreated", "firstEvent", "events14d", "lastActivity", "activity", "latestRelease"],
   examples: [
     { args: "", about: "every project, live ones marked" },
-    { args: "--platform python --json", about: "Python projects as JSON" },
+    { args: "--platform python --json", about: "Python projects (python-django too) as JSON" },
     { args: "--query team:backend", about: "projects of one team" },
   ],
   scopes: "org:read",
@@ -56,35 +58,44 @@ export const tool = defineListTool<Input, ListSummary & { query?: string }>({
   },
   async run(input, ctx) {
     const org = await ctx.api.org();
-    const query = [input.query, input.platform ? `platform:${input.platform}` : undefined].filter(Boolean).join(" ");
+    // Sentry's project search has no platform token (organization_projects.py answers an unknown key
+    // with no projects), so --platform filters here, over every page, and then applies --limit.
+    const filtering = input.platform !== undefined;
     let nextCursor: string | null = null;
     let fetched = 0;
+    let kept = 0;
     for await (const page of ctx.api.paginate<RawProject>(apiPath`/organizations/${org}/projects/`, {
-      query: { query: query || undefined, statsPeriod: ACTIVITY_PERIOD },
+      query: { query: input.query, statsPeriod: ACTIVITY_PERIOD },
       sizeParam: "per_page",
       limit: ctx.list.limit,
       cursor: ctx.list.cursor,
-      all: ctx.list.all,
+      all: ctx.list.all || filtering,
       errorContext: { scopes: "org:read" },
     })) {
-      ctx.emit(page.items.map(projectRecord));
       fetched += page.items.length;
       nextCursor = page.nextCursor;
+      const matching = filtering ? page.items.filter((p) => matchesPlatform(p, input.platform!)) : page.items;
+      const room = ctx.list.all ? matching.length : ctx.list.limit - kept;
+      ctx.emit(matching.slice(0, room).map(projectRecord));
+      kept += Math.min(room, matching.length);
       ctx.progress(`fetched ${fetched} projects…`);
+      if (!ctx.list.all && kept >= ctx.list.limit) break;
     }
-    return { nextCursor, query: query || undefined };
+    const described = [input.query, input.platform ? `platform ${input.platform}` : undefined].filter(Boolean).join(", ");
+    // After client-side filtering the server's cursor no longer marks where the shown records end.
+    return { nextCursor: filtering ? null : nextCursor, query: described || undefined };
   },
-  render(records, summary) {
-    if (records.length === 0) return summary.query ? `No projects match ${JSON.stringify(summary.query)}.` : "No projects in this organization.";
+  render(records, summary, ctx) {
+    if (records.length === 0) return summary.query ? `No projects match ${summary.query}.` : "No projects in this organization.";
     const rows = records.map((r) => [
       String(r.slug),
       String(r.platform ?? "-"),
-      activityLabel(r),
+      activityLabel(r, ctx.now),
       listWithMore(r.teams as string[], MAX_TEAMS_SHOWN) || "-",
-      `created ${relativeTime(r.dateCreated as string)}`,
+      `created ${relativeTime(r.dateCreated as string, ctx.now)}`,
       truncate(String(r.name), NAME_WIDTH),
     ]);
-    const lines = [`${records.length} project${records.length === 1 ? "" : "s"}${summary.query ? ` matching ${JSON.stringify(summary.query)}` : ""} (events over ${ACTIVITY_PERIOD}):`];
+    const lines = [`${plural(records.length, "project")}${summary.query ? ` matching ${summary.query}` : ""}:`];
     lines.push(...alignColumns(rows));
     if (summary.nextCursor) lines.push(`More: --cursor ${summary.nextCursor}`);
     return lines.join("\n");
@@ -93,8 +104,19 @@ export const tool = defineListTool<Input, ListSummary & { query?: string }>({
 
 type Activity = "live" | "quiet" | "no events ever" | "unknown";
 
+/** python matches python and python-django; also the platforms of the events the project received. */
+function matchesPlatform(p: RawProject, wanted: string): boolean {
+  const own = p.platform ?? "";
+  return own === wanted || own.startsWith(`${wanted}-`) || (p.platforms ?? []).includes(wanted);
+}
+
 function projectRecord(p: RawProject): Record<string, unknown> {
-  const events = Array.isArray(p.stats) ? p.stats.reduce((sum, [, n]) => sum + (Number(n) || 0), 0) : null;
+  const stats = Array.isArray(p.stats) ? p.stats : null;
+  const events = stats ? stats.reduce((sum, [, n]) => sum + (Number(n) || 0), 0) : null;
+  // The end of the newest bucket with events: Sentry sends no last-event time, so this is the best
+  // "latest activity" there is (to the bucket's width, a day for 14d).
+  const width = stats && stats.length > 1 ? stats[1]![0] - stats[0]![0] : 86400;
+  const lastBucket = stats ? [...stats].reverse().find(([, n]) => Number(n) > 0) : undefined;
   const activity: Activity = !p.firstEvent ? "no events ever" : events === null ? "unknown" : events > 0 ? "live" : "quiet";
   return {
     id: p.id,
@@ -105,22 +127,27 @@ function projectRecord(p: RawProject): Record<string, unknown> {
     dateCreated: p.dateCreated,
     firstEvent: p.firstEvent,
     events14d: events,
+    lastActivity: lastBucket ? new Date(Math.min(Date.now(), (lastBucket[0] + width) * 1000)).toISOString() : null,
     activity,
     latestRelease: p.latestRelease?.version ?? null,
   };
 }
 
-function activityLabel(r: Record<string, unknown>): string {
+function activityLabel(r: Record<string, unknown>, now: number): string {
   const events = r.events14d as number | null;
   switch (r.activity as Activity) {
-    case "live":
-      return `${compactNumber(events)} events`;
+    case "live": {
+      // Buckets are a day wide: "within a day" is as precise as the stats allow.
+      const last = r.lastActivity ? Date.parse(r.lastActivity as string) : now;
+      const when = now - last < 86400e3 ? "within a day" : relativeTime(r.lastActivity as string, now);
+      return `${compactNumber(events)} events in ${ACTIVITY_PERIOD}, last ${when}`;
+    }
     case "quiet":
-      return `no events in ${ACTIVITY_PERIOD}`;
+      return `no events in ${ACTIVITY_PERIOD} (first ${relativeTime(r.firstEvent as string, now)})`;
     case "no events ever":
       return "never sent events";
     default:
-      return `first event ${relativeTime(r.firstEvent as string)}`;
+      return `first event ${relativeTime(r.firstEvent as string, now)}`;
   }
 }
 

@@ -13,7 +13,7 @@ import {
   type TransactionFields,
 } from "./lib/events.js";
 import { UsageError } from "./lib/errors.js";
-import { alignColumns, millis, percent, plural } from "./lib/output.js";
+import { alignColumns, millis, percent, plural, shellQuote } from "./lib/output.js";
 import {
   ALL_PROJECTS_FLAG,
   ENVIRONMENT_FLAG,
@@ -27,7 +27,6 @@ import {
   scopeFlags,
   scopePhrase,
   score,
-  shellQuote,
   type Period,
   type ProjectScope,
 } from "./lib/performance.js";

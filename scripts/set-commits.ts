@@ -4,7 +4,7 @@
 
 import { resolve } from "node:path";
 import { apiPath } from "./lib/urls.js";
-import { plural, relativeTime, truncate } from "./lib/output.js";
+import { plural, relativeTime, shellQuote, truncate } from "./lib/output.js";
 import { defineTool, runIfMain, type ToolContext, type WriteSummary } from "./lib/tool.js";
 import { CliError, NotFoundError, UsageError } from "./lib/errors.js";
 import { parseIntegerFlag, parseReleaseVersion } from "./lib/validate.js";
@@ -15,7 +15,6 @@ import {
   preferredRemote,
   RELEASE_SCOPES,
   releaseNotFoundHint,
-  shellWord,
   type ExplicitRef,
   type SentryRepo,
 } from "./lib/releases.js";
@@ -283,7 +282,7 @@ export const tool = defineTool<Input, Result>({
         if (r.commitCount > 1) lines.push(`  oldest ${describeCommit(r.oldest!, ctx.now)}`);
       }
     }
-    if (r.applied && r.mode !== "clear") lines.push(`Next, once deployed: node dist/create-release.mjs ${shellWord(r.version)} --finalize --yes`);
+    if (r.applied && r.mode !== "clear") lines.push(`Next, once deployed: node dist/create-release.mjs ${shellQuote(r.version)} --finalize --yes`);
     return lines.join("\n");
   },
 });
@@ -365,7 +364,7 @@ async function planLocal(
     }
     throw new UsageError(
       `release ${input.version} already has commits (up to ${short(previousCommit)}), so Sentry offers no earlier release to start from`,
-      `to replace them, clear first: node dist/set-commits.mjs ${shellWord(input.version)} --clear --yes`,
+      `to replace them, clear first: node dist/set-commits.mjs ${shellQuote(input.version)} --clear --yes`,
     );
   }
 

@@ -14,7 +14,7 @@ import {
   type Paging,
 } from "./lib/events.js";
 import { UsageError } from "./lib/errors.js";
-import { alignColumns, millis, percent, plural, truncate } from "./lib/output.js";
+import { alignColumns, millis, percent, plural, shellQuote, truncate } from "./lib/output.js";
 import {
   ALL_PROJECTS_FLAG,
   ENVIRONMENT_FLAG,
@@ -28,7 +28,6 @@ import {
   scopeFlags,
   scopePhrase,
   secondsText,
-  shellQuote,
   type Period,
   type ProjectScope,
 } from "./lib/performance.js";

@@ -16,7 +16,7 @@ import {
   type TransactionFields,
 } from "./lib/events.js";
 import { NotFoundError, UsageError } from "./lib/errors.js";
-import { alignColumns, millis, percent, plural } from "./lib/output.js";
+import { alignColumns, millis, percent, plural, shellQuote } from "./lib/output.js";
 import {
   ALL_PROJECTS_FLAG,
   ENVIRONMENT_FLAG,
@@ -31,7 +31,6 @@ import {
   scopePhrase,
   score,
   secondsText,
-  shellQuote,
   type Period,
 } from "./lib/performance.js";
 import { defineTool, runIfMain } from "./lib/tool.js";

@@ -61,7 +61,7 @@ describe("create-release", () => {
 
     sandbox.clearRequests();
     const before = Date.now();
-    const finalized = await runTool("create-release", [version, "--project", "web-frontend", "--finalize", "--release-url", "https://ci.example.com/runs/42", "--yes"], {
+    const finalized = await runTool("create-release", [version, "--project", "web-frontend", "--finalize", "--url", "https://ci.example.com/runs/42", "--yes"], {
       env: sandbox.env(),
     });
     expect(finalized.code).toBe(0);
@@ -102,7 +102,7 @@ describe("create-release", () => {
       [["x".repeat(201), "--project", "web-frontend"], /longer than 200 characters/],
       [["1.0\tbeta", "--project", "web-frontend"], /newlines or tabs/],
       [["1.0", "--project", "Web Frontend"], /invalid project slug/],
-      [["1.0", "--project", "web-frontend", "--release-url", "ftp://x"], /--release-url .*expected http or https/],
+      [["1.0", "--project", "web-frontend", "--url", "ftp://x"], /--url .*expected http or https/],
       [["1.0", "--project", "web-frontend", "--ref", "two words"], /invalid --ref/],
       [["--project", "web-frontend"], /missing <version>/],
     ];
@@ -114,15 +114,15 @@ describe("create-release", () => {
     expect(sandbox.requests()).toEqual([]);
   });
 
-  it("asks for a project instead of guessing one, and never prints credentials from --release-url", async () => {
+  it("asks for a project instead of guessing one, and never prints credentials from --url", async () => {
     sandbox.clearRequests();
     const noProject = await runTool("create-release", ["1.0.0", "--yes"], { env: { ...sandbox.env(), SENTRY_PROJECT: undefined } });
     expect(noProject.code).toBe(2);
     expect(noProject.stderr).toContain("hint: add --project SLUG (repeatable), or set SENTRY_PROJECT");
 
-    const withSecret = await runTool("create-release", ["1.0.0", "--release-url", "https://bot:hunter2secret@ci.example.com/run/1"], { env: sandbox.env() });
+    const withSecret = await runTool("create-release", ["1.0.0", "--url", "https://bot:hunter2secret@ci.example.com/run/1"], { env: sandbox.env() });
     expect(withSecret.code).toBe(2);
-    expect(withSecret.stderr).toContain("--release-url contains credentials: https://ci.example.com/run/1");
+    expect(withSecret.stderr).toContain("--url contains credentials: https://ci.example.com/run/1");
     expect(withSecret.stderr).not.toContain("hunter2secret");
     expect(sandbox.requests()).toEqual([]);
   });

@@ -13,12 +13,13 @@ describe("list-projects", () => {
     const org = sandbox.world.orgs[0]!;
     const projects = sandbox.world.projects.filter((p) => p.orgSlug === org.slug);
     const lines = res.stdout.trim().split("\n");
-    expect(lines[0]).toBe(`${projects.length} projects (events over 14d):`);
+    expect(lines[0]).toBe(`${projects.length} projects:`);
     for (const p of projects) {
       const line = lines.find((l) => l.startsWith(`${p.slug} `));
       expect(line, p.slug).toBeDefined();
       expect(line).toContain(p.platform);
       if (p.firstEvent === null) expect(line).toContain("never sent events");
+      else expect(line).toMatch(/\d+(\.\d)?k? events in 14d, last (within a day|\d+d ago)/);
     }
     expect(res.stderr).toBe("");
   });
@@ -52,14 +53,18 @@ describe("list-projects", () => {
     expect(res.json.nextCursor).toBeNull();
   });
 
-  it("filters by --platform and --query", async () => {
-    const target = sandbox.world.projects.find((p) => p.orgSlug === sandbox.world.orgs[0]!.slug && p.firstEvent)!;
-    const byPlatform = await runTool("list-projects", ["--platform", target.platform, "--json"], { env: sandbox.env() });
-    expect(byPlatform.json.data.map((r: any) => r.platform)).toEqual(expect.arrayContaining([target.platform]));
-    expect(byPlatform.json.data.every((r: any) => r.platform === target.platform)).toBe(true);
+  it("filters by --platform, matching a platform family (python finds python-django), and by --query", async () => {
+    const orgProjects = sandbox.world.projects.filter((p) => p.orgSlug === sandbox.world.orgs[0]!.slug);
+    const target = orgProjects.find((p) => p.platform.includes("-"))!;
+    const family = target.platform.split("-")[0]!;
+    const expected = orgProjects.filter((p) => p.platform === family || p.platform.startsWith(`${family}-`)).map((p) => p.slug).sort();
+    const byFamily = await runTool("list-projects", ["--platform", family, "--json"], { env: sandbox.env() });
+    expect(byFamily.json.data.map((r: any) => r.slug).sort()).toEqual(expected);
+    const exact = await runTool("list-projects", ["--platform", target.platform, "--limit", "1"], { env: sandbox.env() });
+    expect(exact.stdout.split("\n")[0]).toBe(`1 project matching platform ${target.platform}:`);
     const none = await runTool("list-projects", ["--query", "no-such-project-anywhere"], { env: sandbox.env() });
     expect(none.code).toBe(0);
-    expect(none.stdout.trim()).toBe('No projects match "no-such-project-anywhere".');
+    expect(none.stdout.trim()).toBe("No projects match no-such-project-anywhere.");
   });
 
   it("picks the first organization when none is configured, and says so on stderr", async () => {

@@ -3,6 +3,7 @@
 // alert-rules) store the same ideas in different shapes; both are turned here into one AlertRecord
 // whose trigger and notification targets read as a sentence ("a new issue is created, level ≥ error").
 
+import { unique } from "./output.js";
 import { formatDuration } from "./validate.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -642,6 +643,3 @@ export function metricAlertFromLegacyRule(r: RawLegacyMetricRule, dir: Directory
 /** AlertRuleStatus.DISABLED (src/sentry/incidents/models/alert_rule.py). */
 const LEGACY_METRIC_DISABLED = 5;
 
-function unique(items: string[]): string[] {
-  return [...new Set(items)];
-}

@@ -3,7 +3,7 @@
 
 import type { Config } from "./config.js";
 import { requireToken } from "./config.js";
-import { AuthError, CliError, NotFoundError } from "./errors.js";
+import { AuthError, CliError, EXIT, NotFoundError } from "./errors.js";
 import type { ErrorContext, HttpOptions, HttpResponse } from "./http.js";
 import { sendRequest } from "./http.js";
 import { cachedRegion, isAllowedRegionUrl, isPlainHttpToRemote, storeRegion } from "./region.js";
@@ -99,7 +99,7 @@ export class SentryApi {
   write<T>(method: "POST" | "PUT" | "DELETE", path: string, body: unknown, opts: { idempotent: boolean; query?: Query; errorContext?: ErrorContext }): Promise<HttpResponse<T>> {
     if (!this.options.allowWrites) {
       // Tools preview without --yes and never reach here; this guards against a tool bug.
-      throw new CliError(`refusing to ${method} ${path} without --yes`, 1);
+      throw new CliError(`refusing to ${method} ${path} without --yes`, EXIT.UNEXPECTED);
     }
     return this.send<T>(method, path, { body, ...opts });
   }
@@ -113,7 +113,7 @@ export class SentryApi {
       const size = Math.min(MAX_PAGE_SIZE, opts.all ? MAX_PAGE_SIZE : remaining);
       const res = await this.get<T[]>(path, { ...opts.query, [opts.sizeParam]: size, cursor }, opts.errorContext);
       if (!Array.isArray(res.body)) {
-        throw new CliError(`expected a list from ${path}, got ${res.body === null ? "nothing" : typeof res.body}`, 7);
+        throw new CliError(`expected a list from ${path}, got ${res.body === null ? "nothing" : typeof res.body}`, EXIT.NETWORK);
       }
       const items = res.body.slice(0, Number.isFinite(remaining) ? remaining : undefined);
       remaining -= items.length;

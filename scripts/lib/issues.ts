@@ -3,6 +3,7 @@
 // the preview-then-apply status update that resolve-issue and ignore-issue both perform.
 
 import type { SentryApi } from "./api.js";
+import { mapLimit } from "./concurrency.js";
 import { alignColumns, relativeTime, truncate } from "./output.js";
 import type { ToolContext, WriteSummary } from "./tool.js";
 import { apiPath, buildQuery } from "./urls.js";
@@ -100,20 +101,6 @@ export function mergedAway(target: IssueTarget, issue: RawIssue): boolean {
 export async function fetchIssue(api: SentryApi, target: IssueTarget, query?: Record<string, string | string[]>): Promise<{ issue: RawIssue; bytes: number }> {
   const res = await api.get<RawIssue>(issuePath(target), query, { scopes: READ_SCOPE, notFoundHint: notFoundHint(target) });
   return { issue: res.body, bytes: res.bytes };
-}
-
-/** Runs `fn` over `items` with at most `limit` in flight, keeping the order of results. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 /** "jane@example.com" for a user, "team:backend" for a team, null when unassigned. */

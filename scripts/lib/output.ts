@@ -94,3 +94,13 @@ export function isoDate(iso: string | null | undefined): string {
 export function plural(n: number, word: string, pluralWord = `${word}s`): string {
   return `${n} ${n === 1 ? word : pluralWord}`;
 }
+
+/** Quotes a word for a copy-paste shell command line (POSIX single quotes when needed). */
+export function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Items without repeats, in first-seen order. */
+export function unique<T>(items: Iterable<T>): T[] {
+  return [...new Set(items)];
+}

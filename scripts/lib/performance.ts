@@ -3,6 +3,7 @@
 
 import type { Config } from "./config.js";
 import { UsageError } from "./errors.js";
+import { shellQuote } from "./output.js";
 import type { FlagSpec, FlagValues } from "./tool.js";
 import { parseDuration, toStatsPeriod } from "./validate.js";
 
@@ -97,7 +98,3 @@ export function score(value: number | null): string {
   return value === null ? "-" : value.toFixed(2);
 }
 
-/** Quotes an argument for a POSIX shell when it needs it, for copy-pasteable hints. */
-export function shellQuote(text: string): string {
-  return /^[\w./:@%+=,-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
-}

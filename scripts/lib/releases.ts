@@ -3,6 +3,7 @@
 
 import { UsageError } from "./errors.js";
 import { normalizeHost, parseRemoteUrl, type Remote } from "./git.js";
+import { shellQuote } from "./output.js";
 import { parseSlug } from "./validate.js";
 
 /**
@@ -12,13 +13,9 @@ import { parseSlug } from "./validate.js";
 export const RELEASE_SCOPES = "project:releases or org:ci";
 
 export function releaseNotFoundHint(version: string): string {
-  return `no release ${JSON.stringify(version)} in this organization: create it first with node dist/create-release.mjs ${shellWord(version)} --project SLUG --yes`;
+  return `no release ${JSON.stringify(version)} in this organization: create it first with node dist/create-release.mjs ${shellQuote(version)} --project SLUG --yes`;
 }
 
-/** Quotes a value for a command line we print as a hint, only when it needs it. */
-export function shellWord(value: string): string {
-  return /^[A-Za-z0-9@%+=:,./_-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
-}
 
 /** Repeatable --project values, each a valid slug, duplicates dropped. */
 export function parseProjectFlags(value: unknown): string[] {

@@ -52,8 +52,6 @@ export interface ListArgs {
   limit: number;
   cursor?: string;
   all: boolean;
-  /** True when the user gave --limit (so a tool can tell "default" from "asked for"). */
-  limitGiven: boolean;
 }
 
 export interface ToolContext {
@@ -165,14 +163,23 @@ export const WRITE_FLAGS: Record<string, FlagSpec> = {
   yes: { type: "boolean", help: "Make the change; without it the tool only previews (exit 3)" },
 };
 
-/** Every flag a tool accepts: its own, then the list/write ones, then the common ones. */
+/**
+ * Every flag a tool accepts. A tool's own flag wins over a common one of the same name: create-release's
+ * --url is the release's link (as Sentry's CLIs name it), so there the Sentry URL comes only from the
+ * environment or .sentryclirc, and a link can never be mistaken for the server the token is sent to.
+ */
 export function allFlags(tool: AnyTool): Record<string, FlagSpec> {
   return {
-    ...tool.flags,
+    ...COMMON_FLAGS,
     ...(tool.kind === "list" ? LIST_FLAGS : {}),
     ...(tool.kind === "item" && tool.writes ? WRITE_FLAGS : {}),
-    ...COMMON_FLAGS,
+    ...tool.flags,
   };
+}
+
+/** The common flags a tool has not taken over, for help and docs. */
+export function commonFlagsOf(tool: AnyTool): Record<string, FlagSpec> {
+  return Object.fromEntries(Object.entries(COMMON_FLAGS).filter(([name]) => !(name in tool.flags)));
 }
 
 export function usageLine(tool: AnyTool): string {
@@ -202,7 +209,7 @@ export function renderHelp(tool: AnyTool): string {
     lines.push("", "Flags:");
     for (const [label, help] of rows) lines.push(`  ${label!.padEnd(width)}  ${help}`);
   }
-  lines.push("", `Also: ${Object.entries(COMMON_FLAGS).filter(([n]) => n !== "help").map(([n, s]) => flagLabel(n, s)).join(", ")}`);
+  lines.push("", `Also: ${Object.entries(commonFlagsOf(tool)).filter(([n]) => n !== "help").map(([n, s]) => flagLabel(n, s)).join(", ")}`);
   lines.push(`JSON fields: ${tool.fields.join(", ")}`);
   if (tool.examples.length) {
     lines.push("", "Examples:");
@@ -293,12 +300,12 @@ export function parseInvocation(tool: AnyTool, argv: string[]): ParsedInvocation
   }
   const timeoutS = typeof v.timeout === "string" ? parseIntegerFlag(v.timeout, "timeout", 1, MAX_TIMEOUT_S) : DEFAULT_TIMEOUT_S;
 
-  const list: ListArgs = { limit: 0, all: false, limitGiven: false };
+  const list: ListArgs = { limit: 0, all: false };
   if (tool.kind === "list") {
-    list.limitGiven = typeof v.limit === "string";
-    list.limit = list.limitGiven ? parseIntegerFlag(v.limit as string, "limit", 1, MAX_LIMIT) : tool.defaultLimit;
+    const limitGiven = typeof v.limit === "string";
+    list.limit = limitGiven ? parseIntegerFlag(v.limit as string, "limit", 1, MAX_LIMIT) : tool.defaultLimit;
     list.all = v.all === true;
-    if (list.all && list.limitGiven) throw new UsageError("--all and --limit do not go together", "--all follows every page; --limit N stops after N");
+    if (list.all && limitGiven) throw new UsageError("--all and --limit do not go together", "--all follows every page; --limit N stops after N");
     if (typeof v.cursor === "string") list.cursor = parseCursor(v.cursor);
   }
 
@@ -312,7 +319,7 @@ export function parseInvocation(tool: AnyTool, argv: string[]): ParsedInvocation
     timeoutMs: timeoutS * 1000,
     verbose: v.verbose === true,
     yes: v.yes === true,
-    configFlags: { org: v.org as string | undefined, url: v.url as string | undefined, project },
+    configFlags: { org: v.org as string | undefined, url: "url" in tool.flags ? undefined : (v.url as string | undefined), project },
   };
 }
 
@@ -386,6 +393,9 @@ export async function runTool(tool: AnyTool, argv: string[], io: Output = proces
           io.out(`${JSON.stringify({ data: records.map(project), nextCursor: summary.nextCursor, ...(summary.total !== undefined ? { total: summary.total } : {}) })}\n`);
         } else if (inv.mode === "text") {
           io.out(`${tool.render(records, summary, renderCtx)}\n`);
+        } else if (summary.nextCursor) {
+          // NDJSON has no footer: say on stderr that more exist (the --limit or the 100-page cap of --all stopped it).
+          io.err(`${tool.name}: more records exist; continue with --cursor ${summary.nextCursor}\n`);
         }
       } else {
         const result = await tool.run(input, ctx);

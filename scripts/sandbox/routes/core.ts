@@ -199,7 +199,12 @@ export function serializeProjectDetails(ctx: RequestContext, org: Org, project: 
   };
 }
 
-/** `id:`, `slug:`, `team:`, `!team:`, `platform:`, `is_member:` tokens and free text, as organization_projects.py parses them. */
+/**
+ * `id:`, `slug:`, `team:`, `!team:`, `is_member:` tokens and free text, as organization_projects.py
+ * parses them. Any other key (platform: included) matches no project there, and so here.
+ */
+const PROJECT_QUERY_KEYS = new Set(["id", "slug", "team", "!team", "is_member"]);
+
 function filterProjects(ctx: RequestContext, projects: Project[], query: string): Project[] {
   const tokens = new Map<string, string[]>();
   const words: string[] = [];
@@ -210,14 +215,13 @@ function filterProjects(ctx: RequestContext, projects: Project[], query: string)
   }
   const text = words.join(" ").toLowerCase();
   const memberTeams = currentMemberTeams(ctx);
+  if ([...tokens.keys()].some((key) => !PROJECT_QUERY_KEYS.has(key))) return [];
   return projects.filter((p) => {
     if (text && !p.name.toLowerCase().includes(text) && !p.slug.toLowerCase().includes(text)) return false;
     const ids = tokens.get("id");
     if (ids && !ids.includes(p.id)) return false;
     const slugs = tokens.get("slug");
     if (slugs && !slugs.includes(p.slug)) return false;
-    const platforms = tokens.get("platform");
-    if (platforms && !platforms.includes(p.platform)) return false;
     const teams = tokens.get("team");
     if (teams && !p.teamSlugs.some((t) => teams.includes(t))) return false;
     const notTeams = tokens.get("!team");
@@ -250,10 +254,14 @@ function listProjects(ctx: RequestContext) {
   return paginate(ctx, body);
 }
 
+/** The statsPeriod values organization_projects.py accepts, and the buckets its stats come in. */
 const STATS_BUCKETS: Record<string, { buckets: number; sizeMs: number }> = {
+  "1h": { buckets: 12, sizeMs: 300e3 },
   "24h": { buckets: 24, sizeMs: 3600e3 },
+  "7d": { buckets: 7, sizeMs: 86400e3 },
   "14d": { buckets: 14, sizeMs: 86400e3 },
   "30d": { buckets: 30, sizeMs: 86400e3 },
+  "90d": { buckets: 90, sizeMs: 86400e3 },
 };
 
 /**
@@ -262,7 +270,9 @@ const STATS_BUCKETS: Record<string, { buckets: number; sizeMs: number }> = {
  */
 function projectEventStats(ctx: RequestContext, project: Project, period: string): Array<[number, number]> {
   const shape = STATS_BUCKETS[period];
-  if (!shape) throw new SandboxHttpError(400, { detail: "Invalid stats_period. Valid choices are '', '24h', '14d', and '30d'" });
+  if (!shape) {
+    throw new SandboxHttpError(400, { error: { params: { stats_period: { message: "Invalid stats_period. Valid choices are '', '1h', '24h', '7d', '14d', '30d', and '90d'" } } } });
+  }
   const first = project.firstEvent ? Date.parse(project.firstEvent) : Number.POSITIVE_INFINITY;
   const last = project.lastEvent ? Date.parse(project.lastEvent) : Number.NEGATIVE_INFINITY;
   const base = 40 + (Number(project.id) % 97) * 7;
