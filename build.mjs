@@ -79,9 +79,6 @@ async function loadDeclarations(files) {
   }
 }
 
-const COMMON_NOTE =
-  "Every tool also takes `--json`, `--ndjson`, `--fields a,b`, `--org SLUG`, `--url URL`, `--timeout SECONDS`, `--verbose` and `--help`.";
-
 function flagLabel(name, spec) {
   return `\`--${name}${spec.placeholder ? ` ${spec.placeholder}` : ""}\`${spec.multiple ? " (repeatable)" : ""}`;
 }
@@ -90,7 +87,7 @@ function escapeCell(text) {
   return String(text).replace(/\|/g, "\\|");
 }
 
-function renderToolReference(tool, listFlags, writeFlags) {
+function renderToolReference(tool, runtime) {
   const usagePositionals = (tool.positionals ?? []).map((p) => {
     const n = `<${p.name}>${p.variadic ? "..." : ""}`;
     return p.required ? n : `[${n}]`;
@@ -99,8 +96,10 @@ function renderToolReference(tool, listFlags, writeFlags) {
   lines.push("```", ["node", `dist/${tool.name}.mjs`, ...usagePositionals, "[flags]"].join(" "), "```", "");
   const rows = [];
   for (const p of tool.positionals ?? []) rows.push([`\`<${p.name}>\``, p.help]);
-  const own = { ...tool.flags, ...(tool.kind === "list" ? listFlags : {}), ...(tool.writes ? writeFlags : {}) };
-  for (const [name, spec] of Object.entries(own)) {
+  // The runtime's own merge (scripts/lib/tool.ts), minus the flags every tool shares.
+  const common = runtime.commonFlagsOf(tool);
+  const own = Object.entries(runtime.allFlags(tool)).filter(([name]) => !(name in common));
+  for (const [name, spec] of own) {
     let help = spec.help;
     if (spec.default !== undefined) help += ` (default ${spec.default})`;
     if (tool.kind === "list" && name === "limit") help += ` (default ${tool.defaultLimit})`;
@@ -114,6 +113,8 @@ function renderToolReference(tool, listFlags, writeFlags) {
   lines.push("Examples:", "", "```");
   for (const ex of tool.examples) lines.push(`node dist/${tool.name}.mjs ${ex.args}`.trimEnd() + `   # ${ex.about}`);
   lines.push("```", "");
+  const shared = Object.entries(common).filter(([name]) => name !== "help").map(([name, spec]) => `\`--${name}${spec.placeholder ? ` ${spec.placeholder}` : ""}\``);
+  lines.push(`Also: ${shared.join(", ")}.`, "");
   lines.push(`JSON fields${tool.kind === "list" ? " (each record)" : ""}: ${tool.fields.map((f) => `\`${f}\``).join(", ")}.`, "");
   lines.push(`Token scope: \`${tool.scopes}\`. API: ${tool.api.map((a) => `\`${a}\``).join(", ")}.`, "");
   return lines.join("\n");
@@ -145,7 +146,7 @@ function replaceBetween(text, name, body, file) {
 }
 
 async function generateDocs(tools) {
-  const { LIST_FLAGS, WRITE_FLAGS } = await loadFlagSets();
+  const runtime = await loadRuntime();
   const docs = new Map();
   const skillPath = join(ROOT, "SKILL.md");
   if (existsSync(skillPath)) {
@@ -155,16 +156,16 @@ async function generateDocs(tools) {
     const path = join(ROOT, cat.file);
     const inCat = toolsOf(tools, cat);
     if (!existsSync(path)) continue;
-    const body = [COMMON_NOTE, "", ...inCat.map((t) => renderToolReference(t, LIST_FLAGS, WRITE_FLAGS))].join("\n").trimEnd();
+    const body = inCat.map((t) => renderToolReference(t, runtime)).join("\n").trimEnd();
     docs.set(cat.file, replaceBetween(readFileSync(path, "utf8"), "tools", body, cat.file));
   }
   return docs;
 }
 
-/** The list and write flag sets live in scripts/lib/tool.ts; every bundle carries them on its tool's help. */
-async function loadFlagSets() {
+/** How the runtime merges a tool's flags (scripts/lib/tool.ts), so the docs list exactly what it accepts. */
+async function loadRuntime() {
   const result = await build({
-    stdin: { contents: 'export { LIST_FLAGS, WRITE_FLAGS } from "./scripts/lib/tool.ts";', resolveDir: ROOT, loader: "ts" },
+    stdin: { contents: 'export { allFlags, commonFlagsOf } from "./scripts/lib/tool.ts";', resolveDir: ROOT, loader: "ts" },
     bundle: true,
     platform: "node",
     format: "esm",

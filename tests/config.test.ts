@@ -65,6 +65,18 @@ describe("configuration", () => {
     expect(overridden).toMatchObject({ org: "other-org", tokenRegionUrl: undefined });
   });
 
+  it("lets .sentryclirc and SENTRY_URL beat the URL an organization token claims", () => {
+    const { home, cwd } = setup({ "work/.sentryclirc": "[defaults]\nurl = https://rc.example.com\n" });
+    const token = orgToken({ url: "https://claimed.example.com", org: "claimed-org" });
+    expect(resolveConfig({ flags: {}, env: { SENTRY_AUTH_TOKEN: token }, cwd, home }).url).toBe("https://rc.example.com");
+    expect(resolveConfig({ flags: {}, env: { SENTRY_AUTH_TOKEN: token, SENTRY_URL: "https://env.example.com" }, cwd, home }).url).toBe("https://env.example.com");
+  });
+
+  it("trims a token pasted with its newline", () => {
+    const { home, cwd } = setup({});
+    expect(resolveConfig({ flags: {}, env: { SENTRY_AUTH_TOKEN: "tok-123456789\n" }, cwd, home }).token).toBe("tok-123456789");
+  });
+
   it("rejects a bad URL or slug from any source as a usage error", () => {
     const { home, cwd } = setup({});
     expect(() => resolveConfig({ flags: {}, env: { SENTRY_URL: "ftp://x" }, cwd, home })).toThrow(UsageError);

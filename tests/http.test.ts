@@ -52,14 +52,17 @@ describe("HTTP client", () => {
   });
 
   it("waits for X-Sentry-Rate-Limit-Reset when a 429 has no Retry-After", async () => {
-    const reset = () => String(Math.ceil(Date.now() / 1000) + 1);
-    handler = (_q, res, n) => (n === 1 ? json(res, 429, { detail: "You are attempting to use this endpoint too frequently. Limit is 1 requests in 1 seconds" }, { "X-Sentry-Rate-Limit-Reset": reset() }) : json(res, 200, []));
-    const started = Date.now();
+    // Reset two whole seconds ahead: the retry must not come before that instant (backoff alone
+    // would retry after a few milliseconds here, since backoffScale is 0.01).
+    let resetAt = 0;
+    handler = (_q, res, n) => {
+      if (n > 1) return json(res, 200, []);
+      resetAt = Math.ceil(Date.now() / 1000) + 2;
+      json(res, 429, { detail: "You are attempting to use this endpoint too frequently. Limit is 1 requests in 1 seconds" }, { "X-Sentry-Rate-Limit-Reset": String(resetAt) });
+    };
     await get();
     expect(hits).toHaveLength(2);
-    // The reset is the next whole second, so the wait is between a few ms and ~1 s (plus jitter).
-    expect(Date.now() - started).toBeGreaterThanOrEqual(0);
-    expect(Date.now() - started).toBeLessThan(2500);
+    expect(Date.now()).toBeGreaterThanOrEqual(resetAt * 1000);
   });
 
   it("gives up with exit 6 and the time to wait when the rate-limit window is far away", async () => {

@@ -33,6 +33,11 @@ describe("redactSecrets", () => {
     expect(redactSecrets("https://0123456789abcdef0123456789abcdef:secret@o1.ingest.sentry.io/42")).toBe("https://[redacted]@o1.ingest.sentry.io/42");
   });
 
+  it("keeps JSON valid when it masks a Bearer value inside a string", () => {
+    const masked = redactSecrets(JSON.stringify({ header: 'Bearer abc"x', next: "y" }));
+    expect(JSON.parse(masked)).toEqual({ header: 'Bearer [redacted]"x', next: "y" });
+  });
+
   it("leaves ordinary text alone", () => {
     const text = "3 issues in web-frontend; Token scopes: event:read; see https://sentry.io/issues/1/";
     expect(redactSecrets(text)).toBe(text);
@@ -48,6 +53,7 @@ describe("region host allowlist", () => {
     expect(isAllowedRegionUrl("https://evil.example", "https://sentry.io")).toBe(false);
     expect(isAllowedRegionUrl("http://127.0.0.1:9999", "http://127.0.0.1:8765")).toBe(true);
     expect(isAllowedRegionUrl("https://127.0.0.1:9999", "http://127.0.0.1:8765")).toBe(false);
+    expect(isAllowedRegionUrl("https://us.sentry.io", "https://sentry.example.com")).toBe(false);
     expect(isAllowedRegionUrl("https://u:p@us.sentry.io", "https://sentry.io")).toBe(false);
     expect(isAllowedRegionUrl("not a url", "https://sentry.io")).toBe(false);
   });

@@ -35,6 +35,16 @@ describe("region routing", () => {
     expect(sandbox.requests().every((r) => r.listener === "region")).toBe(true);
   });
 
+  it("lets an organization token that may not read the organization work through the main host", async () => {
+    const org = sandbox.world.orgs.find((o) => o.home === "region")!;
+    sandbox.clearRequests();
+    const res = await runTool("list-releases", ["--limit", "3"], { env: { ...sandbox.env("sandbox-ci"), SENTRY_ORG: org.slug } });
+    expect(res.code, res.stderr).toBe(0);
+    const log = sandbox.requests();
+    expect(log[0]).toMatchObject({ path: `/api/0/organizations/${org.slug}/`, status: 403 });
+    expect(log.some((r) => r.path.endsWith("/releases/") && r.status === 200 && r.listener === "main")).toBe(true);
+  });
+
   it("keeps an organization on the main host when that is its region", async () => {
     const org = sandbox.world.orgs.find((o) => o.home === "main")!;
     sandbox.clearRequests();

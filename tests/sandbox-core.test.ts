@@ -377,8 +377,8 @@ describe("sandbox regions (--regions)", () => {
     expect(links).toEqual({ acme: sandbox.regionUrl, globex: sandbox.url });
   });
 
-  it("serves the first organization's data only on its region", async () => {
-    expect((await call(sandbox.url, "/api/0/organizations/acme/projects/")).status).toBe(404);
+  it("serves the region's organization there, and through the main listener as sentry.io's gateway does", async () => {
+    expect((await call(sandbox.url, "/api/0/organizations/acme/projects/")).status).toBe(200);
     expect((await call(sandbox.regionUrl!, "/api/0/organizations/acme/projects/")).status).toBe(200);
     expect((await call(sandbox.url, "/api/0/organizations/globex/projects/")).status).toBe(200);
     expect((await call(sandbox.regionUrl!, "/api/0/organizations/globex/projects/")).status).toBe(404);

@@ -4,6 +4,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import matter from "gray-matter";
+import { parseDocument } from "yaml";
 import { describe, expect, it } from "vitest";
 import { ROOT, runTool } from "./helpers/run.js";
 
@@ -16,6 +17,15 @@ const skillText = readFileSync(join(ROOT, "SKILL.md"), "utf8");
 const skill = matter(skillText);
 
 describe("SKILL.md", () => {
+  it("has frontmatter that is strict YAML: no duplicate keys, no parse warnings", () => {
+    const raw = /^---\n([\s\S]*?)\n---\n/.exec(skillText)?.[1];
+    expect(raw).toBeDefined();
+    const doc = parseDocument(raw!, { uniqueKeys: true, strict: true });
+    expect(doc.errors).toEqual([]);
+    expect(doc.warnings).toEqual([]);
+    expect(doc.toJS()).toEqual(skill.data);
+  });
+
   it("has only the frontmatter keys the Agent Skills specification allows", () => {
     expect(Object.keys(skill.data).every((k) => ALLOWED_KEYS.includes(k))).toBe(true);
     expect(skill.data.name).toBe("sentry-monitoring");

@@ -26,6 +26,8 @@ export interface PaginateOptions {
   /** With `all`, stop after this many pages and report the cursor to continue from. */
   maxPages?: number;
   errorContext?: ErrorContext;
+  /** The key of the list when the body wraps it in an object, e.g. "data" for the events endpoint (ENDPOINTS.md §14). */
+  itemsKey?: string;
 }
 
 export const MAX_PAGE_SIZE = 100;
@@ -111,11 +113,12 @@ export class SentryApi {
     const maxPages = opts.maxPages ?? MAX_PAGES_ALL;
     for (let pageNo = 0; remaining > 0; pageNo++) {
       const size = Math.min(MAX_PAGE_SIZE, opts.all ? MAX_PAGE_SIZE : remaining);
-      const res = await this.get<T[]>(path, { ...opts.query, [opts.sizeParam]: size, cursor }, opts.errorContext);
-      if (!Array.isArray(res.body)) {
-        throw new CliError(`expected a list from ${path}, got ${res.body === null ? "nothing" : typeof res.body}`, EXIT.NETWORK);
+      const res = await this.get<unknown>(path, { ...opts.query, [opts.sizeParam]: size, cursor }, opts.errorContext);
+      const list = opts.itemsKey && res.body && typeof res.body === "object" ? (res.body as Record<string, unknown>)[opts.itemsKey] : res.body;
+      if (!Array.isArray(list)) {
+        throw new CliError(`expected a list from ${path}, got ${list === null ? "nothing" : typeof list}`, EXIT.NETWORK);
       }
-      const items = res.body.slice(0, Number.isFinite(remaining) ? remaining : undefined);
+      const items = (list as T[]).slice(0, Number.isFinite(remaining) ? remaining : undefined);
       remaining -= items.length;
       const next = parseLinkHeader(res.headers.link).next;
       const more = next?.results === true && next.cursor !== cursor;

@@ -124,8 +124,12 @@ export function resolveConfig(inputs: ConfigInputs): Config {
     }
   }
 
-  const pick = <T extends string>(...candidates: Array<[T | undefined, string]>): [T, string] | undefined => {
-    for (const [value, source] of candidates) if (value !== undefined && value !== "") return [value, source];
+  // Values are trimmed: a token pasted with its trailing newline is still the token.
+  const pick = (...candidates: Array<[string | undefined, string]>): [string, string] | undefined => {
+    for (const [value, source] of candidates) {
+      const trimmed = value?.trim();
+      if (trimmed) return [trimmed, source];
+    }
     return undefined;
   };
 

@@ -22,6 +22,8 @@ const CONNECT_TIMEOUT_MS = 10_000;
 const MAX_BODY_BYTES = 50 * 1024 * 1024;
 
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+/** Statuses whose meaning (and exit code) does not depend on the body being Sentry's JSON. */
+const STATUSES_WITH_OWN_MEANING = new Set([401, 403, 404, 410, 429]);
 
 export interface HttpRequest {
   method: "GET" | "POST" | "PUT" | "DELETE";
@@ -48,8 +50,6 @@ export interface HttpOptions {
   timeoutMs: number;
   /** Called with request/response lines when --verbose is on. */
   log?: (line: string) => void;
-  /** Called with every raw body read (bytes), for measuring output economy. */
-  onBody?: (bytes: number, url: string) => void;
   /** Test hook: scales backoff sleeps (0 = no sleep). Not exposed as a flag. */
   backoffScale?: number;
 }
@@ -177,7 +177,7 @@ function describeNetworkError(err: unknown, url: string): string {
 
 /**
  * One API call with retries. Returns the parsed JSON body of a 2xx answer; throws a typed CliError
- * for everything else. 204 and empty 2xx bodies yield `null`.
+ * for everything else. A 204 yields `null`; any other empty 2xx body is an error (a cut-off answer).
  */
 export async function sendRequest<T = unknown>(req: HttpRequest, options: HttpOptions, errorContext: ErrorContext = {}): Promise<HttpResponse<T>> {
   const deadline = Date.now() + options.timeoutMs;
@@ -241,7 +241,6 @@ export async function sendRequest<T = unknown>(req: HttpRequest, options: HttpOp
     }
 
     const bytes = Buffer.byteLength(text);
-    options.onBody?.(bytes, req.url);
     log?.(`< ${status} ${bytes} B ${Date.now() - started} ms`);
 
     if (status >= 200 && status < 300) {
@@ -263,10 +262,11 @@ export async function sendRequest<T = unknown>(req: HttpRequest, options: HttpOp
         "set SENTRY_URL to the server's API origin directly",
       );
     }
-    if (body === undefined && text.trim() !== "" && status !== 429) {
+    if (body === undefined && text.trim() !== "" && (status >= 500 || !STATUSES_WITH_OWN_MEANING.has(status))) {
       // An HTML error page from a proxy or load balancer, not Sentry's JSON.
       lastError = new NetworkError(`Sentry answered ${status} with a non-JSON page for ${what}`, "a proxy or the server is failing; try again shortly");
     } else {
+      // 401, 403, 404, 410 and 429 mean the same with any body (a proxy's HTML page included).
       lastError = errorForStatus(status, body, headers, what, errorContext);
     }
 

@@ -86,11 +86,6 @@ export function listWithMore(items: readonly string[], max: number): string {
   return `${items.slice(0, max).join(", ")} +${items.length - max} more`;
 }
 
-/** Date part of an ISO timestamp: "2026-11-27". */
-export function isoDate(iso: string | null | undefined): string {
-  return iso ? iso.slice(0, 10) : "-";
-}
-
 export function plural(n: number, word: string, pluralWord = `${word}s`): string {
   return `${n} ${n === 1 ? word : pluralWord}`;
 }
@@ -103,4 +98,14 @@ export function shellQuote(word: string): string {
 /** Items without repeats, in first-seen order. */
 export function unique<T>(items: Iterable<T>): T[] {
   return [...new Set(items)];
+}
+
+/**
+ * A relative change smaller than this either way reads as no change ("flat", "about the same"): issue counts
+ * and latency percentiles wobble by a few percent between equal periods, so a smaller move is noise, not news.
+ */
+export const FLAT_CHANGE = 0.05;
+
+export function isFlatChange(change: number): boolean {
+  return Math.abs(change) < FLAT_CHANGE;
 }

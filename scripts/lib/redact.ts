@@ -5,7 +5,8 @@ const MASK = "[redacted]";
 
 /** Sentry's prefixed tokens: user, organization, user-app and internal-integration (src/sentry/types/token.py). */
 const PREFIXED_TOKEN = /\bsntry[usai]_[A-Za-z0-9+/=_\-.]{8,}/g;
-const BEARER_VALUE = /\b(Bearer)\s+[^\s"',;]+/gi;
+// A backslash ends the value too: inside JSON text it starts an escape that must survive masking.
+const BEARER_VALUE = /\b(Bearer)\s+[^\s"',;\\]+/gi;
 /** user:password@ in any URL (git remotes, DSNs typed by hand, proxies). */
 const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/@:"']+):([^\s/@"']+)@/gi;
 /**

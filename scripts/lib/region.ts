@@ -53,9 +53,10 @@ export function storeRegion(baseUrl: string, org: string, regionUrl: string, pat
 const isSentryIoHost = (host: string) => host === "sentry.io" || host.endsWith(".sentry.io");
 
 /**
- * The token may be sent to a region URL only when it is https on sentry.io (or a subdomain), or has
- * the same scheme and host name as the configured URL (a self-hosted server, or the sandbox's second
- * listener on another port). Anything else would hand the token to a host the user never named.
+ * The token may be sent to a region URL only when it is https on sentry.io (or a subdomain) while the
+ * configured URL is sentry.io too, or has the same scheme and host name as the configured URL (a
+ * self-hosted server, or the sandbox's second listener on another port). Anything else would hand
+ * the token to a host the user never named; a self-hosted token never goes to sentry.io.
  */
 export function isAllowedRegionUrl(regionUrl: string, configuredUrl: string): boolean {
   let region: URL;
@@ -67,7 +68,7 @@ export function isAllowedRegionUrl(regionUrl: string, configuredUrl: string): bo
     return false;
   }
   if (region.username || region.password) return false;
-  if (region.protocol === "https:" && isSentryIoHost(region.hostname)) return true;
+  if (region.protocol === "https:" && isSentryIoHost(region.hostname) && isSentryIoHost(configured.hostname)) return true;
   return region.protocol === configured.protocol && region.hostname === configured.hostname;
 }
 

@@ -169,11 +169,15 @@ export const WRITE_FLAGS: Record<string, FlagSpec> = {
  * environment or .sentryclirc, and a link can never be mistaken for the server the token is sent to.
  */
 export function allFlags(tool: AnyTool): Record<string, FlagSpec> {
+  return { ...ownFlagsOf(tool), ...commonFlagsOf(tool) };
+}
+
+/** The tool's own flags, then the list or write flags it gets, in help order. */
+function ownFlagsOf(tool: AnyTool): Record<string, FlagSpec> {
   return {
-    ...COMMON_FLAGS,
+    ...tool.flags,
     ...(tool.kind === "list" ? LIST_FLAGS : {}),
     ...(tool.kind === "item" && tool.writes ? WRITE_FLAGS : {}),
-    ...tool.flags,
   };
 }
 
@@ -201,8 +205,7 @@ export function renderHelp(tool: AnyTool): string {
     lines.push("", "Arguments:");
     for (const p of tool.positionals) lines.push(`  <${p.name}>  ${p.help}`);
   }
-  const own = { ...tool.flags, ...(tool.kind === "list" ? LIST_FLAGS : {}), ...(tool.kind === "item" && tool.writes ? WRITE_FLAGS : {}) };
-  const rows = Object.entries(own).map(([n, s]) => [flagLabel(n, s), s.help + (s.default !== undefined ? ` (default ${s.default})` : "")]);
+  const rows = Object.entries(ownFlagsOf(tool)).map(([n, s]) => [flagLabel(n, s), s.help + (s.default !== undefined ? ` (default ${s.default})` : "")]);
   if (tool.kind === "list") rows.find((r) => r[0]!.startsWith("--limit"))![1] += ` (default ${tool.defaultLimit})`;
   const width = Math.max(...rows.map((r) => r[0]!.length), 0);
   if (rows.length) {
@@ -215,7 +218,7 @@ export function renderHelp(tool: AnyTool): string {
     lines.push("", "Examples:");
     for (const ex of tool.examples) lines.push(`  node dist/${tool.name}.mjs ${ex.args}`.trimEnd() + `   # ${ex.about}`);
   }
-  lines.push("", `Needs token scope: ${tool.scopes}. Exit codes: 0 ok, 2 bad input, ${tool.kind === "item" && tool.writes ? "3 preview only (add --yes), " : ""}4 auth, 5 not found, 6 rate limited, 7 network/server.`);
+  lines.push("", `Needs token scope: ${tool.scopes}. Exit codes: 0 ok, 1 unexpected, 2 bad input, ${tool.kind === "item" && tool.writes ? "3 preview only (add --yes), " : ""}4 auth, 5 not found, 6 rate limited, 7 network/server.`);
   return lines.join("\n");
 }
 

@@ -3,7 +3,10 @@
 
 import { UsageError } from "./errors.js";
 
-/** Sentry slugs: lowercase letters, digits, - and _, not all digits (src/sentry/db/models/fields/slug.py). */
+/**
+ * Sentry slugs: lowercase letters, digits, - and _ (src/sentry/db/models/fields/slug.py). All digits
+ * is let through: the API also takes numeric organization and project IDs where it takes slugs.
+ */
 const SLUG = /^[a-z0-9_-]{1,100}$/;
 
 export function parseSlug(value: string, what: "organization" | "project" | "team"): string {
@@ -11,7 +14,7 @@ export function parseSlug(value: string, what: "organization" | "project" | "tea
   if (!SLUG.test(trimmed)) {
     throw new UsageError(
       `invalid ${what} slug ${JSON.stringify(value)}: use lowercase letters, digits, - and _`,
-      `list them with: node dist/list-projects.mjs${what === "project" ? "" : " --help"}`,
+      what === "project" ? "list them with: node dist/list-projects.mjs" : "the slug is in your Sentry URLs: /organizations/<slug>/",
     );
   }
   return trimmed;

@@ -117,21 +117,21 @@ async function main(): Promise<void> {
     process.stderr.write(`sandbox: ${message}\n`);
     process.exit(error instanceof StateFileError ? EXIT_USAGE : EXIT_FAILURE);
   }
-  const org = sandbox.world.orgs[0]!;
-  const project = sandbox.world.projects.find((p) => p.orgSlug === org.slug && p.firstEvent !== null)!;
-  process.stdout.write(`${sandbox.url}\n`);
-  process.stdout.write(`export SENTRY_URL=${sandbox.url} SENTRY_AUTH_TOKEN=sandbox SENTRY_ORG=${org.slug} SENTRY_PROJECT=${project.slug}\n`);
-  if (sandbox.regionUrl) process.stdout.write(`region listener: ${sandbox.regionUrl} (organization ${org.slug} lives there)\n`);
-  if (parsed.printOrgToken) process.stdout.write(`org token: ${sandbox.orgToken}\n`);
-
   const stop = (): void => {
     sandbox.close().then(
       () => process.exit(0),
       () => process.exit(EXIT_FAILURE),
     );
   };
+  // Installed before the URL is printed: a caller may signal as soon as it reads the first line.
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+  const org = sandbox.world.orgs[0]!;
+  const project = sandbox.world.projects.find((p) => p.orgSlug === org.slug && p.firstEvent !== null)!;
+  process.stdout.write(`${sandbox.url}\n`);
+  process.stdout.write(`export SENTRY_URL=${sandbox.url} SENTRY_AUTH_TOKEN=sandbox SENTRY_ORG=${org.slug} SENTRY_PROJECT=${project.slug}\n`);
+  if (sandbox.regionUrl) process.stdout.write(`region listener: ${sandbox.regionUrl} (organization ${org.slug} lives there)\n`);
+  if (parsed.printOrgToken) process.stdout.write(`org token: ${sandbox.orgToken}\n`);
 }
 
 await main();

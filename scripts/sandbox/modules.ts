@@ -1,7 +1,7 @@
 // Every category of the sandbox, in seeding order: later seeds may read what earlier ones made
 // (issues name releases, releases count new issues, alerts name projects).
 
-import type { RouteDef, World } from "./types.js";
+import type { RouteDef } from "./types.js";
 import { coreRoutes } from "./routes/core.js";
 import { issueRoutes } from "./routes/issues.js";
 import { eventRoutes } from "./routes/events.js";
@@ -10,4 +10,3 @@ import { alertRoutes } from "./routes/alerts.js";
 
 export const ROUTES: RouteDef[] = [...coreRoutes, ...issueRoutes, ...eventRoutes, ...releaseRoutes, ...alertRoutes];
 
-export type { World };

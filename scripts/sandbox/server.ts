@@ -310,7 +310,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
 
   function answerAdmin(req: IncomingMessage, res: ServerResponse, url: URL, rawBody: Buffer): void {
-    if (!isLoopback(req.socket.remoteAddress)) {
+    // Loopback only, and never from a web page: a browser's cross-site request carries an Origin.
+    const origin = req.headers.origin;
+    if (!isLoopback(req.socket.remoteAddress) || (origin !== undefined && !/^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/.test(origin))) {
       send(res, { status: 403, body: { detail: "The sandbox admin API only answers loopback clients." } });
       return;
     }
