@@ -153,6 +153,8 @@ export class SentryApi {
       try {
         const res = await this.send<OrganizationSummary>("GET", apiPath`/organizations/${org}/`, {
           base,
+          // detailed=0 leaves out the organization's project and team lists (11 KB → under 2 KB here).
+          query: { detailed: 0 },
           errorContext: { notFoundHint: `check the organization slug ${JSON.stringify(org)} (SENTRY_ORG or --org)` },
         });
         regionUrl = res.body?.links?.regionUrl;

@@ -7,6 +7,12 @@ import type { TokenInfo, World } from "./types.js";
 export const FULL_ACCESS_TOKEN = "sandbox";
 export const READ_ONLY_TOKEN = "sandbox-read";
 export const CI_TOKEN = "sandbox-ci";
+/**
+ * A user auth token in Sentry's current format (`sntryu_` + 64 hex characters), with every scope: long and
+ * shaped like a real one, so the secret-scanning tests can look for it, and its first 12 characters, in
+ * everything a tool prints while it succeeds, not only while it fails with 401.
+ */
+export const USER_TOKEN = `sntryu_${"5e1f0c3a9b7d2e46".repeat(4)}`;
 
 const READ_SCOPES = ["org:read", "project:read", "event:read", "alerts:read", "member:read", "team:read"];
 const ALL_SCOPES = [
@@ -62,6 +68,7 @@ export function createAuthenticator(world: World, orgToken: string): (authorizat
     [FULL_ACCESS_TOKEN, { label: FULL_ACCESS_TOKEN, kind: "user", scopes: new Set(ALL_SCOPES) }],
     [READ_ONLY_TOKEN, { label: READ_ONLY_TOKEN, kind: "user", scopes: new Set(READ_SCOPES) }],
     [CI_TOKEN, { label: CI_TOKEN, kind: "org", scopes: new Set(ORG_TOKEN_SCOPES), orgSlug: firstOrg }],
+    [USER_TOKEN, { label: "sntryu_…", kind: "user", scopes: new Set(ALL_SCOPES) }],
     [orgToken, { label: "sntrys_…", kind: "org", scopes: new Set(ORG_TOKEN_SCOPES), orgSlug: firstOrg }],
   ]);
   return (authorization) => {

@@ -63,6 +63,8 @@ export function runTool(tool: string, args: string[], options: RunOptions = {}):
       }
       resolvePromise({ code, stdout, stderr, json });
     });
+    // A tool that exits before reading stdin closes the pipe; that is not an error of the run.
+    child.stdin.on("error", () => undefined);
     child.stdin.end(options.input ?? "");
   });
 }

@@ -1,0 +1,492 @@
+#!/usr/bin/env node
+// bench: measures what the skill promises (npm run bench; not part of npm test). Prints a report and writes
+// bench/results.json with five sections:
+//   context   bytes and tokens of SKILL.md (description, body) and each reference;
+//   economy   raw API bytes each read tool consumed vs the bytes it printed (text and --json);
+//   startup   each dist/ script's --help vs a bare `node -e 0`, alternated, medians;
+//   e2e       each read tool against the sandbox with 0 ms and 100 ms of added latency, medians;
+//   load      list-issues --all --ndjson over 10,000 extra issues: pages, records, time, peak RSS.
+// Everything runs against `node dist/sandbox.mjs` children on loopback; tools run as an agent runs them.
+// `npm run bench -- --update-readme` also rewrites the README's generated Benchmarks table from the results.
+
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, platform, release, tmpdir, totalmem } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { countTokens } from "gpt-tokenizer";
+import { parse as parseYaml } from "yaml";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+const DIST = join(ROOT, "dist");
+const RESULTS = join(ROOT, "bench", "results.json");
+const README = join(ROOT, "README.md");
+const UPDATE_README = process.argv.includes("--update-readme");
+const TOKENIZER = "gpt-tokenizer, o200k_base";
+const TOKENIZER_NOTE = "the GPT-4o encoding; Claude's tokenizer is not public, so counts are indicative";
+
+/** Repetitions: enough for stable medians on a shared 2-core machine, few enough for a run under 3 minutes. */
+const STARTUP_RUNS = 20;
+const E2E_RUNS = 7;
+const ADDED_LATENCY_MS = 100;
+const LOAD_EXTRA_ISSUES = 10_000;
+/** Promises from the issue: --help within 1.25x of bare node; saving >= 95% for lists and issue-details, >= 90% for the rest. */
+const STARTUP_TARGET_RATIO = 1.25;
+const SAVING_TARGET_LIST = 95;
+const SAVING_TARGET_OTHER = 90;
+const SANDBOX_START_TIMEOUT_MS = 30_000;
+const TOOL_TIMEOUT_MS = 120_000;
+
+const ORG = "acme";
+const PROJECT = "web-frontend";
+const TOKEN = "sandbox";
+
+/** Read tools with their default invocation; `needs` picks an argument from an earlier tool's --json output. */
+const READ_TOOLS = [
+  { tool: "list-issues", list: true, args: () => [] },
+  { tool: "issue-details", list: false, args: (picked) => [picked.issue] },
+  { tool: "list-transactions", list: true, args: () => [] },
+  { tool: "transaction-summary", list: false, args: (picked) => [picked.transaction] },
+  { tool: "slow-queries", list: true, args: () => [] },
+  { tool: "list-releases", list: true, args: () => [] },
+  { tool: "list-projects", list: true, args: () => [] },
+  { tool: "project-settings", list: false, args: () => [] },
+  { tool: "list-alerts", list: false, args: () => [] },
+];
+
+// ---------------------------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------------------------
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const round = (n, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+const exists = (tool) => {
+  try {
+    return statSync(join(DIST, `${tool}.mjs`)).isFile();
+  } catch {
+    return false;
+  }
+};
+
+function table(rows, header) {
+  const all = [header, ...rows].map((r) => r.map(String));
+  const widths = header.map((_, i) => Math.max(...all.map((r) => r[i].length)));
+  return all.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ")).join("\n");
+}
+
+function section(title) {
+  process.stdout.write(`\n== ${title} ==\n`);
+}
+
+/** A sandbox as a child process: the first stdout line is its URL; the admin API gives its request log. */
+async function startSandbox(extraArgs = []) {
+  const child = spawn(process.execPath, [join(DIST, "sandbox.mjs"), "--port", "0", ...extraArgs], { stdio: ["ignore", "pipe", "ignore"] });
+  const url = await new Promise((resolve, reject) => {
+    let buffer = "";
+    const timer = setTimeout(() => reject(new Error("the sandbox did not start")), SANDBOX_START_TIMEOUT_MS);
+    child.stdout.setEncoding("utf8").on("data", (d) => {
+      buffer += d;
+      const line = buffer.split("\n")[0];
+      if (buffer.includes("\n")) {
+        clearTimeout(timer);
+        resolve(line.trim());
+      }
+    });
+    child.on("exit", (code) => reject(new Error(`the sandbox exited with ${code}`)));
+  });
+  child.stdout.resume();
+  const admin = async (method) => {
+    const res = await fetch(`${url}/__sandbox/requests`, { method });
+    return method === "GET" ? res.json() : undefined;
+  };
+  return {
+    url,
+    requests: () => admin("GET"),
+    clearRequests: () => admin("DELETE"),
+    close: () =>
+      new Promise((resolve) => {
+        child.once("exit", resolve);
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+const home = mkdtempSync(join(tmpdir(), "sentry-monitoring-bench-"));
+function toolEnv(url) {
+  return { PATH: process.env.PATH ?? "", HOME: home, XDG_CACHE_HOME: join(home, ".cache"), SENTRY_URL: url, SENTRY_AUTH_TOKEN: TOKEN, SENTRY_ORG: ORG, SENTRY_PROJECT: PROJECT };
+}
+
+/** Runs a node program and measures its wall time. */
+function runNode(args, env, nodeArgs = []) {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(process.execPath, [...nodeArgs, ...args], { cwd: home, env, stdio: ["ignore", "pipe", "pipe"] });
+    const out = [];
+    const err = [];
+    let firstByteMs;
+    child.stdout.on("data", (d) => {
+      firstByteMs ??= Number(process.hrtime.bigint() - started) / 1e6;
+      out.push(d);
+    });
+    child.stderr.on("data", (d) => err.push(d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), TOOL_TIMEOUT_MS);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      const stdout = Buffer.concat(out);
+      resolve({ code, stdout: stdout.toString("utf8"), stdoutBytes: stdout.length, stderr: Buffer.concat(err).toString("utf8"), ms: Number(process.hrtime.bigint() - started) / 1e6, firstByteMs });
+    });
+  });
+}
+
+const runTool = (tool, args, url, nodeArgs) => runNode([join(DIST, `${tool}.mjs`), ...args], toolEnv(url), nodeArgs);
+
+// ---------------------------------------------------------------------------------------------------
+// Context cost
+// ---------------------------------------------------------------------------------------------------
+
+function contextCost() {
+  section(`Context cost (tokens: ${TOKENIZER}, ${TOKENIZER_NOTE})`);
+  const skill = readFileSync(join(ROOT, "SKILL.md"), "utf8");
+  const match = /^---\n([\s\S]*?)\n---\n?/.exec(skill);
+  const frontmatter = match ? match[1] : "";
+  const body = match ? skill.slice(match[0].length) : skill;
+  const description = String(parseYaml(frontmatter)?.description ?? "");
+  const entries = [
+    { part: "SKILL.md description (every conversation)", text: description },
+    { part: "SKILL.md frontmatter", text: frontmatter },
+    { part: "SKILL.md body (when the skill is used)", text: body },
+  ];
+  for (const file of readdirSync(join(ROOT, "references")).filter((f) => f.endsWith(".md")).sort()) {
+    entries.push({ part: `references/${file} (on demand)`, text: readFileSync(join(ROOT, "references", file), "utf8") });
+  }
+  const rows = entries.map((e) => ({ part: e.part, bytes: Buffer.byteLength(e.text), tokens: countTokens(e.text) }));
+  process.stdout.write(`${table(rows.map((r) => [r.part, r.bytes, r.tokens]), ["part", "bytes", "tokens"])}\n`);
+  return { tokenizer: TOKENIZER, tokenizerNote: TOKENIZER_NOTE, parts: rows };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Output economy
+// ---------------------------------------------------------------------------------------------------
+
+/**
+ * Raw bytes are the answers' body sizes the HTTP client logs under --verbose (`< 200 5120 B 12 ms`), summed over
+ * the run: exactly what the tool consumed, retries and parallel calls included, with no second fetch that
+ * could see different data.
+ */
+function rawBytesFromVerbose(stderr) {
+  let total = 0;
+  for (const m of stderr.matchAll(/^< (\d{3}) (\d+) B\b/gm)) if (m[1].startsWith("2")) total += Number(m[2]);
+  return total;
+}
+
+async function pickArguments(url) {
+  const picked = { issue: undefined, transaction: undefined };
+  if (exists("list-issues")) {
+    const res = await runTool("list-issues", ["--json", "--limit", "1"], url);
+    picked.issue = res.code === 0 ? JSON.parse(res.stdout).data?.[0]?.shortId : undefined;
+  }
+  if (exists("list-transactions")) {
+    const res = await runTool("list-transactions", ["--json", "--limit", "1"], url);
+    picked.transaction = res.code === 0 ? JSON.parse(res.stdout).data?.[0]?.transaction : undefined;
+  }
+  return picked;
+}
+
+async function outputEconomy(url, picked) {
+  section("Output economy (default flags, the sandbox's seeded data)");
+  const rows = [];
+  for (const spec of READ_TOOLS) {
+    const args = spec.args(picked);
+    if (!exists(spec.tool) || args.some((a) => a === undefined)) {
+      process.stdout.write(`${spec.tool}: skipped (not built, or nothing to pick its argument from)\n`);
+      continue;
+    }
+    const text = await runTool(spec.tool, [...args, "--verbose"], url);
+    const json = await runTool(spec.tool, [...args, "--json"], url);
+    if (text.code !== 0 || json.code !== 0) {
+      process.stdout.write(`${spec.tool}: failed (exit ${text.code}/${json.code}): ${text.stderr.split("\n").find((l) => l.includes("error")) ?? ""}\n`);
+      continue;
+    }
+    const raw = rawBytesFromVerbose(text.stderr);
+    const target = spec.list || spec.tool === "issue-details" ? SAVING_TARGET_LIST : SAVING_TARGET_OTHER;
+    const savingText = round(100 * (1 - text.stdoutBytes / raw));
+    rows.push({
+      tool: spec.tool,
+      args,
+      rawBytes: raw,
+      textBytes: text.stdoutBytes,
+      textTokens: countTokens(text.stdout),
+      jsonBytes: json.stdoutBytes,
+      savingTextPct: savingText,
+      savingJsonPct: round(100 * (1 - json.stdoutBytes / raw)),
+      targetPct: target,
+      meetsTarget: savingText >= target,
+    });
+  }
+  process.stdout.write(
+    `${table(
+      rows.map((r) => [r.tool, r.rawBytes, r.textBytes, r.textTokens, `${r.savingTextPct}%`, r.jsonBytes, `${r.savingJsonPct}%`, `${r.meetsTarget ? "ok" : "MISSED"} (>= ${r.targetPct}%)`]),
+      ["tool", "raw B", "text B", "text tok", "saved", "json B", "saved", "target"],
+    )}\n`,
+  );
+  return { method: "raw = sum of 2xx body sizes logged under --verbose by the tool's own HTTP client", tools: rows };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Start-up and bundle sizes
+// ---------------------------------------------------------------------------------------------------
+
+/** Files a bundle loads before running anything: itself and its static chunk imports (not dynamic import()). */
+function staticClosure(file, seen = new Set()) {
+  if (seen.has(file)) return seen;
+  seen.add(file);
+  const text = readFileSync(file, "utf8");
+  for (const m of text.matchAll(/(?:^|[;}\s])(?:import|export)\s*(?:[\w*${},\s]+from\s*)?["'](\.\/[^"']+|\.\.\/[^"']+)["']/g)) {
+    staticClosure(join(dirname(file), m[1]), seen);
+  }
+  return seen;
+}
+
+function startup() {
+  section(`Start-up (--help vs node -e 0, alternated; medians of ${STARTUP_RUNS} runs and of the paired ratios)`);
+  const tools = readdirSync(DIST)
+    .filter((f) => f.endsWith(".mjs") && !["sandbox.mjs", "demo.mjs"].includes(f))
+    .map((f) => f.slice(0, -4))
+    .sort();
+  const time = (args) => {
+    const started = process.hrtime.bigint();
+    const res = spawnSync(process.execPath, args, { stdio: "ignore" });
+    if (res.status !== 0) throw new Error(`node ${args.join(" ")} exited ${res.status}`);
+    return Number(process.hrtime.bigint() - started) / 1e6;
+  };
+  const rows = [];
+  const bareAll = [];
+  for (const tool of tools) {
+    const bare = [];
+    const help = [];
+    for (let i = 0; i < STARTUP_RUNS; i++) {
+      // Alternating keeps both series under the same machine load.
+      bare.push(time(["-e", "0"]));
+      help.push(time([join(DIST, `${tool}.mjs`), "--help"]));
+    }
+    bareAll.push(...bare);
+    const closure = [...staticClosure(join(DIST, `${tool}.mjs`))];
+    // The median of paired ratios: each pair ran back to back, so a load change between pairs cancels out.
+    const ratio = median(help.map((ms, i) => ms / bare[i]));
+    rows.push({
+      tool,
+      bareMs: round(median(bare)),
+      helpMs: round(median(help)),
+      ratio: round(ratio, 2),
+      meetsTarget: ratio <= STARTUP_TARGET_RATIO,
+      entryBytes: statSync(join(DIST, `${tool}.mjs`)).size,
+      helpLoadsBytes: closure.reduce((sum, f) => sum + statSync(f).size, 0),
+    });
+  }
+  const chunkFiles = readdirSync(join(DIST, "chunks"));
+  const chunksBytes = chunkFiles.reduce((sum, f) => sum + statSync(join(DIST, "chunks", f)).size, 0);
+  const distBytes = readdirSync(DIST).filter((f) => f.endsWith(".mjs")).reduce((sum, f) => sum + statSync(join(DIST, f)).size, 0) + chunksBytes;
+  process.stdout.write(
+    `${table(
+      rows.map((r) => [r.tool, r.bareMs, r.helpMs, `${r.ratio}x`, r.meetsTarget ? "ok" : "MISSED", r.entryBytes, r.helpLoadsBytes]),
+      ["tool", "node -e 0 ms", "--help ms", "ratio", `<= ${STARTUP_TARGET_RATIO}x`, "entry B", "--help loads B"],
+    )}\n`,
+  );
+  process.stdout.write(`bundles: dist/ ${distBytes} B in total, of which dist/chunks/ ${chunksBytes} B in ${chunkFiles.length} files\n`);
+  return { runs: STARTUP_RUNS, bareNodeMedianMs: round(median(bareAll)), tools: rows, distBytes, chunksBytes, chunkFiles: chunkFiles.length };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// End to end
+// ---------------------------------------------------------------------------------------------------
+
+async function endToEnd(fast, slow, picked) {
+  section(`End to end (median of ${E2E_RUNS}; sandbox with 0 ms and ${ADDED_LATENCY_MS} ms added per answer)`);
+  const rows = [];
+  for (const spec of READ_TOOLS) {
+    const args = spec.args(picked);
+    if (!exists(spec.tool) || args.some((a) => a === undefined)) continue;
+    const times = { fast: [], slow: [] };
+    let requests = 0;
+    for (let i = 0; i < E2E_RUNS; i++) {
+      for (const [key, sandbox] of [["fast", fast], ["slow", slow]]) {
+        if (key === "slow") await sandbox.clearRequests();
+        const res = await runTool(spec.tool, args, sandbox.url);
+        if (res.code !== 0) throw new Error(`${spec.tool} failed in the end-to-end run: ${res.stderr}`);
+        times[key].push(res.ms);
+        if (key === "slow") requests = (await sandbox.requests()).length;
+      }
+    }
+    // Median of paired differences: each pair ran back to back, so machine load common to both cancels out.
+    const added = median(times.slow.map((ms, i) => ms - times.fast[i]));
+    rows.push({
+      tool: spec.tool,
+      ms0: round(median(times.fast)),
+      ms100: round(median(times.slow)),
+      addedMs: round(added),
+      requests,
+      // Sequential round trips the latency reveals: parallel calls add one latency, not one per request.
+      roundTrips: round(added / ADDED_LATENCY_MS, 1),
+    });
+  }
+  process.stdout.write(
+    `${table(
+      rows.map((r) => [r.tool, r.ms0, r.ms100, r.addedMs, r.requests, r.roundTrips]),
+      ["tool", "0 ms: ms", `${ADDED_LATENCY_MS} ms: ms`, "added ms", "requests", "round trips"],
+    )}\n`,
+  );
+  return { runs: E2E_RUNS, addedLatencyMs: ADDED_LATENCY_MS, tools: rows };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Load
+// ---------------------------------------------------------------------------------------------------
+
+/** Preloaded into the measured tool: reports its own peak RSS (KiB) on stderr as it exits. */
+const RSS_HOOK = `data:text/javascript,${encodeURIComponent(
+  'import { writeSync } from "node:fs"; process.on("exit", () => writeSync(2, `\\nbench-peak-rss-kib ${process.resourceUsage().maxRSS}\\n`));',
+)}`;
+
+async function load() {
+  section(`Load (list-issues --ndjson over ${LOAD_EXTRA_ISSUES} extra issues)`);
+  if (!exists("list-issues")) {
+    process.stdout.write("list-issues: skipped (not built)\n");
+    return undefined;
+  }
+  const sandbox = await startSandbox(["--extra-issues", String(LOAD_EXTRA_ISSUES)]);
+  try {
+    const runs = {};
+    for (const [name, args] of [
+      ["one page (--limit 100)", ["--limit", "100"]],
+      ["every page (--all)", ["--all"]],
+    ]) {
+      await sandbox.clearRequests();
+      const res = await runTool("list-issues", ["--ndjson", "--query", "", "--period", "90d", "--all-projects", ...args], sandbox.url, ["--import", RSS_HOOK]);
+      if (res.code !== 0) throw new Error(`list-issues ${args.join(" ")} failed: ${res.stderr}`);
+      const pages = (await sandbox.requests()).filter((r) => r.path.endsWith("/issues/")).length;
+      const rss = Number(/bench-peak-rss-kib (\d+)/.exec(res.stderr)?.[1] ?? NaN);
+      runs[name] = {
+        records: res.stdout.split("\n").filter(Boolean).length,
+        pages,
+        ms: round(res.ms),
+        firstRecordMs: round(res.firstByteMs ?? NaN),
+        peakRssMiB: round(rss / 1024),
+      };
+    }
+    process.stdout.write(
+      `${table(
+        Object.entries(runs).map(([n, r]) => [n, r.records, r.pages, r.firstRecordMs, r.ms, r.peakRssMiB]),
+        ["run", "records", "pages", "first record ms", "total ms", "peak RSS MiB"],
+      )}\n`,
+    );
+    const one = runs["one page (--limit 100)"];
+    const all = runs["every page (--all)"];
+    process.stdout.write(`memory: ${all.records} records cost ${round(all.peakRssMiB - one.peakRssMiB)} MiB more peak RSS than ${one.records} (streamed page by page)\n`);
+    return { extraIssues: LOAD_EXTRA_ISSUES, runs };
+  } finally {
+    await sandbox.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// README
+// ---------------------------------------------------------------------------------------------------
+
+const README_BEGIN = "<!-- BEGIN GENERATED: benchmarks (npm run bench -- --update-readme) -->";
+const README_END = "<!-- END GENERATED: benchmarks -->";
+const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+
+/** The short figures table of the README, from one run's results. */
+function readmeSection(r) {
+  const lines = [
+    `Measured ${r.date.slice(0, 10)} on ${r.machine.cpu} (${r.machine.cores} cores, ${r.machine.os}, load average ${r.machine.loadAverage1m} at the start), Node ${r.machine.node}, against the sandbox's seeded data with default flags.`,
+    "",
+    "| tool | raw API → text output | saved | `--help` vs `node -e 0` | end to end, 0 ms / +100 ms per answer | requests / round trips |",
+    "|---|---|---|---|---|---|",
+  ];
+  const startupOf = new Map(r.startup.tools.map((t) => [t.tool, t]));
+  const e2eOf = new Map((r.e2e?.tools ?? []).map((t) => [t.tool, t]));
+  for (const t of r.economy?.tools ?? []) {
+    const s = startupOf.get(t.tool);
+    const e = e2eOf.get(t.tool);
+    lines.push(
+      `| ${t.tool} | ${kb(t.rawBytes)} → ${kb(t.textBytes)} | ${t.savingTextPct}% | ${s ? `${s.ratio}×` : "-"} | ${e ? `${Math.round(e.ms0)} / ${Math.round(e.ms100)} ms` : "-"} | ${e ? `${e.requests} / ${e.roundTrips}` : "-"} |`,
+    );
+  }
+  const writeTools = r.startup.tools.filter((t) => !(r.economy?.tools ?? []).some((e) => e.tool === t.tool));
+  if (writeTools.length) lines.push("", `\`--help\` of the write tools: ${writeTools.map((t) => `${t.tool} ${t.ratio}×`).join(", ")} (bare node: ${r.startup.bareNodeMedianMs} ms).`);
+  const tokens = Object.fromEntries(r.context.parts.map((p) => [p.part, p.tokens]));
+  const refs = r.context.parts.filter((p) => p.part.startsWith("references/"));
+  lines.push(
+    "",
+    `Context (tokens by ${r.context.tokenizer}, ${r.context.tokenizerNote}): the SKILL.md description costs ${tokens["SKILL.md description (every conversation)"]} tokens in every conversation, its body ${tokens["SKILL.md body (when the skill is used)"]} when the skill is used, a reference ${Math.min(...refs.map((p) => p.tokens))}–${Math.max(...refs.map((p) => p.tokens))} tokens when read.`,
+  );
+  const all = r.load?.runs?.["every page (--all)"];
+  const one = r.load?.runs?.["one page (--limit 100)"];
+  if (all && one) {
+    lines.push(
+      `Load: \`list-issues --all --ndjson\` over ${r.load.extraIssues.toLocaleString("en-US")} generated issues streams ${all.records.toLocaleString("en-US")} records in ${all.pages} pages (the cap) in ${(all.ms / 1000).toFixed(1)} s, the first after ${Math.round(all.firstRecordMs)} ms; peak RSS ${all.peakRssMiB} MiB against ${one.peakRssMiB} MiB for one page.`,
+    );
+  }
+  lines.push(
+    "",
+    "Raw bytes are the answers the tool's own HTTP client read (logged under `--verbose`). Round trips are the added time over 100 ms: parallel calls cost one. Full figures: `bench/results.json`.",
+  );
+  return lines.join("\n");
+}
+
+function updateReadme(results) {
+  const text = readFileSync(README, "utf8");
+  const i = text.indexOf(README_BEGIN);
+  const j = text.indexOf(README_END);
+  if (i < 0 || j < i) throw new Error("README.md has no generated benchmarks markers");
+  writeFileSync(README, `${text.slice(0, i + README_BEGIN.length)}\n${readmeSection(results)}\n${text.slice(j)}`);
+  process.stdout.write("bench: README.md benchmarks table updated\n");
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+async function main() {
+  const started = Date.now();
+  const cpu = cpus();
+  const machine = {
+    cpu: cpu[0]?.model ?? "unknown",
+    cores: cpu.length,
+    memoryGiB: round(totalmem() / 2 ** 30),
+    os: `${platform()} ${release()}`,
+    node: process.version,
+    // Timings stretch on a busy machine; the load at the start says how busy it was.
+    loadAverage1m: round(loadavg()[0], 2),
+  };
+  process.stdout.write(`sentry-monitoring bench, ${new Date().toISOString()}, ${machine.cpu} x${machine.cores}, Node ${machine.node}\n`);
+
+  const context = contextCost();
+  const fast = await startSandbox();
+  const slow = await startSandbox(["--latency", String(ADDED_LATENCY_MS)]);
+  let economy;
+  let e2e;
+  try {
+    const picked = await pickArguments(fast.url);
+    economy = await outputEconomy(fast.url, picked);
+    e2e = await endToEnd(fast, slow, picked);
+  } finally {
+    await Promise.all([fast.close(), slow.close()]);
+  }
+  const start = startup();
+  const loadResult = await load();
+
+  const results = { date: new Date().toISOString(), machine, durationS: round((Date.now() - started) / 1000), context, economy, startup: start, e2e, load: loadResult };
+  writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+  if (UPDATE_README) updateReadme(results);
+  process.stdout.write(`\nbench: done in ${results.durationS} s; results in bench/results.json\n`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench: ${err.stack ?? err}\n`);
+  process.exit(1);
+});
