@@ -3,8 +3,8 @@
 
 import { apiPath } from "./lib/urls.js";
 import { listWithMore, relativeTime, shellQuote } from "./lib/output.js";
-import { defineTool, runIfMain, type WriteSummary } from "./lib/tool.js";
-import { UsageError } from "./lib/errors.js";
+import { defineTool, runIfMain, type ToolContext, type WriteSummary } from "./lib/tool.js";
+import { NotFoundError, UsageError } from "./lib/errors.js";
 import { parseReleaseVersion, MAX_VERSION_LENGTH } from "./lib/validate.js";
 import { stripUrlCredentials } from "./lib/redact.js";
 import { parseProjectFlags, RELEASE_SCOPES } from "./lib/releases.js";
@@ -30,7 +30,8 @@ interface RawRelease {
   projects?: Array<{ slug: string }>;
 }
 
-type Outcome = "would create" | "created" | "already existed";
+/** "added projects": the version existed, and Sentry added the projects it did not have yet (also a 201). */
+type Outcome = "would create" | "created" | "added projects" | "already existed";
 
 interface Result extends WriteSummary {
   org: string;
@@ -40,6 +41,8 @@ interface Result extends WriteSummary {
   ref: string | null;
   url: string | null;
   dateReleased: string | null;
+  /** Projects this run added to a release that already existed (outcome "added projects"), empty otherwise. */
+  addedProjects: string[];
   /** What changed on a release that already existed (finalized, ref, url), empty otherwise. */
   updated: string[];
 }
@@ -57,14 +60,18 @@ export const tool = defineTool<Input, Result>({
     url: { type: "string", placeholder: "URL", help: "Link stored on the release (CI run, changelog, tag page); the Sentry server comes from SENTRY_URL here" },
     finalize: { type: "boolean", help: "Set the release date to now (a finalized release counts as shipped)" },
   },
-  fields: ["applied", "changes", "org", "version", "projects", "outcome", "ref", "url", "dateReleased", "updated"],
+  fields: ["applied", "changes", "org", "version", "projects", "outcome", "ref", "url", "dateReleased", "addedProjects", "updated"],
   examples: [
     { args: "web-frontend@2.15.0 --project web-frontend", about: "preview: what would be created (exit 3)" },
     { args: "web-frontend@2.15.0 --project web-frontend --ref v2.15.0 --yes", about: "create it" },
     { args: "web-frontend@2.15.0 --project web-frontend --finalize --yes", about: "after deploying: mark it released now (the date is kept if already set)" },
   ],
   scopes: RELEASE_SCOPES,
-  api: ["POST /api/0/organizations/{org}/releases/", "PUT /api/0/organizations/{org}/releases/{version}/ (finalize, ref or url of an existing release)"],
+  api: [
+    "GET /api/0/organizations/{org}/releases/{version}/ (only with several --project: which of them it has)",
+    "POST /api/0/organizations/{org}/releases/",
+    "PUT /api/0/organizations/{org}/releases/{version}/ (finalize, ref or url of an existing release)",
+  ],
   parse({ flags, positionals }) {
     const version = parseReleaseVersion(positionals[0]!);
     const ref = (flags.ref as string | undefined)?.trim();
@@ -91,10 +98,17 @@ export const tool = defineTool<Input, Result>({
         ref: input.ref ?? null,
         url: input.url ?? null,
         dateReleased: input.finalize ? new Date(ctx.now).toISOString() : null,
+        addedProjects: [],
         updated: [],
       };
     }
 
+    // Sentry answers 201 both when it created the release and when it only added projects to an existing one
+    // (organization_releases.py: get_or_create by version, then add_project for each), and the body does not
+    // say which. For one project the answer tells: a release created now lists only that project, an existing
+    // one its earlier projects too. For several, an existing release may have had some of them, which the
+    // answer cannot show, so the release's projects are read first (one GET; 404: it does not exist yet).
+    const before = projects.length > 1 ? await tryGetReleaseProjects(ctx, org, input.version) : undefined;
     const releasedAt = input.finalize ? new Date(ctx.now).toISOString() : undefined;
     // Idempotent by version: Sentry answers 201 when it created the release (or added projects to it) and
     // 208 when the version already existed with these projects, changing nothing. A retry after a lost
@@ -106,8 +120,17 @@ export const tool = defineTool<Input, Result>({
       { idempotent: true, errorContext: { scopes: RELEASE_SCOPES, notFoundHint: "check the organization slug (SENTRY_ORG or --org)" } },
     );
     let release = res.body;
+    const answered = (release.projects ?? []).map((p) => p.slug);
+    let addedProjects: string[] = [];
+    if (res.status !== STATUS_ALREADY_EXISTED) {
+      // One project: an existing release with no project left at all (its projects were deleted) would read as
+      // created; that is the only case this misses, and it costs no request.
+      if (before === undefined) addedProjects = answered.some((slug) => !projects.includes(slug)) ? projects : [];
+      else if (before !== null) addedProjects = projects.filter((slug) => !before.includes(slug));
+    }
+    const existed = res.status === STATUS_ALREADY_EXISTED || addedProjects.length > 0;
     const updated: string[] = [];
-    if (res.status === STATUS_ALREADY_EXISTED) {
+    if (existed) {
       // On an existing release Sentry ignores ref, url and dateReleased in the POST (they are creation
       // defaults), so they are set with a PUT. An earlier release date is kept: re-running CI must not move it.
       const changes: Record<string, string> = {};
@@ -124,15 +147,18 @@ export const tool = defineTool<Input, Result>({
         updated.push(...Object.keys(changes).map((k) => (k === "dateReleased" ? "finalized" : k)));
       }
     }
+    const outcome: Outcome = !existed ? "created" : addedProjects.length > 0 ? "added projects" : "already existed";
     return {
       ...base,
       projects: release.projects?.map((p) => p.slug) ?? projects,
       applied: true,
-      changes: res.status === STATUS_ALREADY_EXISTED ? updated.length : 1,
-      outcome: res.status === STATUS_ALREADY_EXISTED ? "already existed" : "created",
+      // Adding the projects was one change, as creating the release is; the PUT's fields are the others.
+      changes: (outcome === "already existed" ? 0 : 1) + updated.length,
+      outcome,
       ref: release.ref ?? null,
       url: release.url ?? null,
       dateReleased: release.dateReleased ?? null,
+      addedProjects,
       updated,
     };
   },
@@ -150,11 +176,27 @@ export const tool = defineTool<Input, Result>({
         ].join("\n");
       case "created":
         return [`Created release ${r.version} in ${r.org} for ${projects}${details ? ` (${details})` : ""}, ${released}.`, next].join("\n");
+      case "added projects": {
+        const added = `added project${r.addedProjects.length > 1 ? "s" : ""} ${r.addedProjects.join(", ")}`;
+        const changed = r.updated.length ? `; updated: ${r.updated.join(", ")}` : "";
+        return `Release ${r.version} already existed in ${r.org}; ${added}, now for ${projects}${changed} (${released}).`;
+      }
       default:
         return `Release ${r.version} already existed in ${r.org} for ${projects}; ${r.updated.length ? `updated: ${r.updated.join(", ")}` : "nothing changed"} (${released}).`;
     }
   },
 });
+
+/** The slugs of the projects an existing release has, or null when the version does not exist yet. */
+async function tryGetReleaseProjects(ctx: ToolContext, org: string, version: string): Promise<string[] | null> {
+  try {
+    const res = await ctx.api.get<RawRelease>(apiPath`/organizations/${org}/releases/${version}/`, undefined, { scopes: RELEASE_SCOPES });
+    return (res.body.projects ?? []).map((p) => p.slug);
+  } catch (err) {
+    if (err instanceof NotFoundError && err.status === 404) return null;
+    throw err;
+  }
+}
 
 /** --url must be an absolute http(s) URL; credentials in it would be stored in Sentry for everyone to see. */
 function parseReleaseUrl(value: string | undefined): string | undefined {

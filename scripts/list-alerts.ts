@@ -14,7 +14,7 @@ import {
   type RawWorkflow,
 } from "./lib/alerts.js";
 import type { ErrorContext } from "./lib/http.js";
-import { AuthError, NotFoundError, UsageError } from "./lib/errors.js";
+import { AuthError, CliError, NotFoundError, UsageError } from "./lib/errors.js";
 import { mapLimit } from "./lib/concurrency.js";
 import { listWithMore, plural, relativeTime, truncate, unique } from "./lib/output.js";
 import { defineTool, runIfMain, type ToolContext } from "./lib/tool.js";
@@ -43,7 +43,7 @@ export interface AlertList {
   project: string | null;
   type: AlertType;
   alerts: AlertRecord[];
-  /** Projects with no alert of the requested type (only disabled ones count as alerts here). */
+  /** Projects with no alert of the requested type at all; a disabled or snoozed alert still counts as one. */
   projectsWithoutAlerts: string[];
   /** Projects whose alerts are all disabled or snoozed. */
   projectsWithOnlyInactiveAlerts: string[];
@@ -77,6 +77,7 @@ export const tool = defineTool<Input, AlertList>({
     "GET /api/0/organizations/{org}/detectors/?id={id}",
     "GET /api/0/organizations/{org}/projects/",
     "GET /api/0/organizations/{org}/teams/?detailed=0",
+    "GET /api/0/organizations/{org}/members/ (names user IDs; needs member:read, else IDs are shown)",
     "legacy: GET /api/0/projects/{org}/{project}/rules/",
     "legacy: GET /api/0/organizations/{org}/alert-rules/",
   ],
@@ -91,8 +92,8 @@ export const tool = defineTool<Input, AlertList>({
     const org = await ctx.api.org();
     return listAlerts(ctx, org, input);
   },
-  render(result) {
-    return renderAlerts(result);
+  render(result, ctx) {
+    return renderAlerts(result, ctx.now);
   },
 });
 
@@ -142,6 +143,40 @@ async function tryGetTeams(ctx: ToolContext, org: string): Promise<Map<string, s
   }
 }
 
+interface MemberDirectory {
+  /** User ID → email (or name when a member has no email). */
+  users: Map<string, string>;
+  /** Why the members could not be read, when they could not. */
+  failure: string | null;
+}
+
+/**
+ * User IDs to emails, for "email jane@acme.example" instead of "email user 1180709": an email action's
+ * targetIdentifier is the user ID, which is members[].user.id (members[].id is the membership's own ID).
+ * Optional: any failure (a token without member:read answers 403) leaves the IDs as they are.
+ */
+async function tryGetMembers(ctx: ToolContext, org: string): Promise<MemberDirectory> {
+  interface RawMember {
+    email?: string | null;
+    name?: string | null;
+    user?: { id: string; email?: string | null; name?: string | null } | null;
+  }
+  try {
+    const members = await listAll<RawMember>(ctx, apiPath`/organizations/${org}/members/`, {}, { scopes: "member:read" }, []);
+    if (!members.ok) return { users: new Map(), failure: `the members endpoint answered ${members.error.status ?? 404}` };
+    const users = new Map<string, string>();
+    // Pending invitations have no user yet, so nothing can target them.
+    for (const m of members.items) {
+      const label = m.user?.email || m.email || m.user?.name || m.name;
+      if (m.user && label) users.set(String(m.user.id), label);
+    }
+    return { users, failure: null };
+  } catch (err) {
+    if (err instanceof CliError) return { users: new Map(), failure: err instanceof AuthError ? "the token lacks member:read" : err.message };
+    throw err;
+  }
+}
+
 function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -158,16 +193,23 @@ async function listAlerts(ctx: ToolContext, org: string, input: Input): Promise<
     notFoundHint: `check the organization slug ${JSON.stringify(org)} (SENTRY_ORG or --org)`,
   };
   // Round one, in parallel: the current alert APIs, plus the names their IDs refer to.
-  const [projects, teams, workflows, detectors] = await Promise.all([
+  const [projects, teams, members, workflows, detectors] = await Promise.all([
     input.project ? Promise.resolve(null) : listProjects(ctx, org),
     tryGetTeams(ctx, org),
+    tryGetMembers(ctx, org),
     listAll<RawWorkflow>(ctx, apiPath`/organizations/${org}/workflows/`, projectQuery, current, notes),
     listAll<RawDetector>(ctx, apiPath`/organizations/${org}/detectors/`, { ...projectQuery, query: METRIC_DETECTOR_QUERY }, current, notes),
   ]);
   const projectById = new Map((projects ?? []).map((p) => [String(p.id), p.slug]));
+  const unnamedUsers = new Set<string>();
   const dir: Directory = {
     teamSlug: (id) => teams.get(String(id)),
     projectSlug: (id) => projectById.get(String(id)) ?? input.project,
+    userLabel: (id) => {
+      const label = members.users.get(String(id));
+      if (!label) unnamedUsers.add(String(id));
+      return label;
+    },
   };
   const wantIssue = input.type !== "metric";
   const wantMetric = input.type !== "issue";
@@ -186,7 +228,8 @@ async function listAlerts(ctx: ToolContext, org: string, input: Input): Promise<
     const isMetric = (id: string) => known.get(id)?.type === "metric_issue";
     for (const w of workflows.items) {
       const ids = (w.detectorIds ?? []).map(String);
-      // A project-filtered listing may include org-level workflows connected to no monitor; they are not the project's.
+      // Workflows connected to no monitor are organization-level, not the project's. Sentry leaves them out of
+      // a project-filtered listing (organization_workflow_index.py); older servers listed them.
       if (ids.length === 0 && input.project) continue;
       // Workflows connected only to metric detectors are how those metric alerts notify; they are shown with them.
       if (ids.length > 0 && ids.every(isMetric)) continue;
@@ -256,6 +299,9 @@ async function listAlerts(ctx: ToolContext, org: string, input: Input): Promise<
   for (const kind of unavailable) {
     notes.push(`${kind} alerts could not be read: the legacy endpoint answered 410 (a Sentry brownout); try again later`);
   }
+  if (unnamedUsers.size > 0 && members.failure) {
+    notes.push(`users are shown by ID: the organization's members could not be read (${members.failure})`);
+  }
   for (const n of notes) ctx.warn(n);
 
   alerts.sort(compareAlerts);
@@ -317,12 +363,18 @@ function compareAlerts(a: AlertRecord, b: AlertRecord): number {
 // ---------------------------------------------------------------------------------------------
 // Rendering.
 
-function alertLines(a: AlertRecord, showProjects: boolean): string[] {
+function firedLabel(a: AlertRecord, now: number): string {
+  if (a.openIssue) return `firing now (${a.openIssue})`;
+  if (a.lastTriggered) return `fired ${relativeTime(a.lastTriggered, now)}`;
+  return a.lastTriggeredKnown ? "never fired" : "last fired unknown";
+}
+
+function alertLines(a: AlertRecord, showProjects: boolean, now: number): string[] {
   // Enabled is the norm, so only the exceptions are named; the environment is said only when the alert has one.
   const facts = [
     a.status === "enabled" ? "" : a.status.toUpperCase(),
     a.environment ?? "",
-    a.openIssue ? `firing now (${a.openIssue})` : a.lastTriggered ? `fired ${relativeTime(a.lastTriggered)}` : "never fired",
+    firedLabel(a, now),
     showProjects && a.projects.length > 1 ? `also ${a.projects.slice(1).join(", ")}` : "",
   ].filter(Boolean);
   const notify = a.notify.length ? mergeNotifyLabels(a.notify).join(", ") : "nobody is notified";
@@ -340,7 +392,7 @@ function mergeNotifyLabels(notify: string[]): string[] {
   return [...labels].map(([target, ls]) => (ls.some(Boolean) ? `${ls.filter(Boolean).join("+")}: ${target}` : target));
 }
 
-function renderAlerts(r: AlertList): string {
+function renderAlerts(r: AlertList, now: number): string {
   const kinds = r.type === "all" ? "issue and metric alerts" : `${r.type} alerts`;
   const scope = r.project ? `project ${r.project}` : `organization ${r.org}`;
   const legacy = [r.sources.issue, r.sources.metric].some((s) => s.startsWith("legacy")) ? " (partly from Sentry's legacy alert API)" : "";
@@ -367,7 +419,7 @@ function renderAlerts(r: AlertList): string {
         current = "";
         lines.push("Not connected to any project (they never fire):");
       }
-      lines.push(...alertLines(a, !r.project));
+      lines.push(...alertLines(a, !r.project, now));
     }
   }
   if (!r.project) {

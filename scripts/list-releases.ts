@@ -1,5 +1,6 @@
 // list-releases: the organization's releases with release health, one line each (version, when it shipped,
 // new issues, crash-free sessions and users, adoption, last deploy, projects), to tell a bad release quickly.
+// The health sorts list one row per release and project, as Sentry ranks them.
 
 import { apiPath } from "./lib/urls.js";
 import { alignColumns, listWithMore, percent, plural, relativeTime } from "./lib/output.js";
@@ -27,12 +28,18 @@ const ADOPTION_WINDOW = "24h";
 
 const SORTS = ["date", "sessions", "users", "crash_free_sessions", "crash_free_users"] as const;
 type Sort = (typeof SORTS)[number];
+/**
+ * The order Sentry gives, which has no direction parameter: session and user counts rank highest first, and
+ * the crash-free sorts rank by crash rate highest first, so the least crash-free row leads
+ * (release_health/metrics.py get_project_releases_by_stability, Direction.DESC on CRASH_RATE / CRASH_USER_RATE).
+ * Rows without sessions in the window follow, newest first.
+ */
 const SORT_LABELS: Record<Sort, string> = {
   date: "newest first",
-  sessions: "by sessions",
-  users: "by users",
-  crash_free_sessions: "by crash-free sessions",
-  crash_free_users: "by crash-free users",
+  sessions: "most sessions first",
+  users: "most users first",
+  crash_free_sessions: "least crash-free sessions first",
+  crash_free_users: "least crash-free users first",
 };
 
 /** Commit SHAs used as versions are 40 (or 64) hex characters; 12 still identify a commit in any real repository. */
@@ -63,6 +70,10 @@ interface RawRelease {
   projects?: Array<{ slug: string; hasHealthData?: boolean; healthData?: RawHealth | null }>;
 }
 
+/**
+ * One project's health in a record. Rates and shares are fractions 0–1 like every rate in the skill's JSON
+ * (Sentry sends percentages: 99.5 becomes 0.995); sessions and users are counts over --period.
+ */
 interface ProjectHealth {
   project: string;
   crashFreeSessions: number | null;
@@ -71,6 +82,9 @@ interface ProjectHealth {
   sessions: number | null;
   users: number | null;
 }
+
+/** Sentry's health rates are percentages; the records carry fractions. */
+const PERCENT = 100;
 
 interface Input {
   projects: string[];
@@ -83,7 +97,12 @@ interface Input {
 interface Summary extends ListSummary {
   org: string;
   input: Input;
+  /** Whether the records are release-project rows (flatten=1, the health sorts) rather than releases. */
+  flattened: boolean;
 }
+
+/** The session sorts are refused with 400 unless releases are flattened to one row per release and project. */
+const isFlattened = (sort: Sort): boolean => sort !== "date";
 
 export const tool = defineListTool<Input, Summary>({
   name: "list-releases",
@@ -97,10 +116,10 @@ export const tool = defineListTool<Input, Summary>({
     period: { type: "string", placeholder: "DURATION", help: "Health window: 1h, 24h, 48h, 7d, 14d, 30d or 90d", default: DEFAULT_PERIOD },
   },
   defaultLimit: 20,
-  fields: ["version", "shortVersion", "status", "dateCreated", "dateReleased", "newIssues", "commitCount", "deployCount", "lastDeploy", "projects", "health"],
+  fields: ["version", "shortVersion", "project", "status", "dateCreated", "dateReleased", "newIssues", "commitCount", "deployCount", "lastDeploy", "projects", "health"],
   examples: [
     { args: "", about: "the 20 newest releases with health over 24h" },
-    { args: "--project ios-app --sort crash_free_sessions --period 7d", about: "rank a project's releases by stability over a week" },
+    { args: "--project ios-app --sort crash_free_sessions --period 7d", about: "a project's releases over a week, least crash-free first" },
     { args: "--query finalized:false", about: "releases created but not yet finalized" },
     { args: "--environment production --json", about: "production health as JSON" },
   ],
@@ -124,9 +143,8 @@ export const tool = defineListTool<Input, Summary>({
       query: {
         // Sentry compares these to the string "1" (organization_releases.py); true/yes are ignored.
         health: "1",
-        // The session sorts are refused with 400 unless releases are flattened to one row per release and project.
-        flatten: input.sort === "date" ? undefined : "1",
-        sort: input.sort === "date" ? undefined : input.sort,
+        flatten: isFlattened(input.sort) ? "1" : undefined,
+        sort: isFlattened(input.sort) ? input.sort : undefined,
         // summaryStatsPeriod is the window of the crash-free rates and totals, and of the session sorts;
         // healthStatsPeriod only shapes the chart series we do not show, so it keeps Sentry's 24h default.
         summaryStatsPeriod: input.period,
@@ -140,12 +158,12 @@ export const tool = defineListTool<Input, Summary>({
       all: ctx.list.all,
       errorContext: { scopes: RELEASE_SCOPES, notFoundHint: "check the organization slug (SENTRY_ORG or --org)" },
     })) {
-      ctx.emit(page.items.map(releaseRecord));
+      ctx.emit(page.items.map((r) => releaseRecord(r, isFlattened(input.sort))));
       fetched += page.items.length;
       nextCursor = page.nextCursor;
-      ctx.progress(`fetched ${fetched} releases…`);
+      ctx.progress(`fetched ${fetched} ${isFlattened(input.sort) ? "release-project rows" : "releases"}…`);
     }
-    return { nextCursor, org, input };
+    return { nextCursor, org, input, flattened: isFlattened(input.sort) };
   },
   render(records, summary, ctx) {
     const { input, org } = summary;
@@ -159,15 +177,18 @@ export const tool = defineListTool<Input, Summary>({
       const tip = input.query || input.environments.length ? "Try without --query/--environment." : "Create one with: node dist/create-release.mjs VERSION --project SLUG";
       return `No releases ${scope}. ${tip}`;
     }
+    // A flattened row is one release in one project: the same version comes back once per project, so the
+    // project goes beside the version, and the projects column (always that one project) is left out.
     const rows = records.map((r) => [
-      String(r.shortVersion),
+      summary.flattened ? `${String(r.shortVersion)} (${String(r.project ?? "-")})` : String(r.shortVersion),
       shippedLabel(r, ctx.now),
       plural(Number(r.newIssues ?? 0), "new issue"),
       ...healthCells(r.health as ProjectHealth[]),
       deployLabel(r.lastDeploy as RawRelease["lastDeploy"], ctx.now),
-      listWithMore(r.projects as string[], MAX_PROJECTS_SHOWN) || "-",
+      ...(summary.flattened ? [] : [listWithMore(r.projects as string[], MAX_PROJECTS_SHOWN) || "-"]),
     ]);
-    const lines = [`${plural(records.length, "release")} ${scope}, ${SORT_LABELS[input.sort]} (crash-free sessions/users over ${input.period}${input.period === ADOPTION_WINDOW ? "" : `, adoption over ${ADOPTION_WINDOW}`}):`];
+    const counted = plural(records.length, summary.flattened ? "release-project row" : "release");
+    const lines = [`${counted} ${scope}, ${SORT_LABELS[input.sort]} (crash-free sessions/users over ${input.period}${input.period === ADOPTION_WINDOW ? "" : `, adoption over ${ADOPTION_WINDOW}`}):`];
     lines.push(...alignColumns(rows));
     if (records.some((r) => r.shortVersion !== r.version)) lines.push("Long hashes in versions are shortened; --json shows full versions.");
     if (summary.nextCursor) lines.push(`More: --cursor ${summary.nextCursor}`);
@@ -175,7 +196,7 @@ export const tool = defineListTool<Input, Summary>({
   },
 });
 
-function releaseRecord(r: RawRelease): Record<string, unknown> {
+function releaseRecord(r: RawRelease, flattened: boolean): Record<string, unknown> {
   const projects = r.projects ?? [];
   const health: ProjectHealth[] = [];
   for (const p of projects) {
@@ -185,9 +206,9 @@ function releaseRecord(r: RawRelease): Record<string, unknown> {
     if (!h || (h.crashFreeSessions == null && h.crashFreeUsers == null && !h.totalSessions)) continue;
     health.push({
       project: p.slug,
-      crashFreeSessions: h.crashFreeSessions ?? null,
-      crashFreeUsers: h.crashFreeUsers ?? null,
-      adoption: h.adoption ?? h.sessionsAdoption ?? null,
+      crashFreeSessions: fraction(h.crashFreeSessions),
+      crashFreeUsers: fraction(h.crashFreeUsers),
+      adoption: fraction(h.adoption ?? h.sessionsAdoption),
       sessions: h.totalSessions ?? null,
       users: h.totalUsers ?? null,
     });
@@ -195,6 +216,8 @@ function releaseRecord(r: RawRelease): Record<string, unknown> {
   return {
     version: r.version,
     shortVersion: r.version.replace(LONG_HASH, (hash) => hash.slice(0, SHORT_HASH_LENGTH)),
+    // A flattened row names only the project it stands for (ReleaseSerializer keeps _for_project_id's project).
+    project: flattened ? (projects[0]?.slug ?? null) : null,
     status: r.status ?? "open",
     dateCreated: r.dateCreated,
     dateReleased: r.dateReleased,
@@ -212,16 +235,20 @@ function shippedLabel(r: Record<string, unknown>, now: number): string {
   return `created ${relativeTime(r.dateCreated as string, now)}, not released`;
 }
 
+function fraction(percentValue: number | null | undefined): number | null {
+  return percentValue === null || percentValue === undefined ? null : percentValue / PERCENT;
+}
+
 /**
- * Crash-free rates and adoption are percentages (99.5 = 99.5 %). A release in several projects shows its least
+ * Crash-free rates with two decimals, adoption with one. A release in several projects shows its least
  * crash-free project, named: a release is only as healthy as its worst project (--json has every project).
  */
 function healthCells(health: ProjectHealth[]): [string, string] {
   if (health.length === 0) return ["no sessions", ""];
-  const worst = [...health].sort((a, b) => (a.crashFreeSessions ?? 101) - (b.crashFreeSessions ?? 101))[0]!;
-  const rate = (v: number | null, digits: number) => percent(v === null ? null : v / 100, digits);
+  const rank = (h: ProjectHealth) => h.crashFreeSessions ?? Number.POSITIVE_INFINITY;
+  const worst = [...health].sort((a, b) => rank(a) - rank(b))[0]!;
   const where = health.length > 1 ? ` (${worst.project})` : "";
-  return [`crash-free ${rate(worst.crashFreeSessions, 2)}/${rate(worst.crashFreeUsers, 2)}${where}`, `adoption ${rate(worst.adoption, 1)}`];
+  return [`crash-free ${percent(worst.crashFreeSessions, 2)}/${percent(worst.crashFreeUsers, 2)}${where}`, `adoption ${percent(worst.adoption, 1)}`];
 }
 
 function deployLabel(deploy: RawRelease["lastDeploy"], now: number): string {

@@ -192,12 +192,12 @@ export const tool = defineTool<Input, ProjectSettings>({
     ]);
     return projectSettings(details.body, keys, input.all);
   },
-  render(result) {
+  render(result, ctx) {
     const lines: string[] = [];
     const g = result.general;
     const teams = (g.teams as string[]).length ? `teams ${listWithMore(g.teams as string[], MAX_LIST_SHOWN)}` : "no team";
-    const activity = g.firstEvent ? `first event ${relativeTime(g.firstEvent as string)}` : "never received an event";
-    lines.push(`${g.slug} (${g.name}): ${g.platform ?? "no platform"}; ${teams}; created ${relativeTime(g.dateCreated as string)}; ${activity}`);
+    const activity = g.firstEvent ? `first event ${relativeTime(g.firstEvent as string, ctx.now)}` : "never received an event";
+    lines.push(`${g.slug} (${g.name}): ${g.platform ?? "no platform"}; ${teams}; created ${relativeTime(g.dateCreated as string, ctx.now)}; ${activity}`);
     for (const group of GROUP_ORDER) {
       // The general group's identity fields are on the first line; only its settings follow here.
       const texts = Object.entries(result[group])

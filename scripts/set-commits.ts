@@ -78,8 +78,14 @@ interface Result extends WriteSummary {
   fileCount: number;
   newest: CommitSummary | null;
   oldest: CommitSummary | null;
-  /** Last commit of the previous release with commits (the start of a local range), and that release. */
+  /** Last commit of the previous release with commits, when the local range starts there. */
   previousCommit: string | null;
+  /**
+   * That release's last commit when it is not in the local history: --ignore-missing then sent the newest
+   * --initial-depth commits instead. null otherwise.
+   */
+  missingPreviousCommit: string | null;
+  /** The previous release with commits (Sentry's previous-with-commits), when there is one. */
   previousRelease: string | null;
   /** Commits the release had before: the PUT replaces them. */
   replacedCount: number;
@@ -127,6 +133,7 @@ export const tool = defineTool<Input, Result>({
     "newest",
     "oldest",
     "previousCommit",
+    "missingPreviousCommit",
     "previousRelease",
     "replacedCount",
     "nothingToDo",
@@ -196,6 +203,7 @@ export const tool = defineTool<Input, Result>({
       newest: null,
       oldest: null,
       previousCommit: null,
+      missingPreviousCommit: null,
       previousRelease: null,
       replacedCount: release.commitCount ?? 0,
       nothingToDo: null,
@@ -276,7 +284,9 @@ export const tool = defineTool<Input, Result>({
       default: {
         const since = r.previousCommit
           ? `since ${short(r.previousCommit)} (last commit of release ${r.previousRelease ?? "?"})`
-          : `the newest ${r.commitCount} (no earlier release with commits in the local history)`;
+          : r.missingPreviousCommit
+            ? `the newest ${r.commitCount} (--ignore-missing: ${short(r.missingPreviousCommit)}, the last commit of release ${r.previousRelease ?? "?"}, is not in the local history)`
+            : `the newest ${r.commitCount} (Sentry knows no earlier release with commits)`;
         lines.push(`${verb} ${plural(r.commitCount, "commit")} of ${r.repository} on release ${r.version} in ${r.org}${replaced}, ${since}; ${plural(r.fileCount, "file change")}:`);
         lines.push(`  newest ${describeCommit(r.newest!, ctx.now)}`);
         if (r.commitCount > 1) lines.push(`  oldest ${describeCommit(r.oldest!, ctx.now)}`);
@@ -370,11 +380,13 @@ async function planLocal(
 
   let range: { since: string } | { maxCount: number } = { maxCount: input.initialDepth };
   let usedPrevious: string | null = null;
+  let missingPrevious: string | null = null;
   if (previousCommit) {
     if (await hasCommit(input.path, previousCommit)) {
       range = { since: previousCommit };
       usedPrevious = previousCommit;
     } else if (input.ignoreMissing) {
+      missingPrevious = previousCommit;
       ctx.warn(`the previous release's last commit ${short(previousCommit)} is not in the local history; sending the newest ${input.initialDepth} commits (--ignore-missing)`);
     } else {
       throw new UsageError(
@@ -396,7 +408,8 @@ async function planLocal(
       newest: history.length ? summarize(history[0]!) : null,
       oldest: history.length ? summarize(history[history.length - 1]!) : null,
       previousCommit: usedPrevious,
-      previousRelease: usedPrevious ? previousRelease : null,
+      missingPreviousCommit: missingPrevious,
+      previousRelease,
       nothingToDo: commits.length === 0 ? `HEAD ${short(git.head)} is the last commit of the previous release` : null,
     },
     body: { commits },

@@ -55,6 +55,42 @@ describe("create-release", () => {
     expect(writes().map((r) => r.status)).toEqual([208]);
   });
 
+  it("says it added a project to an existing release (201) instead of claiming it created it, at no extra request", async () => {
+    const version = "web-frontend@3.3.0";
+    await runTool("create-release", [version, "--project", "web-frontend", "--yes"], { env: sandbox.env() });
+
+    sandbox.clearRequests();
+    const res = await runTool("create-release", [version, "--project", "api-backend", "--yes"], { env: sandbox.env() });
+    expect(res.code).toBe(0);
+    expect(res.stdout.trim()).toBe(`Release ${version} already existed in acme; added project api-backend, now for web-frontend, api-backend (not finalized).`);
+    // One project: the POST's answer (a release with another project too) is enough to tell.
+    expect(sandbox.requests().filter((r) => r.path.startsWith(RELEASES_PATH)).map((r) => `${r.method} ${r.status}`)).toEqual(["POST 201"]);
+
+    const again = await runTool("create-release", [version, "--project", "mobile-ios", "--yes", "--json"], { env: sandbox.env() });
+    expect(again.json).toMatchObject({ outcome: "added projects", addedProjects: ["mobile-ios"], changes: 1, projects: ["web-frontend", "api-backend", "mobile-ios"] });
+  });
+
+  it("with several projects, reads the release first to tell which were added, and finalizes it too", async () => {
+    const version = "web-frontend@3.4.0";
+    await runTool("create-release", [version, "--project", "web-frontend", "--yes"], { env: sandbox.env() });
+
+    sandbox.clearRequests();
+    const res = await runTool("create-release", [version, "--project", "web-frontend", "--project", "mobile-ios", "--finalize", "--yes"], { env: sandbox.env() });
+    expect(res.code).toBe(0);
+    expect(res.stdout.trim()).toBe(
+      `Release ${version} already existed in acme; added project mobile-ios, now for web-frontend, mobile-ios; updated: finalized (released just now).`,
+    );
+    const calls = sandbox.requests().filter((r) => r.path.startsWith(RELEASES_PATH)).map((r) => `${r.method} ${r.status}`);
+    expect(calls).toEqual(["GET 200", "POST 201", "PUT 200"]);
+    expect(stored(version)!.dateReleased).not.toBeNull();
+
+    // A new version with several projects: the GET answers 404, and the release is created.
+    sandbox.clearRequests();
+    const fresh = await runTool("create-release", ["web-frontend@3.5.0", "--project", "web-frontend", "--project", "mobile-ios", "--yes", "--json"], { env: sandbox.env() });
+    expect(fresh.json).toMatchObject({ outcome: "created", addedProjects: [], changes: 1 });
+    expect(sandbox.requests().filter((r) => r.path.startsWith(RELEASES_PATH)).map((r) => `${r.method} ${r.status}`)).toEqual(["GET 404", "POST 201"]);
+  });
+
   it("finalizes an existing release with a PUT, and keeps that date when finalized again", async () => {
     const version = "web-frontend@3.2.0";
     await runTool("create-release", [version, "--project", "web-frontend", "--yes"], { env: sandbox.env() });

@@ -7,6 +7,8 @@ import { describe, expect, it } from "vitest";
 import { runTool } from "./helpers/run.js";
 import { useSandbox } from "./helpers/sandbox.js";
 import type { MetricAlert } from "../scripts/sandbox/seed/alerts.js";
+import { tool as listAlertsTool, type AlertList } from "../scripts/list-alerts.js";
+import type { Config } from "../scripts/lib/config.js";
 import {
   issueAlertFromLegacyRule,
   issueAlertFromWorkflow,
@@ -134,6 +136,43 @@ describe("list-alerts › the current alert API (workflows and detectors)", () =
     expect(lines[header + 1]).toContain(`issue ${draft.name} (DISABLED; never fired)`);
   });
 
+  it("names the users an alert emails, from the members list read in the same parallel round", async () => {
+    sandbox.clearRequests();
+    const res = await runTool("list-alerts", [], { env: env(sandbox) });
+    expect(res.code).toBe(0);
+    const { issueAlerts, metricAlerts, unattachedWorkflows } = sandbox.world.alerts;
+    const actionsOf = [
+      ...issueAlerts.map((a) => ({ name: a.name, actions: a.actions })),
+      ...metricAlerts.map((a) => ({ name: a.name, actions: a.triggers.flatMap((t) => t.actions) })),
+      ...unattachedWorkflows.map((a) => ({ name: a.name, actions: a.actions })),
+    ];
+    const userEmails = actionsOf.flatMap((a) =>
+      a.actions.flatMap((x) => (x.action.kind === "email" && x.action.target === "user" ? [{ name: a.name, memberId: x.action.memberId }] : [])),
+    );
+    expect(userEmails.length).toBeGreaterThan(0);
+    for (const { name, memberId } of userEmails) {
+      const member = sandbox.world.members.find((m) => m.id === memberId)!;
+      expect(alertBlock(res.stdout, name)).toContain(`email ${member.email}`);
+    }
+    expect(res.stdout).not.toMatch(/email user \d+/);
+    // Asked alongside the alert APIs, before the detector lookup that depends on them.
+    const paths = sandbox.requests().map((r) => `${r.path}${r.query.id ? "?id" : ""}`);
+    const members = paths.indexOf(`/api/0/organizations/${org(sandbox).slug}/members/`);
+    expect(members).toBeGreaterThanOrEqual(0);
+    expect(members).toBeLessThan(paths.indexOf(`/api/0/organizations/${org(sandbox).slug}/detectors/?id`));
+  });
+
+  it("shows user IDs and says why when the token may not list members (403)", async () => {
+    sandbox.faults.add({ path: "/organizations/*/members/", kind: "status", status: 403, times: 1 });
+    const res = await runTool("list-alerts", [], { env: env(sandbox) });
+    sandbox.faults.clear();
+    expect(res.code).toBe(0);
+    const draft = sandbox.world.alerts.unattachedWorkflows[0]!;
+    const target = draft.actions.find((x) => x.action.kind === "email")!.action as { memberId: string };
+    expect(alertBlock(res.stdout, draft.name)).toContain(`email user ${target.memberId}`);
+    expect(res.stderr).toContain("list-alerts: users are shown by ID: the organization's members could not be read (the token lacks member:read)");
+  });
+
   it("reads both current APIs and the names they refer to in parallel, then looks up detectors by ID once", async () => {
     sandbox.clearRequests();
     await runTool("list-alerts", [], { env: env(sandbox) });
@@ -178,6 +217,37 @@ describe("list-alerts › the current alert API (workflows and detectors)", () =
     const issueOnly = await runTool("list-alerts", ["--type", "issue", "--json"], { env: env(sandbox) });
     expect(issueOnly.json.alerts.every((a: { type: string }) => a.type === "issue")).toBe(true);
     expect(issueOnly.json.sources).toEqual({ issue: "workflows", metric: "not requested" });
+  });
+
+  it("renders ages from the run's clock, not the clock at render time", () => {
+    const now = Date.parse("2026-03-15T12:00:00.000Z");
+    const alert = {
+      id: "1",
+      type: "issue" as const,
+      name: "New issues",
+      projects: ["web-frontend"],
+      status: "enabled" as const,
+      trigger: "a new issue is created",
+      notify: ["email team #frontend"],
+      environment: null,
+      lastTriggered: "2026-03-15T09:00:00.000Z",
+      lastTriggeredKnown: true,
+      openIssue: null,
+      frequencyMinutes: 30,
+      api: "workflows" as const,
+    };
+    const result: AlertList = {
+      org: "acme",
+      project: "web-frontend",
+      type: "all",
+      alerts: [alert],
+      projectsWithoutAlerts: [],
+      projectsWithOnlyInactiveAlerts: [],
+      sources: { issue: "workflows", metric: "detectors" },
+      notes: [],
+    };
+    const text = listAlertsTool.render(result, { now, config: {} as Config, verbose: false });
+    expect(text).toContain("issue New issues (fired 3h ago)");
   });
 
   it("gives the same answer as JSON, with the projects that have no alerts", async () => {
@@ -243,7 +313,7 @@ describe("list-alerts › older servers and Sentry's brownouts", () => {
     const view = (json: { alerts: Array<{ name: string; projects: string[]; trigger: string; notify: string[]; environment: string | null }> }) =>
       json.alerts
         .filter((a) => a.projects.length > 0)
-        .map((a) => ({ name: a.name, projects: a.projects, trigger: a.trigger, environment: a.environment, notify: a.notify.filter((n) => !/email (user \d+|\S+@)/.test(n)) }))
+        .map((a) => ({ name: a.name, projects: a.projects, trigger: a.trigger, environment: a.environment, notify: a.notify }))
         .sort((a, b) => a.name.localeCompare(b.name));
     expect(view(legacy.json)).toEqual(view(current.json));
     expect(legacy.json.projectsWithoutAlerts).toEqual(current.json.projectsWithoutAlerts);
@@ -255,6 +325,22 @@ describe("list-alerts › older servers and Sentry's brownouts", () => {
     const memberId = (emailed.actions.find((x) => x.action.kind === "email")!.action as { memberId: string }).memberId;
     const member = selfHosted.world.members.find((m) => m.id === memberId)!;
     expect(alertBlock(res.stdout, emailed.name)).toContain(`email ${member.email}`);
+  });
+
+  it("says a legacy metric alert's last firing is unknown, not that it never fired", async () => {
+    const res = await runTool("list-alerts", ["--type", "metric"], { env: env(selfHosted) });
+    expect(res.code).toBe(0);
+    for (const m of selfHosted.world.alerts.metricAlerts) {
+      const title = alertBlock(res.stdout, m.name).split("\n")[0]!;
+      expect(title).toMatch(/(last fired unknown|firing now)/);
+      expect(title).not.toContain("never fired");
+    }
+    const json = await runTool("list-alerts", ["--type", "metric", "--json"], { env: env(selfHosted) });
+    for (const a of json.json.alerts) expect(a).toMatchObject({ api: "alert-rules", lastTriggered: null, lastTriggeredKnown: false });
+    // The current API knows: a metric alert that fired says when.
+    const current = await runTool("list-alerts", ["--type", "metric", "--json"], { env: env(sandbox) });
+    expect(current.json.alerts.every((a: { lastTriggeredKnown: boolean }) => a.lastTriggeredKnown)).toBe(true);
+    expect(current.json.alerts.some((a: { lastTriggered: string | null }) => a.lastTriggered !== null)).toBe(true);
   });
 
   it("treats a 410 brownout of the legacy endpoints as harmless while the current API answers", async () => {

@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { runTool } from "./helpers/run.js";
 import { useSandbox } from "./helpers/sandbox.js";
+import { healthKey, windowTotals } from "../scripts/sandbox/seed/releases.js";
 
 const sandbox = useSandbox();
 
@@ -37,6 +38,40 @@ function listCalls() {
 }
 
 const shorten = (version: string) => version.replace(/[0-9a-f]{20,64}/gi, (h) => h.slice(0, 12));
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+interface SeededRow {
+  version: string;
+  project: string;
+  dateCreated: string;
+  sessions: number;
+  crashRate: number;
+}
+
+/**
+ * Every open release of acme in every one of its projects with sessions in the window, from the seeded
+ * health series: the rows Sentry ranks for a health sort (flatten=1).
+ */
+function seededRows(windowMs: number): SeededRow[] {
+  const world = sandbox.world;
+  const rows: SeededRow[] = [];
+  for (const release of world.releases.releases.filter((r) => r.orgSlug === "acme" && r.status === "open")) {
+    for (const projectId of release.projectIds) {
+      const series = world.releases.health.get(healthKey(projectId, release.version));
+      if (!series) continue;
+      const totals = windowTotals(world.releases, series, world.now - windowMs, world.now, []);
+      if (totals.sessions === 0) continue;
+      const project = world.projects.find((p) => p.id === projectId)!.slug;
+      rows.push({ version: release.version, project, dateCreated: release.dateCreated, sessions: totals.sessions, crashRate: totals.sessionsCrashed / totals.sessions });
+    }
+  }
+  return rows;
+}
+
+/** The first column of a flattened text row: "version (project)". */
+const rowLabel = (line: string) => /^(\S+ \(\S+\))/.exec(line)?.[1];
 
 describe("list-releases", () => {
   it("shows the 20 newest releases, one line each with health, deploys and projects", async () => {
@@ -82,24 +117,56 @@ describe("list-releases", () => {
     }
   });
 
-  it("ranks releases by crash-free sessions over a week, flattened as Sentry requires", async () => {
+  it("ranks release-project rows by crash rate over a week, least crash-free first, flattened as Sentry requires", async () => {
     sandbox.clearRequests();
     const res = await runTool("list-releases", ["--sort", "crash_free_sessions", "--period", "7d", "--limit", "5"], { env: sandbox.env() });
     expect(res.code).toBe(0);
     const lines = res.stdout.trim().split("\n");
-    expect(lines[0]).toBe("5 releases in acme, by crash-free sessions (crash-free sessions/users over 7d, adoption over 24h):");
+    expect(lines[0]).toBe("5 release-project rows in acme, least crash-free sessions first (crash-free sessions/users over 7d, adoption over 24h):");
     const query = listCalls()[0]!.query;
     expect(query).toMatchObject({ health: "1", flatten: "1", sort: "crash_free_sessions", summaryStatsPeriod: "7d" });
-    const { body } = await apiReleases("health=1&flatten=1&sort=crash_free_sessions&summaryStatsPeriod=7d&per_page=5");
-    expect(lines.slice(1, 6).map((l) => l.split(/\s+/)[0])).toEqual(body.map((r) => shorten(r.version)));
+
+    // The seeded bad release leads; the order is the seeded crash rates over 7 days, highest first.
+    const expected = seededRows(7 * DAY)
+      .sort((a, b) => b.crashRate - a.crashRate || Date.parse(b.dateCreated) - Date.parse(a.dateCreated))
+      .slice(0, 5);
+    expect(lines.slice(1, 6).map(rowLabel)).toEqual(expected.map((r) => `${shorten(r.version)} (${r.project})`));
+    expect(lines[1]).toContain(`crash-free ${(100 * (1 - expected[0]!.crashRate)).toFixed(2)}%`);
+    expect(expected[0]!.crashRate).toBeGreaterThan(0.05);
   });
 
-  it("sorts by sessions and by crash-free users too", async () => {
-    for (const sort of ["sessions", "users", "crash_free_users"]) {
-      const res = await runTool("list-releases", ["--sort", sort, "--limit", "3", "--json"], { env: sandbox.env() });
-      expect(res.code, sort).toBe(0);
-      expect(res.json.data).toHaveLength(3);
+  it("ranks by sessions, most first, with each row's project and honest row counts", async () => {
+    const res = await runTool("list-releases", ["--sort", "sessions", "--limit", "8", "--json"], { env: sandbox.env() });
+    expect(res.code).toBe(0);
+    const expected = seededRows(DAY)
+      .sort((a, b) => b.sessions - a.sessions || Date.parse(b.dateCreated) - Date.parse(a.dateCreated))
+      .slice(0, 8);
+    const records = res.json.data as Array<{ version: string; project: string; projects: string[]; health: Array<{ project: string; sessions: number }> }>;
+    expect(records.map((r) => [r.version, r.project, r.health[0]!.sessions])).toEqual(expected.map((r) => [r.version, r.project, r.sessions]));
+    for (const r of records) expect(r.projects).toEqual([r.project]);
+
+    const text = await runTool("list-releases", ["--sort", "users", "--limit", "3"], { env: sandbox.env() });
+    expect(text.stdout.split("\n")[0]).toMatch(/^3 release-project rows in acme, most users first /);
+    const crashFreeUsers = await runTool("list-releases", ["--sort", "crash_free_users", "--limit", "6", "--json"], { env: sandbox.env() });
+    const rates = (crashFreeUsers.json.data as Array<{ health: Array<{ crashFreeUsers: number }> }>).map((r) => r.health[0]!.crashFreeUsers);
+    expect(rates).toEqual([...rates].sort((a, b) => a - b));
+  });
+
+  it("gives crash-free rates and adoption as fractions 0–1 in JSON, percentages in text", async () => {
+    const res = await runTool("list-releases", ["--project", "web-frontend", "--limit", "5", "--json"], { env: sandbox.env() });
+    const { body } = await apiReleases("health=1&summaryStatsPeriod=24h&per_page=5&project=web-frontend");
+    let checked = 0;
+    for (const [i, release] of body.entries()) {
+      const api = release.projects[0]!.healthData!;
+      const [health] = res.json.data[i].health;
+      if (api.crashFreeSessions === null) continue;
+      expect(health.crashFreeSessions).toBeCloseTo(api.crashFreeSessions / 100, 12);
+      expect(health.crashFreeUsers).toBeCloseTo(api.crashFreeUsers! / 100, 12);
+      expect(health.adoption).toBeCloseTo(api.adoption! / 100, 12);
+      expect(health.crashFreeSessions).toBeLessThanOrEqual(1);
+      checked++;
     }
+    expect(checked).toBeGreaterThan(0);
   });
 
   it("pages through every release with --cursor and --all", async () => {
@@ -155,6 +222,29 @@ describe("list-releases", () => {
     const res = await runTool("list-releases", ["--limit", "100"], { env: sandbox.env() });
     const { bytes } = await apiReleases("health=1&summaryStatsPeriod=24h&per_page=100");
     expect(Buffer.byteLength(res.stdout)).toBeLessThan(bytes * LIST_OUTPUT_BUDGET);
+  });
+
+  it("shows a release shipped in two projects once per project under a health sort, never as a bare repeat", async () => {
+    const version = "shop@3.0.0";
+    const created = await fetch(`${sandbox.url}/api/0/organizations/acme/releases/`, {
+      method: "POST",
+      headers: { Authorization: "Bearer sandbox", "Content-Type": "application/json" },
+      body: JSON.stringify({ version, projects: ["web-frontend", "api-backend"] }),
+    });
+    expect(created.status).toBe(201);
+
+    const res = await runTool("list-releases", ["--sort", "sessions", "--all"], { env: sandbox.env() });
+    expect(res.code).toBe(0);
+    const lines = res.stdout.trim().split("\n");
+    const rows = lines.slice(1).filter((l) => !l.startsWith("Long hashes"));
+    // One row per release and project of acme's open releases: the header counts those, not releases.
+    const expectedRows = sandbox.world.releases.releases.filter((r) => r.orgSlug === "acme" && r.status === "open").reduce((n, r) => n + r.projectIds.length, 0);
+    expect(lines[0]).toMatch(new RegExp(`^${expectedRows} release-project rows in acme, most sessions first `));
+    expect(rows).toHaveLength(expectedRows);
+    const labels = rows.map(rowLabel);
+    expect(labels.every(Boolean)).toBe(true);
+    expect(new Set(labels).size).toBe(labels.length);
+    expect(labels.filter((l) => l!.startsWith(`${version} `)).sort()).toEqual([`${version} (api-backend)`, `${version} (web-frontend)`]);
   });
 
   it("rejects a bad sort or window before sending anything", async () => {

@@ -4,6 +4,8 @@
 import { describe, expect, it } from "vitest";
 import { runTool } from "./helpers/run.js";
 import { useSandbox } from "./helpers/sandbox.js";
+import { tool as projectSettingsTool } from "../scripts/project-settings.js";
+import type { Config } from "../scripts/lib/config.js";
 
 const READ_ONLY = "sandbox-read";
 /** A detail view may print at most this share of the API bytes it read. */
@@ -70,6 +72,18 @@ describe("project-settings", () => {
       security: { allowedDomains: ["*"], scrapeJavaScript: true, verifySSL: false, securityTokenHeader: null },
       hiddenDefaults: 0,
     });
+  });
+
+  it("renders ages from the run's clock, not the clock at render time", async () => {
+    const res = await runTool("project-settings", ["api-backend", "--json"], { env: sandbox.env(READ_ONLY) });
+    const general = res.json.general as { firstEvent: string; dateCreated: string };
+    const HOUR = 3_600_000;
+    const now = Date.parse(general.firstEvent) + 2 * HOUR;
+    const first = projectSettingsTool.render(res.json, { now, config: {} as Config, verbose: false }).split("\n")[0];
+    expect(first).toMatch(/; created \S+ ago; first event 2h ago$/);
+    // A day later by the run's clock, both ages move with it.
+    const later = projectSettingsTool.render(res.json, { now: now + 24 * HOUR, config: {} as Config, verbose: false }).split("\n")[0];
+    expect(later).toMatch(/; created \d+d ago; first event 1d ago$/);
   });
 
   it("lists the client keys: where the SDK sends data, which key is disabled, rate limits", async () => {

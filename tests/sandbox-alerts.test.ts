@@ -64,15 +64,20 @@ describe("sandbox alerts › what guards which project", () => {
     expect(newIssues.actionFilters[0].conditions[0]).toMatchObject({ type: "level", comparison: { level: 40, match: "gte" } });
   });
 
-  it("filters workflows by project, keeping org-level workflows no monitor uses yet", async () => {
+  it("filters workflows by project, leaving out org-level workflows no monitor uses yet", async () => {
     const all = (await get(sandbox, "/organizations/acme/workflows/")).body as Json[];
     const draft = all.find((w) => w.detectorIds.length === 0)!;
     expect(draft).toBeDefined();
     const payments = (await get(sandbox, "/organizations/acme/workflows/?project=payments")).body as Json[];
-    expect(payments.map((w) => w.name)).toContain(draft.name);
-    const attached = payments.filter((w) => w.detectorIds.length > 0);
-    expect(attached.length).toBeGreaterThan(0);
-    expect(attached.every((w) => w.name.includes("payments"))).toBe(true);
+    // A specific project filter matches workflows through their monitors' projects only (filter_workflows).
+    expect(payments.map((w) => w.name)).not.toContain(draft.name);
+    expect(payments.length).toBeGreaterThan(0);
+    expect(payments.every((w) => w.detectorIds.length > 0 && w.name.includes("payments"))).toBe(true);
+    // project=-1 means every project, which is no filter; an id filter takes precedence over the project filter.
+    const everyProject = (await get(sandbox, "/organizations/acme/workflows/?project=-1")).body as Json[];
+    expect(everyProject.map((w) => w.id)).toEqual(all.map((w) => w.id));
+    const byDraftId = (await get(sandbox, `/organizations/acme/workflows/?project=payments&id=${draft.id}`)).body as Json[];
+    expect(byDraftId.map((w) => w.id)).toEqual([draft.id]);
     const byId = (await get(sandbox, `/organizations/acme/workflows/?project=${projectId("payments")}`)).body as Json[];
     expect(byId.map((w) => w.id)).toEqual(payments.map((w) => w.id));
   });

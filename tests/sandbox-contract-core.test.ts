@@ -37,6 +37,7 @@ describe.skipIf(!HAVE_SCHEMA)("sandbox contract › core endpoints", () => {
     },
     { story: "lists teams with their projects", template: "/api/0/organizations/{organization_id_or_slug}/teams/", path: "/api/0/organizations/acme/teams/" },
     { story: "lists repositories", template: "/api/0/organizations/{organization_id_or_slug}/repos/", path: "/api/0/organizations/acme/repos/" },
+    { story: "lists members", template: "/api/0/organizations/{organization_id_or_slug}/members/", path: "/api/0/organizations/acme/members/" },
     {
       story: "lists the second organization's projects",
       template: "/api/0/organizations/{organization_id_or_slug}/projects/",

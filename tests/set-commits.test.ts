@@ -344,7 +344,7 @@ describe("set-commits --local › the range since the previous release", () => {
     expect(res.code).toBe(0);
     const lines = res.stdout.split("\n");
     expect(lines[0]).toBe(
-      "Set 2 commits of acme/web-frontend on release legacy-php@1.0.0 in acme, the newest 2 (no earlier release with commits in the local history); 5 file changes:",
+      "Set 2 commits of acme/web-frontend on release legacy-php@1.0.0 in acme, the newest 2 (Sentry knows no earlier release with commits); 5 file changes:",
     );
     expect(lines[1]).toMatch(new RegExp(`^  newest ${shas[2]!.slice(0, 12)}  Move the readme into docs \\(Ada Lovelace, \\d+d ago\\)$`));
     expect(lines[2]).toMatch(new RegExp(`^  oldest ${shas[1]!.slice(0, 12)}  Rename the cart to basket \\(Grace Hopper, \\d+d ago\\)$`));
@@ -397,6 +397,12 @@ describe("set-commits --local › the range since the previous release", () => {
     });
     expect(ignored.code).toBe(0);
     expect(ignored.stderr).toMatch(/not in the local history; sending the newest 1 commits \(--ignore-missing\)/);
+    // What happened, said on stdout too: an earlier release has commits, only its last one is not here.
+    const previous = sandbox.world.releases.releases.find((r) => r.version === "legacy-php@1.1.0")!.commits[0]!.id;
+    expect(ignored.stdout.split("\n")[0]).toBe(
+      `Set 1 commit of acme/web-frontend on release legacy-php@1.2.0 in acme, the newest 1 (--ignore-missing: ${previous.slice(0, 12)}, the last commit of release legacy-php@1.1.0, is not in the local history); 1 file change:`,
+    );
+    expect(ignored.stdout).not.toContain("no earlier release");
     const body = puts(sandbox)[0]!.body as { commits: Array<{ id: string }> };
     expect(body.commits.map((c) => c.id)).toEqual([head]);
   });

@@ -140,7 +140,13 @@ export interface AlertRecord {
   /** Who is notified through what, e.g. "critical: PagerDuty Backend On-Call". Empty: nobody. */
   notify: string[];
   environment: string | null;
+  /** When it last fired; null when it never did, or when the API does not say (see lastTriggeredKnown). */
   lastTriggered: string | null;
+  /**
+   * False when the API gives no firing history: legacy metric alert rules (GET /organizations/{org}/alert-rules/)
+   * have no lastTriggered field, so a null there means "unknown", not "never fired".
+   */
+  lastTriggeredKnown: boolean;
   /** Metric alerts: the issue the monitor has open right now (it is firing). */
   openIssue: string | null;
   /** Minimum minutes between two notifications for one issue (issue alerts). */
@@ -148,10 +154,12 @@ export interface AlertRecord {
   api: AlertApi;
 }
 
-/** Names for IDs the alert APIs give (team IDs in targets, project IDs of detectors). */
+/** Names for IDs the alert APIs give (team IDs in targets, project IDs of detectors, user IDs in targets). */
 export interface Directory {
   teamSlug(id: string): string | undefined;
   projectSlug(id: string): string | undefined;
+  /** A user's email (or name) for a user ID; undefined when unknown, and the ID is shown instead. */
+  userLabel?(id: string): string | undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -368,7 +376,8 @@ function describeEmail(targetType: string, id: string, dir?: Directory): string 
       return `email team #${dir?.teamSlug(id) ?? id}`;
     case "user":
     case "member":
-      return `email user ${id}`;
+      // The target is a user ID (not an organization member ID); the members list names it when it could be read.
+      return `email ${(id && dir?.userLabel?.(id)) || `user ${id}`}`;
     case "issue_owners":
     case "issueowners":
       return "email issue owners";
@@ -469,6 +478,7 @@ export function issueAlertFromWorkflow(w: RawWorkflow, projects: string[], dir: 
     notify,
     environment: w.environment ?? null,
     lastTriggered: w.lastTriggered ?? null,
+    lastTriggeredKnown: true,
     openIssue: null,
     frequencyMinutes: num(w.config?.frequency) ?? null,
     api: "workflows",
@@ -499,7 +509,9 @@ export function issueAlertFromLegacyRule(r: RawLegacyRule, fallbackProject: stri
     trigger: [when, narrowed].filter(Boolean).join(", ") || "any new event on an issue",
     notify: r.actions.map((a) => describeLegacyRuleAction(a, dir)),
     environment: r.environment ?? null,
+    // The rules list expands lastTriggered by default (project_rules.py: expand defaults to ["lastTriggered"]).
     lastTriggered: r.lastTriggered ?? null,
+    lastTriggeredKnown: true,
     openIssue: null,
     frequencyMinutes: num(r.frequency) ?? null,
     api: "rules",
@@ -602,6 +614,7 @@ export function metricAlertFromDetector(d: RawDetector, workflows: RawWorkflow[]
     notify: unique(notify),
     environment: snuba?.environment ?? null,
     lastTriggered,
+    lastTriggeredKnown: true,
     openIssue: d.latestGroup && d.latestGroup.status === "unresolved" ? (d.latestGroup.shortId ?? null) : null,
     frequencyMinutes: null,
     api: "detectors",
@@ -633,7 +646,9 @@ export function metricAlertFromLegacyRule(r: RawLegacyMetricRule, dir: Directory
     }),
     notify: unique(notify),
     environment: r.environment ?? null,
+    // The legacy metric rule has no firing history in its body: unknown, which is not "never fired".
     lastTriggered: null,
+    lastTriggeredKnown: false,
     openIssue: null,
     frequencyMinutes: null,
     api: "alert-rules",

@@ -354,9 +354,12 @@ function listWorkflows(ctx: RequestContext): Reply {
     },
     "id",
   );
+  // Workflows connected to no monitor are organization-level: a specific project filter leaves them out, an
+  // id filter takes precedence over the project filter, and project=-1 (all projects) is no filter at all
+  // (organization_workflow_index.py filter_workflows, has_specific_project_filter).
+  const specificProjectFilter = projectIds !== undefined && !ids;
   const rows = workflowRows(ctx.world, org)
-    // A project filter still lists org-level workflows that no monitor uses yet (ENDPOINTS.md §13).
-    .filter((r) => !projectIds || r.projectId === null || projectIds.has(r.projectId))
+    .filter((r) => (r.projectId === null ? !specificProjectFilter : !projectIds || projectIds.has(r.projectId)))
     .filter((r) => !ids || ids.has(r.id))
     .filter((r) =>
       tokens.every((t) => {

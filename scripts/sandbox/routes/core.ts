@@ -6,13 +6,21 @@ import { requireOrg, requireProject } from "../lookup.js";
 import { paginate } from "../paginate.js";
 import { PROJECT_FEATURES } from "../seed/core.js";
 import { PERMISSION_DENIED } from "../auth.js";
-import type { ClientKey, Org, Project, RequestContext, RouteDef, Team } from "../types.js";
+import { serializeUser } from "./issue-serializers.js";
+import type { ClientKey, Member, Org, Project, RequestContext, RouteDef, Team } from "../types.js";
 import { SandboxHttpError } from "../types.js";
 
 const ORG_READ = ["org:read", "org:write", "org:admin"];
 const PROJECT_READ = ["project:read", "project:write", "project:admin"];
 /** Repos are also readable by org tokens (org:ci), so release tooling can name them (ENDPOINTS.md §10). */
 const REPO_READ = ["org:read", "org:write", "org:admin", "org:integrations", "org:ci"];
+/** MemberPermission's GET scopes (src/sentry/api/bases/organizationmember.py): org:read alone is not enough. */
+const MEMBER_READ = ["member:read", "member:write", "member:admin"];
+/**
+ * OrganizationMember IDs are a sequence of their own, unrelated to the user IDs that alert targets and
+ * assignees carry (the listOrganizationMembers example shows member 57377908164 for user 280094367316).
+ */
+const FIRST_ORG_MEMBER_ID = 57_377_908_100;
 
 /** Features of a SaaS org on a Business plan, a subset of fixtures/sentry-cli/organizations/get-organizations.json. */
 const ORG_FEATURES = [
@@ -307,9 +315,7 @@ function listOrganizations(ctx: RequestContext) {
 }
 
 function getOrganization(ctx: RequestContext) {
-  // Like sentry.io's API gateway, the main listener answers an organization's details wherever the
-  // organization lives, so clients can read links.regionUrl there; its other calls need the region.
-  const org = requireOrg(ctx, "org", { anyListener: true });
+  const org = requireOrg(ctx);
   const projects = ctx.world.projects.filter((p) => p.orgSlug === org.slug);
   const teams = ctx.world.teams.filter((t) => t.orgSlug === org.slug);
   const body: Record<string, unknown> = {
@@ -523,6 +529,41 @@ function updateProject(ctx: RequestContext) {
   return { status: 200, body: serializeProjectDetails(ctx, org, project) };
 }
 
+/** One OrganizationMember as listOrganizationMembers gives it: its own ID, and the user (with the user ID) inside. */
+function serializeMember(ctx: RequestContext, member: Member, isOwner: boolean): Record<string, unknown> {
+  const user = serializeUser(ctx.world, member);
+  return {
+    id: String(FIRST_ORG_MEMBER_ID + ctx.world.members.indexOf(member)),
+    email: member.email,
+    name: member.name,
+    user,
+    orgRole: isOwner ? "owner" : "member",
+    pending: false,
+    expired: false,
+    flags: {
+      "idp:provisioned": false,
+      "idp:role-restricted": false,
+      "sso:linked": false,
+      "sso:invalid": false,
+      "member-limit:restricted": false,
+      "partnership:restricted": false,
+    },
+    dateCreated: user.dateJoined,
+    inviteStatus: "approved",
+    inviterName: null,
+  };
+}
+
+/** GET /organizations/{org}/members/: the organization's members, oldest first (the first one owns the org). */
+function listMembers(ctx: RequestContext) {
+  const org = requireOrg(ctx);
+  const members = ctx.world.members.filter((m) => m.orgSlug === org.slug);
+  return paginate(
+    ctx,
+    members.map((m, i) => serializeMember(ctx, m, i === 0)),
+  );
+}
+
 /** GET /api/0/: who is calling and with which scopes (sentry-cli `info`; fixtures/sentry-cli/info/get-info.json). */
 function apiIndex(ctx: RequestContext) {
   const anonymous = ctx.token.scopes.size === 0 && ctx.token.label === "anonymous";
@@ -544,6 +585,7 @@ export const coreRoutes: RouteDef[] = [
   { method: "GET", pattern: "/organizations/:org/projects/", scopes: ORG_READ, handler: listProjects },
   { method: "GET", pattern: "/organizations/:org/teams/", scopes: ORG_READ, handler: listTeams },
   { method: "GET", pattern: "/organizations/:org/repos/", scopes: REPO_READ, handler: listRepos },
+  { method: "GET", pattern: "/organizations/:org/members/", scopes: MEMBER_READ, handler: listMembers },
   {
     method: "GET",
     pattern: "/projects/:org/:project/",

@@ -700,11 +700,14 @@ function sessionSortValue(world: World, row: ReleaseRow, sort: string, summaryPe
   const window = STATS_PERIODS[period]!;
   const totals = windowTotals(world.releases, series, world.now - window.buckets * window.size, world.now, environments);
   if (totals.sessions === 0) return null;
+  // Every session sort ranks its value descending. For the crash-free sorts that value is the crash rate
+  // (SessionMRI.CRASH_RATE / CRASH_USER_RATE, Direction.DESC in release_health/metrics.py
+  // get_project_releases_by_stability): the least crash-free rows come first, the most sessions/users first.
   switch (sort) {
     case "crash_free_sessions":
-      return 1 - totals.sessionsCrashed / totals.sessions;
+      return totals.sessionsCrashed / totals.sessions;
     case "crash_free_users":
-      return 1 - totals.usersCrashed / totals.users;
+      return totals.usersCrashed / totals.users;
     case "users":
     case "users_24h":
       return totals.users;
@@ -744,7 +747,7 @@ function sortRows(world: World, rows: ReleaseRow[], sort: string, summaryPeriod:
       return rows.sort((a, b) => adoptedAt(b) - adoptedAt(a) || byDateDesc(a, b));
     }
     default: {
-      // Session sorts: rows with sessions in the window by stability or volume, then the rest newest first
+      // Session sorts: rows with sessions in the window by crash rate or volume, then the rest newest first
       // (MergingOffsetPaginator over get_project_releases_by_stability and the release table).
       const withValue = rows.map((row) => ({ row, value: sessionSortValue(world, row, sort, summaryPeriod, environments) }));
       const ranked = withValue.filter((r) => r.value !== null).sort((a, b) => b.value! - a.value! || byDateDesc(a.row, b.row));
