@@ -120,6 +120,8 @@ interface EventSummary {
   exceptions: Array<{ type: string; value: string; handled: boolean | null }>;
   /** Innermost first: in-app frames (or every frame with --full). */
   frames: Frame[];
+  /** Which frames `frames` holds: every one (--full), the in-app ones, or the innermost ones when none is in-app. */
+  framesFrom: "all" | "in-app" | "innermost";
   framesInApp: number;
   framesTotal: number;
   message: string | null;
@@ -161,10 +163,8 @@ interface Result {
   event: EventSummary | null;
   /** Why the event is missing, when it is. */
   eventError: string | null;
+  /** The telling tags with their top values, or every tag with all of them under --full. */
   tags: TagSummary[];
-  /** Frames asked for (--frames), and whether --full was given: how the text was cut. */
-  framesLimit: number;
-  full: boolean;
 }
 
 export const tool = defineTool<Input, Result>({
@@ -261,13 +261,7 @@ export const tool = defineTool<Input, Result>({
       mergedFrom: mergedAway(target, issue) ? input.label : null,
       event: event ? summarizeEvent(event, input.full, input.frames) : null,
       eventError,
-      tags: tags.map((t) => ({
-        key: t.key,
-        total: t.totalValues,
-        top: (t.topValues ?? []).map((v) => ({ value: v.value ?? "(empty)", count: v.count })),
-      })),
-      framesLimit: input.frames,
-      full: input.full,
+      tags: chooseTags(tags, input.full),
     };
   },
   render(r, ctx) {
@@ -285,7 +279,7 @@ export const tool = defineTool<Input, Result>({
     lines.push(r.permalink);
     if (r.event) lines.push(...renderEvent(r.event, r, ctx.now));
     else lines.push(`No event shown${r.eventError ? `: ${r.eventError}` : ""}.`);
-    const tagLine = renderTags(r.tags, r.full);
+    const tagLine = renderTags(r.tags);
     if (tagLine) lines.push(tagLine);
     lines.push(`Next: node dist/resolve-issue.mjs ${r.shortId}   or   node dist/ignore-issue.mjs ${r.shortId}`);
     return lines.join("\n");
@@ -351,7 +345,8 @@ function summarizeEvent(event: RawEvent, full: boolean, maxFrames: number): Even
   const innermostFirst = [...stack].reverse().map(frameOf);
   const inApp = innermostFirst.filter((f) => f.inApp);
   // Without in-app frames (a library raised and nothing is marked in-app), the innermost frames still help.
-  const pool = full ? innermostFirst : inApp.length ? inApp : innermostFirst;
+  const framesFrom = full ? "all" : inApp.length ? "in-app" : "innermost";
+  const pool = framesFrom === "in-app" ? inApp : innermostFirst;
   const frames = full ? pool : pool.slice(0, maxFrames);
 
   const csp = entry(event, "csp");
@@ -381,6 +376,7 @@ function summarizeEvent(event: RawEvent, full: boolean, maxFrames: number): Even
       handled: e.mechanism?.handled ?? null,
     })),
     frames,
+    framesFrom,
     framesInApp: inApp.length,
     framesTotal: innermostFirst.length,
     message: message ? truncate(message, VALUE_WIDTH) : null,
@@ -417,11 +413,12 @@ function renderEvent(e: EventSummary, r: Result, now: number): string[] {
   if (e.kind !== "error" && !e.message && !e.csp && !e.evidence.length) lines.push(`  ${r.title}`);
   if (e.frames.length) {
     const shown = e.frames.length;
-    const what = r.full ? `all ${e.framesTotal} frames` : e.framesInApp ? `${shown} of ${e.framesInApp} in-app frames` : `${shown} of ${e.framesTotal} frames (none in-app)`;
-    const hidden = r.full ? 0 : e.framesTotal - shown;
+    const all = e.framesFrom === "all";
+    const what = all ? `all ${e.framesTotal} frames` : e.framesFrom === "in-app" ? `${shown} of ${e.framesInApp} in-app frames` : `${shown} of ${e.framesTotal} frames (none in-app)`;
+    const hidden = e.framesTotal - shown;
     lines.push(`Stack, ${what}, innermost first${hidden ? `; ${hidden} more hidden (--full)` : ""}:`);
     for (const f of e.frames) {
-      lines.push(`  ${f.file}${f.line !== null ? `:${f.line}` : ""} in ${f.function}${r.full && !f.inApp ? " [library]" : ""}`);
+      lines.push(`  ${f.file}${f.line !== null ? `:${f.line}` : ""} in ${f.function}${all && !f.inApp ? " [library]" : ""}`);
       if (f.context) lines.push(`      ${f.context}`);
     }
   }
@@ -435,13 +432,22 @@ function shortVersion(version: string): string {
   return SHA_VERSION.test(version) ? version.slice(0, SHORT_SHA) : version;
 }
 
-function renderTags(tags: TagSummary[], full: boolean): string {
+/** The tags the result keeps: the telling ones with their top values, or with --full every tag and value. */
+function chooseTags(tags: RawTag[], full: boolean): TagSummary[] {
   const byKey = new Map(tags.map((t) => [t.key, t]));
-  const chosen = full ? tags : TELLING_TAGS.map((group) => group.map((k) => byKey.get(k)).find(Boolean)).filter((t): t is TagSummary => t !== undefined);
-  const parts = chosen
+  const chosen = full ? tags : TELLING_TAGS.map((group) => group.map((k) => byKey.get(k)).find(Boolean)).filter((t): t is RawTag => t !== undefined);
+  return chosen.map((t) => ({
+    key: t.key,
+    total: t.totalValues,
+    top: (full ? (t.topValues ?? []) : (t.topValues ?? []).slice(0, TOP_TAG_VALUES)).map((v) => ({ value: v.value ?? "(empty)", count: v.count })),
+  }));
+}
+
+function renderTags(tags: TagSummary[]): string {
+  const parts = tags
     .filter((t) => t.top.length)
     .map((t) => {
-      const values = (full ? t.top : t.top.slice(0, TOP_TAG_VALUES)).map((v) => {
+      const values = t.top.map((v) => {
         const share = t.total > 0 ? ` ${Math.round((v.count / t.total) * 100)}%` : "";
         return `${truncate(t.key === "release" ? shortVersion(v.value) : v.value, TAG_VALUE_WIDTH)}${share}`;
       });

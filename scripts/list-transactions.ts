@@ -9,27 +9,12 @@ import {
   stringOrNull,
   TRANSACTION_FIELDS,
   type Dataset,
-  type Paging,
   type TransactionFields,
 } from "./lib/events.js";
 import { UsageError } from "./lib/errors.js";
 import { alignColumns, millis, percent, plural, shellQuote } from "./lib/output.js";
-import {
-  ALL_PROJECTS_FLAG,
-  ENVIRONMENT_FLAG,
-  PERIOD_FLAG,
-  PROJECT_FLAG,
-  parseAllProjectsFlag,
-  parseEnvironmentFlag,
-  parsePeriodFlag,
-  perMinute,
-  projectScope,
-  scopeFlags,
-  scopePhrase,
-  score,
-  type Period,
-  type ProjectScope,
-} from "./lib/performance.js";
+import { ENVIRONMENT_FLAG, PERIOD_FLAG, parseEnvironmentFlag, parsePeriodFlag, perMinute, scopeFlags, scopePhrase, score, type Period } from "./lib/performance.js";
+import { ALL_PROJECTS_FLAG, parseProjectScopeFlags, PROJECT_FLAG, resolveProjectScope, type ProjectFlags, type ProjectScope } from "./lib/projects.js";
 import { defineListTool, runIfMain, type ListSummary } from "./lib/tool.js";
 
 const SORTS = ["tpm", "p95", "p50", "failure_rate", "count"] as const;
@@ -40,7 +25,7 @@ const SORT_LABEL: Record<Sort, string> = { tpm: "throughput", p95: "p95", p50: "
 
 interface Input {
   period: Period;
-  allProjects: boolean;
+  projects: ProjectFlags;
   environment?: string;
   query?: string;
   sort: Sort;
@@ -84,27 +69,24 @@ export const tool = defineListTool<Input, Summary>({
     const sort = (flags.sort ?? "tpm") as string;
     if (!(SORTS as readonly string[]).includes(sort)) throw new UsageError(`invalid --sort ${JSON.stringify(sort)}: use one of ${SORTS.join(", ")}`);
     const query = typeof flags.query === "string" && flags.query.trim() ? flags.query.trim() : undefined;
-    return { period: parsePeriodFlag(flags), allProjects: parseAllProjectsFlag(flags), environment: parseEnvironmentFlag(flags), query, sort: sort as Sort };
+    return { period: parsePeriodFlag(flags), projects: parseProjectScopeFlags(flags), environment: parseEnvironmentFlag(flags), query, sort: sort as Sort };
   },
   async run(input, ctx) {
     const org = await ctx.api.org();
-    const scope = projectScope(input.allProjects, ctx.config);
-    const project = scope.project;
+    const scope = resolveProjectScope(input.projects, ctx.config);
     const events = new EventsClient(ctx.api, org, { verbose: ctx.verbose, warn: ctx.warn });
     let nextCursor: string | null = null;
     let fetched = 0;
-    const fetchPage = (paging: Paging) =>
-      events.table((f) => ({
-        fields: ["transaction", "project", f.tpm, f.p50, f.p95, f.failureRate, f.count, f.apdex],
-        // Parenthesized, so an OR in the user's terms cannot escape the transactions-only filter.
-        query: input.query ? `${f.isTransaction} (${input.query})` : f.isTransaction,
-        sort: `-${f[SORT_FIELD[input.sort]]}`,
-        window: { statsPeriod: input.period.statsPeriod },
-        projects: project ? [project] : undefined,
-        environments: input.environment ? [input.environment] : undefined,
-        ...paging,
-      }));
-    for await (const page of events.pages(fetchPage, { limit: ctx.list.limit, cursor: ctx.list.cursor, all: ctx.list.all })) {
+    const build = (f: TransactionFields) => ({
+      fields: ["transaction", "project", f.tpm, f.p50, f.p95, f.failureRate, f.count, f.apdex],
+      // Parenthesized, so an OR in the user's terms cannot escape the transactions-only filter.
+      query: input.query ? `${f.isTransaction} (${input.query})` : f.isTransaction,
+      sort: `-${f[SORT_FIELD[input.sort]]}`,
+      window: { statsPeriod: input.period.statsPeriod },
+      projects: scope.projects,
+      environments: input.environment ? [input.environment] : undefined,
+    });
+    for await (const page of events.pages(build, ctx.list)) {
       const f = TRANSACTION_FIELDS[page.dataset];
       ctx.emit(page.rows.map((row) => transactionRecord(row, f)));
       fetched += page.rows.length;
@@ -144,7 +126,9 @@ export const tool = defineListTool<Input, Summary>({
     lines.push(...alignColumns([header, ...rows], [0, 1, 2, 3, 4, 5]));
     if (summary.nextCursor) lines.push(`More: --cursor ${summary.nextCursor}`);
     const top = records[0]!;
-    const flags = scopeFlags(summary.scope.project ?? stringOrNull(top.project) ?? undefined, summary.environment, summary.period);
+    // The top row's own project: the summary of one transaction is clearest in the project that served it.
+    const project = stringOrNull(top.project);
+    const flags = scopeFlags(project ? [project] : summary.scope.projects, summary.environment, summary.period);
     lines.push(`Why one is slow: node dist/transaction-summary.mjs ${shellQuote(String(top.transaction))}${flags}`);
     return lines.join("\n");
   },

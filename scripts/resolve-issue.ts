@@ -1,15 +1,18 @@
 // resolve-issue: marks issues resolved (now, in a release, in the next release, or in a commit).
-// Without --yes it reads each issue and prints its status and the exact request --yes would send.
+// Without --yes it reads each issue (and the release to resolve in) and prints the exact request --yes would send.
 
-import { UsageError } from "./lib/errors.js";
+import { AuthError, NotFoundError, UsageError } from "./lib/errors.js";
 import { renderStatusUpdate, updateIssueStatus, WRITE_SCOPE, type RawIssue, type StatusChange, type StatusUpdateResult } from "./lib/issues.js";
-import { defineTool, runIfMain } from "./lib/tool.js";
+import { plural, shellQuote } from "./lib/output.js";
+import { parseCommitFlag } from "./lib/releases.js";
+import { defineTool, runIfMain, type ToolContext } from "./lib/tool.js";
+import { apiPath } from "./lib/urls.js";
 import { parseIssueRef, parseReleaseVersion, type IssueRef } from "./lib/validate.js";
 
-/** Git SHAs: abbreviated (7+) or full SHA-1/SHA-256 hex. */
-const COMMIT_SHA = /^[0-9a-f]{7,64}$/i;
-/** Repositories as Sentry names them: "owner/name" (or a bare name for some providers). */
-const REPO_NAME = /^[\w.-]+(?:\/[\w.-]+)*$/;
+/** Sentry's own word for "the project's most recent release" in inRelease (StatusDetailsValidator.validate_inRelease). */
+const LATEST = "latest";
+/** Release reads accept project:read as well as the release scopes (ENDPOINTS.md §8). */
+const RELEASE_READ_SCOPE = "project:read";
 
 type Resolution = { kind: "now" } | { kind: "inRelease"; version: string } | { kind: "inNextRelease" } | { kind: "inCommit"; repository: string; commit: string };
 
@@ -25,7 +28,7 @@ export const tool = defineTool<Input, StatusUpdateResult>({
   writes: true,
   positionals: [{ name: "issue", help: "Numeric ID, short ID or issue URL; several allowed", required: true, variadic: true }],
   flags: {
-    "in-release": { type: "string", placeholder: "VERSION", help: "Resolved in this release: a later event in a newer release is a regression" },
+    "in-release": { type: "string", placeholder: "VERSION", help: "Resolved in this release (or 'latest', the project's newest): a later event in a newer release is a regression" },
     "in-next-release": { type: "boolean", help: "Resolved in the project's next release" },
     "in-commit": { type: "string", placeholder: "REPO@SHA", help: "Resolved by this commit, e.g. acme/web@1a2b3c4 (repository as named in Sentry)" },
   },
@@ -34,11 +37,14 @@ export const tool = defineTool<Input, StatusUpdateResult>({
     { args: "WEB-1A2", about: "preview resolving now (exit 3, nothing sent)" },
     { args: "WEB-1A2 WEB-1A3 --in-next-release --yes", about: "resolve two issues in the next release" },
     { args: "4242 --in-release 2.4.1 --yes", about: "resolved in a given release" },
+    { args: "WEB-1A2 --in-release latest", about: "preview resolving in the project's newest release" },
     { args: "WEB-1A2 --in-commit acme/web@1a2b3c4d --yes", about: "resolved by a commit" },
   ],
   scopes: WRITE_SCOPE,
   api: [
     "GET /api/0/organizations/{org}/issues/{issue}/ (each issue, for the preview)",
+    "GET /api/0/organizations/{org}/releases/{version}/ (--in-release: it exists, in the issue's project)",
+    "GET /api/0/organizations/{org}/releases/?project={id}&per_page=1 (--in-release latest: the project has a release)",
     "PUT /api/0/organizations/{org}/issues/{id}/ (one issue)",
     "PUT /api/0/organizations/{org}/issues/?id=…&project=… (several; per project for release resolutions)",
   ],
@@ -47,7 +53,10 @@ export const tool = defineTool<Input, StatusUpdateResult>({
     const chosen = ["in-release", "in-next-release", "in-commit"].filter((f) => flags[f] !== undefined && flags[f] !== false);
     if (chosen.length > 1) throw new UsageError(`choose one of --${chosen.join(", --")}`);
     let resolution: Resolution = { kind: "now" };
-    if (typeof flags["in-release"] === "string") resolution = { kind: "inRelease", version: parseReleaseVersion(flags["in-release"]) };
+    if (typeof flags["in-release"] === "string") {
+      const version = flags["in-release"];
+      resolution = { kind: "inRelease", version: version === LATEST ? LATEST : parseReleaseVersion(version) };
+    }
     else if (flags["in-next-release"] === true) resolution = { kind: "inNextRelease" };
     else if (typeof flags["in-commit"] === "string") resolution = parseCommit(flags["in-commit"]);
     return { refs, resolution };
@@ -58,14 +67,18 @@ export const tool = defineTool<Input, StatusUpdateResult>({
   render: (result) => renderStatusUpdate(result),
 });
 
+/** REPO@SHA, read by the same rules as the release tools' --commit; a range names no single commit. */
 function parseCommit(value: string): Resolution {
-  const at = value.lastIndexOf("@");
-  const repository = value.slice(0, at).trim();
-  const commit = value.slice(at + 1).trim();
-  if (at <= 0 || !REPO_NAME.test(repository) || !COMMIT_SHA.test(commit)) {
-    throw new UsageError(`invalid --in-commit ${JSON.stringify(value)}: use REPO@SHA, e.g. acme/web@1a2b3c4`, "the repository as Sentry names it (owner/name), the commit as a 7 to 64 character hex SHA");
+  let ref: ReturnType<typeof parseCommitFlag> | undefined;
+  try {
+    ref = parseCommitFlag(value);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
   }
-  return { kind: "inCommit", repository, commit: commit.toLowerCase() };
+  if (!ref || ref.previousCommit !== undefined) {
+    throw new UsageError(`invalid --in-commit ${JSON.stringify(value)}: use REPO@SHA, e.g. acme/web@1a2b3c4`, "the repository as Sentry names it (owner/name), the commit's hex SHA");
+  }
+  return { kind: "inCommit", repository: ref.repository, commit: ref.commit.toLowerCase() };
 }
 
 /** The request body and the "already there" test for each way of resolving (update.py, ENDPOINTS.md §3). */
@@ -84,11 +97,14 @@ function resolveChange(r: Resolution): StatusChange {
     case "inRelease":
       return {
         ...base,
-        label: `resolved in ${r.version}`,
+        label: r.version === LATEST ? "resolved in the latest release" : `resolved in ${r.version}`,
         body: { status: "resolved", statusDetails: { inRelease: r.version } },
         // "Cannot set resolved in release for multiple projects" (update.py): one request per project.
         perProject: true,
-        isCurrent: (i) => resolved(i) && details(i).inRelease === r.version,
+        // "latest" is whichever release is newest when Sentry applies it: sending it again changes nothing.
+        isCurrent: (i) => resolved(i) && r.version !== LATEST && details(i).inRelease === r.version,
+        precheck: (issues, ctx) => checkRelease(r.version, issues, ctx),
+        badRequestHint: `Sentry resolves only in a release of the issue's own project: check it with node dist/list-releases.mjs --project SLUG`,
       };
     case "inNextRelease":
       return {
@@ -97,12 +113,14 @@ function resolveChange(r: Resolution): StatusChange {
         body: { status: "resolved", statusDetails: { inNextRelease: true } },
         perProject: true,
         isCurrent: (i) => resolved(i) && details(i).inNextRelease === true,
+        badRequestHint: "the next release is counted from the project's latest one: the project needs a release first (node dist/create-release.mjs)",
       };
     case "inCommit":
       return {
         ...base,
         label: `resolved in commit ${r.commit.slice(0, 12)} (${r.repository})`,
         body: { status: "resolved", statusDetails: { inCommit: { commit: r.commit, repository: r.repository } } },
+        badRequestHint: "Sentry needs the repository under the name it shows (Settings > Repositories) and a commit it knows, by its full SHA",
         isCurrent: (i) => {
           const c = details(i).inCommit as { id?: string; commit?: string } | undefined;
           const sha = (c?.id ?? c?.commit ?? "").toLowerCase();
@@ -110,6 +128,56 @@ function resolveChange(r: Resolution): StatusChange {
         },
       };
   }
+}
+
+/**
+ * Without this check a release Sentry does not have passes the preview and fails only under --yes, with a 400
+ * (StatusDetailsValidator). Sentry looks the release up in each issue's project, so that is checked too. A token
+ * that may resolve issues but not read releases skips the check (said on stderr): Sentry still has the last word.
+ */
+async function checkRelease(version: string, issues: ReadonlyArray<{ org: string; issue: RawIssue }>, ctx: ToolContext): Promise<void> {
+  const byOrg = new Map<string, Map<string, RawIssue["project"]>>();
+  for (const { org, issue } of issues) {
+    const projects = byOrg.get(org) ?? new Map<string, RawIssue["project"]>();
+    projects.set(issue.project.id, issue.project);
+    byOrg.set(org, projects);
+  }
+  await Promise.all(
+    [...byOrg].map(async ([org, projects]) => {
+      try {
+        if (version === LATEST) await Promise.all([...projects.values()].map((p) => checkHasRelease(org, p, ctx)));
+        else await checkReleaseInProjects(org, version, [...projects.values()], ctx);
+      } catch (err) {
+        if (!(err instanceof AuthError && err.status === 403)) throw err;
+        ctx.warn(`could not check that release ${JSON.stringify(version)} exists (the token lacks ${RELEASE_READ_SCOPE}); Sentry will refuse the change if it does not`);
+      }
+    }),
+  );
+}
+
+function createHint(version: string, projects: ReadonlyArray<{ slug: string }>): string {
+  return `create it first with node dist/create-release.mjs ${shellQuote(version)}${projects.map((p) => ` --project ${p.slug}`).join("")} --yes`;
+}
+
+async function checkReleaseInProjects(org: string, version: string, projects: ReadonlyArray<RawIssue["project"]>, ctx: ToolContext): Promise<void> {
+  const res = await ctx.api.get<{ projects?: Array<{ slug?: string }> }>(apiPath`/organizations/${org}/releases/${version}/`, undefined, {
+    scopes: RELEASE_READ_SCOPE,
+    notFoundHint: `no release ${JSON.stringify(version)} in ${org}: ${createHint(version, projects)}`,
+  });
+  const has = new Set((res.body?.projects ?? []).map((p) => p.slug));
+  const missing = projects.filter((p) => !has.has(p.slug));
+  if (missing.length) {
+    throw new NotFoundError(
+      `release ${version} is not a release of ${plural(missing.length, "project")} ${missing.map((p) => p.slug).join(", ")}, which Sentry needs to resolve in it`,
+      `add the project to it with node dist/create-release.mjs ${shellQuote(version)}${missing.map((p) => ` --project ${p.slug}`).join("")} --yes, or pick another with node dist/list-releases.mjs --project ${missing[0]!.slug}`,
+    );
+  }
+}
+
+async function checkHasRelease(org: string, project: RawIssue["project"], ctx: ToolContext): Promise<void> {
+  const res = await ctx.api.get<unknown[]>(apiPath`/organizations/${org}/releases/`, { project: project.id, per_page: 1 }, { scopes: RELEASE_READ_SCOPE });
+  if (Array.isArray(res.body) && res.body.length > 0) return;
+  throw new NotFoundError(`project ${project.slug} has no release, so there is no latest release to resolve in`, `create one first with node dist/create-release.mjs VERSION --project ${project.slug} --yes`);
 }
 
 runIfMain(tool, import.meta.url);

@@ -1,9 +1,9 @@
 // slow-queries: database queries grouped by normalized statement, as Sentry's Queries page groups them: total,
 // average and p95 self time, count, rate and share of all database time, with likely N+1 queries flagged.
 
+import { mapLimit } from "./lib/concurrency.js";
 import {
   EventsClient,
-  EVENTS_MAX_PAGE_SIZE,
   EVENTS_SCOPES,
   numberOrNull,
   searchValue,
@@ -11,26 +11,11 @@ import {
   type EventsRequest,
   type EventsRow,
   type EventsTable,
-  type Paging,
 } from "./lib/events.js";
 import { UsageError } from "./lib/errors.js";
 import { alignColumns, millis, percent, plural, shellQuote, truncate } from "./lib/output.js";
-import {
-  ALL_PROJECTS_FLAG,
-  ENVIRONMENT_FLAG,
-  PERIOD_FLAG,
-  PROJECT_FLAG,
-  parseAllProjectsFlag,
-  parseEnvironmentFlag,
-  parsePeriodFlag,
-  perMinute,
-  projectScope,
-  scopeFlags,
-  scopePhrase,
-  secondsText,
-  type Period,
-  type ProjectScope,
-} from "./lib/performance.js";
+import { ENVIRONMENT_FLAG, PERIOD_FLAG, parseEnvironmentFlag, parsePeriodFlag, perMinute, scopeFlags, scopePhrase, secondsText, type Period } from "./lib/performance.js";
+import { ALL_PROJECTS_FLAG, parseProjectScopeFlags, PROJECT_FLAG, resolveProjectScope, type ProjectFlags, type ProjectScope } from "./lib/projects.js";
 import { defineListTool, runIfMain, type ListSummary, type ToolContext } from "./lib/tool.js";
 
 /**
@@ -66,7 +51,7 @@ const QUERY_WIDTH = 90;
 
 interface Input {
   period: Period;
-  allProjects: boolean;
+  projects: ProjectFlags;
   environment?: string;
   transaction?: string;
   sort: Sort;
@@ -109,7 +94,7 @@ export const tool = defineListTool<Input, Summary>({
   api: [
     `GET /api/0/organizations/{org}/events/?dataset=spans&query=${DB_SPANS}&field=project&field=span.group&field=${TABLE}&field=${QUERY}&field=${TOTAL}&field=${AVG}&field=${P95}&field=${COUNT}&field=${RATE}&field=${SEGMENTS}&sort=-${TOTAL}&statsPeriod=24h`,
     `the same query with only ${TOTAL} and ${COUNT}, for the share of all database time`,
-    "for flagged N+1 queries: span.group:[…] grouped by transaction, to name the endpoint that repeats them",
+    "for each flagged N+1 query: its span.group:\"…\" grouped by transaction, per_page=1, to name the endpoint that repeats it most",
   ],
   parse({ flags }) {
     const sort = (flags.sort ?? "total") as string;
@@ -118,17 +103,16 @@ export const tool = defineListTool<Input, Summary>({
     if (transaction !== undefined && (!transaction || /[\r\n]/.test(transaction))) {
       throw new UsageError("--transaction needs a transaction name on one line", "copy one from: node dist/list-transactions.mjs");
     }
-    return { period: parsePeriodFlag(flags), allProjects: parseAllProjectsFlag(flags), environment: parseEnvironmentFlag(flags), transaction, sort: sort as Sort, full: flags.full === true };
+    return { period: parsePeriodFlag(flags), projects: parseProjectScopeFlags(flags), environment: parseEnvironmentFlag(flags), transaction, sort: sort as Sort, full: flags.full === true };
   },
   async run(input, ctx) {
     const org = await ctx.api.org();
-    const scope = projectScope(input.allProjects, ctx.config);
-    const project = scope.project;
+    const scope = resolveProjectScope(input.projects, ctx.config);
     const events = new EventsClient(ctx.api, org, { verbose: ctx.verbose, warn: ctx.warn });
     const base: Omit<EventsRequest, "fields"> = {
       query: input.transaction ? `${DB_SPANS} transaction:${searchValue(input.transaction)}` : DB_SPANS,
       window: { statsPeriod: input.period.statsPeriod },
-      projects: project ? [project] : undefined,
+      projects: scope.projects,
       environments: input.environment ? [input.environment] : undefined,
     };
 
@@ -141,9 +125,8 @@ export const tool = defineListTool<Input, Summary>({
     let totals: Totals | undefined;
     let nextCursor: string | null = null;
     let fetched = 0;
-    const fetchPage = (paging: Paging) =>
-      events.spanRows({ ...base, fields: ["project", "span.group", TABLE, QUERY, TOTAL, AVG, P95, COUNT, RATE, SEGMENTS], sort: `-${SORT_FIELD[input.sort]}`, ...paging }, NEEDS);
-    for await (const page of events.pages(fetchPage, { limit: ctx.list.limit, cursor: ctx.list.cursor, all: ctx.list.all })) {
+    const build = () => ({ ...base, fields: ["project", "span.group", TABLE, QUERY, TOTAL, AVG, P95, COUNT, RATE, SEGMENTS], sort: `-${SORT_FIELD[input.sort]}` });
+    for await (const page of events.pages(build, { ...ctx.list, spansOnlyFor: NEEDS })) {
       totals ??= totalsOf(await totalsSettled);
       const records = page.rows.map((row) => queryRecord(row, totals!.totalMs));
       await nameNPlusOneTransactions(events, base, records, input.transaction, ctx);
@@ -169,7 +152,7 @@ export const tool = defineListTool<Input, Summary>({
     const where = `${s.transaction ? `${s.transaction} in ` : ""}${scopePhrase(s.scope, s.environment, s.period)}`;
     if (records.length === 0) {
       return s.transaction
-        ? `No database queries in ${where}. Check the name with: node dist/transaction-summary.mjs ${shellQuote(s.transaction)}${scopeFlags(s.scope.project, s.environment, s.period)}`
+        ? `No database queries in ${where}. Check the name with: node dist/transaction-summary.mjs ${shellQuote(s.transaction)}${scopeFlags(s.scope.projects, s.environment, s.period)}`
         : `No database queries in ${where}. Either the SDK records no db spans (tracing off, or no database integration) or try a longer --period.`;
     }
     const lines = [`${plural(records.length, "database query", "database queries")} in ${where}, by ${SORT_LABEL[s.sort]} (all database time ${secondsText(s.totalMs)} in ${s.totalSpans} spans):`];
@@ -191,10 +174,18 @@ export const tool = defineListTool<Input, Summary>({
     const flagged = records.filter((r) => r.nPlusOne);
     if (flagged.length) {
       lines.push(`N+1: runs ${N_PLUS_ONE_MIN_PER_TRANSACTION}+ times per transaction on average, likely once per row of an earlier result; fetch those rows in one query (IN (…) or a join).`);
-      const named = flagged.find((r) => r.nPlusOneTransaction);
-      const name = (named?.nPlusOneTransaction as string | undefined) ?? s.transaction;
-      const project = s.scope.project ?? (named?.project as string | undefined);
-      if (name) lines.push(`See the endpoint: node dist/transaction-summary.mjs ${shellQuote(name)}${scopeFlags(project, s.environment, s.period)}`);
+      // One next step per flagged query: each may be repeated by another endpoint, in another project.
+      const shown = new Set<string>();
+      for (const r of flagged) {
+        const name = (r.nPlusOneTransaction as string | null) ?? s.transaction;
+        if (!name) continue;
+        const project = r.project as string | null;
+        const command = `node dist/transaction-summary.mjs ${shellQuote(name)}${scopeFlags(project ? [project] : s.scope.projects, s.environment, s.period)}`;
+        const what = `${r.table ?? "the flagged query"}${project ? ` (${project})` : ""}`;
+        if (shown.has(`${what} ${command}`)) continue;
+        shown.add(`${what} ${command}`);
+        lines.push(`See the endpoint for ${what}: ${command}`);
+      }
     }
     return lines.join("\n");
   },
@@ -243,9 +234,14 @@ function perTransactionText(r: Record<string, unknown>): string {
   return `${n.toFixed(1)}${r.nPlusOne ? " N+1" : ""}`;
 }
 
+/** Naming requests in flight at once: one per flagged query, few enough not to trip Sentry's concurrency limit. */
+const NAMING_CONCURRENCY = 4;
+
 /**
- * Names the transaction that repeats each flagged query the most, in one extra request for the whole page.
- * Optional: without it the flag still stands, so a failure leaves the names absent.
+ * Names, for each flagged query, the transaction that runs it the most: one small request per flagged query
+ * (its span group in its own project, grouped by transaction, the top row only), in parallel. A grouped
+ * request for all of them would have to page through every (query, transaction) pair to be sure to reach
+ * each one. Optional: without a name the flag still stands, so a failure leaves that name absent.
  */
 async function nameNPlusOneTransactions(
   events: EventsClient,
@@ -255,27 +251,26 @@ async function nameNPlusOneTransactions(
   ctx: ToolContext,
 ): Promise<void> {
   const flagged = records.filter((r) => r.nPlusOne && r.group);
-  if (flagged.length === 0) return;
   if (transaction) {
     for (const r of flagged) r.nPlusOneTransaction = transaction;
     return;
   }
-  const groups = [...new Set(flagged.map((r) => r.group as string))];
-  try {
-    const table = await events.spansTable({
-      ...base,
-      query: `${base.query} span.group:[${groups.join(",")}]`,
-      fields: ["project", "span.group", "transaction", COUNT],
-      sort: `-${COUNT}`,
-      perPage: EVENTS_MAX_PAGE_SIZE,
-    });
-    for (const r of flagged) {
-      const top = table?.rows.find((row) => row["span.group"] === r.group && row.project === r.project);
-      r.nPlusOneTransaction = top ? stringOrNull(top.transaction) : null;
+  await mapLimit(flagged, NAMING_CONCURRENCY, async (r) => {
+    const project = r.project as string | null;
+    try {
+      const table = await events.spansTable({
+        ...base,
+        query: `${base.query} span.group:${searchValue(String(r.group))}`,
+        projects: project ? [project] : base.projects,
+        fields: ["transaction", COUNT],
+        sort: `-${COUNT}`,
+        perPage: 1,
+      });
+      r.nPlusOneTransaction = stringOrNull(table?.rows[0]?.transaction);
+    } catch (err) {
+      if (ctx.verbose) ctx.warn(`could not name the transaction repeating ${String(r.group)}: ${(err as Error).message}`);
     }
-  } catch (err) {
-    if (ctx.verbose) ctx.warn(`could not name the N+1 transactions: ${(err as Error).message}`);
-  }
+  });
 }
 
 runIfMain(tool, import.meta.url);

@@ -16,23 +16,9 @@ import {
   type TransactionFields,
 } from "./lib/events.js";
 import { NotFoundError, UsageError } from "./lib/errors.js";
-import { alignColumns, millis, percent, plural, shellQuote } from "./lib/output.js";
-import {
-  ALL_PROJECTS_FLAG,
-  ENVIRONMENT_FLAG,
-  PERIOD_FLAG,
-  PROJECT_FLAG,
-  parseAllProjectsFlag,
-  parseEnvironmentFlag,
-  parsePeriodFlag,
-  perMinute,
-  projectScope,
-  scopeFlags,
-  scopePhrase,
-  score,
-  secondsText,
-  type Period,
-} from "./lib/performance.js";
+import { alignColumns, isFlatChange, millis, percent, plural, shellQuote } from "./lib/output.js";
+import { ENVIRONMENT_FLAG, PERIOD_FLAG, parseEnvironmentFlag, parsePeriodFlag, perMinute, scopeFlags, scopePhrase, score, type Period } from "./lib/performance.js";
+import { ALL_PROJECTS_FLAG, parseProjectScopeFlags, PROJECT_FLAG, resolveProjectScope, type ProjectFlags } from "./lib/projects.js";
 import { defineTool, runIfMain } from "./lib/tool.js";
 
 /** Slowest transactions listed, each with the trace ID to open. */
@@ -45,7 +31,7 @@ const MAX_TRANSACTION_NAME = 200;
 interface Input {
   transaction: string;
   period: Period;
-  allProjects: boolean;
+  projects: ProjectFlags;
   environment?: string;
 }
 
@@ -95,7 +81,8 @@ interface Sample {
 
 interface Result {
   transaction: string;
-  project: string | null;
+  /** The projects searched; empty for every project the token can access. */
+  projects: string[];
   environment: string | null;
   period: string;
   dataset: Dataset;
@@ -119,7 +106,7 @@ export const tool = defineTool<Input, Result>({
     "all-projects": ALL_PROJECTS_FLAG,
     environment: ENVIRONMENT_FLAG,
   },
-  fields: ["transaction", "project", "environment", "period", "dataset", "current", "previous", "p95Change", "breakdown", "samples"],
+  fields: ["transaction", "projects", "environment", "period", "dataset", "current", "previous", "p95Change", "breakdown", "samples"],
   examples: [
     { args: "'GET /api/checkout' --project api-backend", about: "why checkout is slow, and whether it got slower than the day before" },
     { args: "'GET /api/checkout' --period 7d", about: "this week against the week before" },
@@ -141,15 +128,14 @@ export const tool = defineTool<Input, Result>({
         "copy it from: node dist/list-transactions.mjs",
       );
     }
-    return { transaction, period: parsePeriodFlag(flags), allProjects: parseAllProjectsFlag(flags), environment: parseEnvironmentFlag(flags) };
+    return { transaction, period: parsePeriodFlag(flags), projects: parseProjectScopeFlags(flags), environment: parseEnvironmentFlag(flags) };
   },
   async run(input, ctx) {
     const org = await ctx.api.org();
-    const scope = projectScope(input.allProjects, ctx.config);
-    const project = scope.project;
+    const scope = resolveProjectScope(input.projects, ctx.config);
     const events = new EventsClient(ctx.api, org, { verbose: ctx.verbose, warn: ctx.warn });
     const name = `transaction:${searchValue(input.transaction)}`;
-    const filters = { projects: project ? [project] : undefined, environments: input.environment ? [input.environment] : undefined };
+    const filters = { projects: scope.projects, environments: input.environment ? [input.environment] : undefined };
     const current = { statsPeriod: input.period.statsPeriod };
     // The previous period ends where the current one starts; to the second, as Sentry reads start/end.
     const previous = {
@@ -212,7 +198,7 @@ export const tool = defineTool<Input, Result>({
     const fSamples = TRANSACTION_FIELDS[slowest.dataset];
     return {
       transaction: input.transaction,
-      project: project ?? null,
+      projects: scope.projects,
       environment: input.environment ?? null,
       period: input.period.label,
       dataset: now.dataset,
@@ -231,7 +217,7 @@ export const tool = defineTool<Input, Result>({
   render(r) {
     const period = parsePeriodFlag({ period: r.period });
     const c = r.current;
-    const where = scopePhrase({ project: r.project ?? undefined }, r.environment ?? undefined, period);
+    const where = scopePhrase({ projects: r.projects }, r.environment ?? undefined, period);
     const lines = [
       `${r.transaction} in ${where}: ${plural(c.count, "transaction")}${r.dataset === "transactions" ? " (legacy transactions dataset)" : ""}`,
       `latency  p50 ${millis(c.p50)}  p75 ${millis(c.p75)}  p95 ${millis(c.p95)}  p99 ${millis(c.p99)}  avg ${millis(c.avg)}`,
@@ -257,10 +243,10 @@ export const tool = defineTool<Input, Result>({
       const rows = r.samples.map((s) => [millis(s.durationMs), isoSecondsText(s.timestamp), `trace ${s.trace ?? "-"}`, s.project ?? "-"]);
       lines.push(...alignColumns(rows, [0]).map((l) => `  ${l}`));
       const projects = new Set(r.samples.map((s) => s.project).filter(Boolean));
-      if (!r.project && projects.size > 1) lines.push(`Mixes ${projects.size} projects (${[...projects].join(", ")}); add --project for one.`);
+      if (r.projects.length !== 1 && projects.size > 1) lines.push(`Mixes ${projects.size} projects (${[...projects].join(", ")}); add --project for one.`);
     }
     if (r.breakdown && r.breakdown.ops.some((o) => o.op.startsWith("db"))) {
-      lines.push(`Queries inside: node dist/slow-queries.mjs --transaction ${shellQuote(r.transaction)}${scopeFlags(r.project ?? undefined, r.environment ?? undefined, period)}`);
+      lines.push(`Queries inside: node dist/slow-queries.mjs --transaction ${shellQuote(r.transaction)}${scopeFlags(r.projects, r.environment ?? undefined, period)}`);
     }
     return lines.join("\n");
   },
@@ -295,13 +281,14 @@ function relativeChange(before: number | null, after: number | null): number | n
 function comparisonLine(r: Result): string {
   const against = `the previous ${r.period}`;
   if (r.previous.count === 0) return `vs ${against}: no transactions then, nothing to compare`;
-  const moved = (label: string, before: number | null, after: number | null): string => {
+  const compare = (label: string, before: number | null, after: number | null): string => {
     const change = relativeChange(before, after);
     if (change === null) return `${label} -`;
-    const verb = change > 0 ? "rose" : change < 0 ? "fell" : "unchanged";
-    return `${label} ${verb}${change === 0 ? "" : ` ${percent(Math.abs(change), 0)}`} (${millis(before)} → ${millis(after)})`;
+    // The same flat band as list-issues' trend: a move of a few percent is run-to-run noise, not a change.
+    const moved = isFlatChange(change) ? "about the same" : `${change > 0 ? "rose" : "fell"} ${percent(Math.abs(change), 0)}`;
+    return `${label} ${moved} (${millis(before)} → ${millis(after)})`;
   };
-  return `vs ${against} (${plural(r.previous.count, "transaction")}): ${moved("p95", r.previous.p95, r.current.p95)}, ${moved("p50", r.previous.p50, r.current.p50)}`;
+  return `vs ${against} (${plural(r.previous.count, "transaction")}): ${compare("p95", r.previous.p95, r.current.p95)}, ${compare("p50", r.previous.p50, r.current.p50)}`;
 }
 
 /** ISO-8601 to the second with Z, the form Sentry's start/end parse everywhere. */

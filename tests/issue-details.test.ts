@@ -96,13 +96,22 @@ describe("issue-details", () => {
     expect(res.stdout).toMatch(/^ {2}CSP violation: \S+ blocked \S+ on \S+/m);
   });
 
-  it("summarizes a performance issue by its evidence", async () => {
+  it("summarizes a performance issue by its evidence, the offending spans first", async () => {
     const issue = shown("performance");
+    const perf = issue.spec.perf!;
     const res = await details([issue.id]);
     expect(res.code).toBe(0);
-    expect(res.stdout).toMatch(/^Event [0-9a-f]{12} \(performance, /m);
-    const eventBlock = res.stdout.split("\n").filter((l) => l.startsWith("  ") && l.includes(": "));
-    expect(eventBlock.length).toBeGreaterThan(0);
+    const lines = res.stdout.split("\n");
+    const at = lines.findIndex((l) => /^Event [0-9a-f]{12} \(performance, /.test(l));
+    expect(at).toBeGreaterThan(0);
+    // The occurrence's evidenceDisplay as the seed wrote it: the important entry, then the rest in order.
+    const offending = `${perf.op} - ${perf.offenderDescription}`;
+    expect(offending.length, "short enough to be shown whole").toBeLessThanOrEqual(200);
+    expect(lines.slice(at + 1, at + 4)).toEqual([
+      `  Offending Spans: ${offending}`,
+      `  Transaction Name: ${issue.spec.transaction}`,
+      `  Repeating Spans: ${perf.repeat}`,
+    ]);
   });
 
   it("reports a merged issue as merged into its successor", async () => {
@@ -115,13 +124,29 @@ describe("issue-details", () => {
     expect(json.json).toEqual({ id: successor.id, mergedFrom: ghost });
   });
 
+  it("prints as JSON exactly the fields it documents, with and without --full", async () => {
+    const issue = shown("error");
+    const help = await runTool("issue-details", ["--help"], { env: sandbox.env() });
+    const documented = /^JSON fields: (.*)$/m.exec(help.stdout)![1]!.split(", ");
+    for (const extra of [[], ["--full"], ["--frames", "2"]]) {
+      const res = await runTool("issue-details", [issue.id, "--json", ...extra], { env: sandbox.env() });
+      expect(Object.keys(res.json), extra.join(" ")).toEqual(documented);
+    }
+  });
+
   it("limits frames with --frames and shows every frame and tag with --full", async () => {
     const issue = shown("error");
-    const few = await runTool("issue-details", [issue.id, "--frames", "1", "--json", "--fields", "event"], { env: sandbox.env() });
+    const few = await runTool("issue-details", [issue.id, "--frames", "1", "--json", "--fields", "event,tags"], { env: sandbox.env() });
     expect(few.json.event.frames).toHaveLength(1);
+    expect(few.json.event.framesFrom).toBe("in-app");
     const full = await runTool("issue-details", [issue.id, "--full", "--json", "--fields", "event,tags"], { env: sandbox.env() });
     expect(full.json.event.frames).toHaveLength(full.json.event.framesTotal);
+    expect(full.json.event.framesFrom).toBe("all");
     expect(full.json.event.framesTotal).toBeGreaterThan(full.json.event.framesInApp);
+    // Without --full the telling tags with their top three values; with it, every tag the issue has.
+    expect(few.json.tags.map((t: { key: string }) => t.key)).toEqual(expect.arrayContaining(["environment", "release"]));
+    expect(few.json.tags.every((t: { top: unknown[] }) => t.top.length <= 3)).toBe(true);
+    expect(full.json.tags.length).toBeGreaterThan(few.json.tags.length);
     const text = await details([issue.id, "--full"]);
     expect(text.stdout).toMatch(/^Stack, all \d+ frames/m);
     expect(text.stdout).toContain("[library]");

@@ -2,6 +2,8 @@
 // trends, JSON records, the output budget, and the failures an agent must be able to act on.
 
 import { describe, expect, it } from "vitest";
+import { FLAT_CHANGE } from "../scripts/lib/output.js";
+import { statsSeries } from "../scripts/sandbox/routes/issue-serializers.js";
 import type { Issue } from "../scripts/sandbox/seed/issues.js";
 import { runTool } from "./helpers/run.js";
 import { useSandbox } from "./helpers/sandbox.js";
@@ -9,9 +11,14 @@ import { useSandbox } from "./helpers/sandbox.js";
 const sandbox = useSandbox();
 /** A server older than schema 2026-06-12: `project` must be numeric IDs. */
 const olderServer = useSandbox({ numericProjectIdsOnly: true });
+const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 /** The text of a typical page may cost at most this share of the raw API bytes it came from. */
 const LIST_BUDGET = 0.05;
+/** Sentry's levels as a line shows them. */
+const LEVEL = "(error|warn|fatal|info|debug)";
+/** The current stats bucket counts once half of it has passed; before that the buckets before it are compared. */
+const PARTIAL_BUCKET_SHARE = 0.5;
 
 function orgSlug(): string {
   return sandbox.world.orgs[0]!.slug;
@@ -28,6 +35,47 @@ function projectSlug(issue: Issue): string {
 
 function issueRequests() {
   return sandbox.requests().filter((r) => r.method === "GET" && r.path === `/api/0/organizations/${orgSlug()}/issues/`);
+}
+
+/**
+ * The trend list-issues should print for an issue, recomputed from the sandbox's own stats series (hourly for
+ * periods up to 24h, else 14 daily buckets, each [start, events]) as the tool's clock saw it at `now`: the later
+ * half of the buckets the period covers against the earlier half, as events per millisecond. The current bucket
+ * counts for the time elapsed in it; until half of it has passed, it is counted with the bucket before it.
+ */
+function expectedTrend(issue: Issue, periodMs: number, now: number): string {
+  const hourly = periodMs <= DAY_MS;
+  const size = hourly ? HOUR_MS : DAY_MS;
+  const series = statsSeries(sandbox.world, issue, hourly ? "24h" : "14d");
+  const starts = series.map(([t]) => t * 1000);
+  const counts = series.map(([, n]) => n);
+  const durations: number[] = series.map(() => size);
+  const last = series.length - 1;
+  durations[last] = Math.min(size, now - starts[last]!);
+  if (durations[last]! < size * PARTIAL_BUCKET_SHARE) {
+    counts[last - 1]! += counts.pop()!;
+    durations[last - 1]! += durations.pop()!;
+  }
+  const usable = counts.length;
+  const span = Math.min(usable, Math.max(2, Math.ceil(periodMs / size)));
+  const first = usable - span;
+  if (issue.firstSeen >= starts[first]!) return "new";
+  const half = Math.floor(span / 2);
+  const rateOver = (from: number, to: number) => {
+    let events = 0;
+    let time = 0;
+    for (let i = from; i < to; i++) {
+      events += counts[i]!;
+      time += durations[i]!;
+    }
+    return events / time;
+  };
+  const before = rateOver(first, first + half);
+  const after = rateOver(usable - half, usable);
+  if (before === 0) return after === 0 ? "quiet" : "from 0";
+  const change = after / before - 1;
+  if (Math.abs(change) < FLAT_CHANGE) return "flat";
+  return `${change > 0 ? "+" : ""}${Math.round(change * 100)}%`;
 }
 
 describe("list-issues", () => {
@@ -51,9 +99,11 @@ describe("list-issues", () => {
     const rows = lines.slice(1, -1);
     expect(rows).toHaveLength(Math.min(25, expected.length));
     expect(rows.map((l) => l.split(" ")[0])).toEqual(expected.slice(0, 25).map((i) => i.shortId));
-    // Short ID, events/users, last seen, trend, then the title.
+    // Short ID, level, the substatus where it matters, events/users, last seen, trend, then the title.
     const top = expected[0]!;
-    expect(rows[0]).toMatch(new RegExp(`^${top.shortId} \\S+/\\S+ (now|\\d+[mhd]) (new|flat|quiet|from 0|[+-]\\d+%) `));
+    const level = top.level === "warning" ? "warn" : top.level;
+    const status = ["regressed", "escalating", "new"].includes(top.substatus ?? "") ? ` ${top.substatus}` : "";
+    expect(rows[0]).toMatch(new RegExp(`^${top.shortId} ${level}${status} \\S+/\\S+ (now|\\d+[mhd]) (new|flat|quiet|from 0|[+-]\\d+%) `));
     expect(rows[0]).toContain(top.spec.title.slice(0, 30));
   });
 
@@ -134,24 +184,98 @@ describe("list-issues", () => {
     expect(secondIds.some((s) => firstIds.includes(s))).toBe(false);
   });
 
-  it("marks issues first seen in the period as new and escalating ones as rising", async () => {
-    const res = await runTool("list-issues", ["--all-projects", "--period", "7d", "--limit", "100", "--json"], { env: sandbox.env() });
-    const data = res.json.data as Array<{ id: string; trend: string; substatus: string; firstSeen: string }>;
-    const newOnes = data.filter((r) => Date.parse(r.firstSeen) >= sandbox.world.now - 7 * DAY_MS);
-    expect(newOnes.length).toBeGreaterThan(0);
-    expect(newOnes.every((r) => r.trend === "new")).toBe(true);
-    const escalating = data.filter((r) => r.substatus === "escalating");
-    expect(escalating.length).toBeGreaterThan(0);
-    for (const r of escalating) expect(r.trend).toMatch(/^\+\d+%$|^from 0$/);
+  for (const [period, periodMs] of [
+    ["1h", HOUR_MS],
+    ["24h", DAY_MS],
+    ["36h", 36 * HOUR_MS],
+    ["14d", 14 * DAY_MS],
+    ["90d", 90 * DAY_MS],
+  ] as const) {
+    it(`computes each trend over --period ${period} from the stats buckets, the current one by its elapsed time`, async () => {
+      const before = Date.now();
+      const res = await runTool("list-issues", ["--all-projects", "--query", "", "--period", period, "--limit", "100", "--json"], { env: sandbox.env() });
+      const after = Date.now();
+      expect(res.code).toBe(0);
+      const data = res.json.data as Array<{ id: string; trend: string }>;
+      expect(data.length).toBeGreaterThan(10);
+      for (const r of data) {
+        const issue = sandbox.world.issues.byId.get(r.id)!;
+        // The tool read its clock somewhere between the two: a bucket boundary may fall in between.
+        expect([expectedTrend(issue, periodMs, before), expectedTrend(issue, periodMs, after)], issue.shortId).toContain(r.trend);
+      }
+      // Measured changes both ways, not one label for every row (-100% everywhere was the partial-bucket bias).
+      const percents = new Set(data.map((r) => r.trend).filter((t) => t.endsWith("%")));
+      expect(percents.size).toBeGreaterThan(2);
+      expect(data.some((r) => /^\+\d+%$/.test(r.trend))).toBe(true);
+    });
+  }
+
+  it("judges new over the window the trend covers, not all of a 90d period", async () => {
+    const res = await runTool("list-issues", ["--all-projects", "--query", "", "--period", "90d", "--limit", "100", "--json"], { env: sandbox.env() });
+    const data = res.json.data as Array<{ id: string; trend: string; firstSeen: string }>;
+    const olderThanTrend = data.filter((r) => sandbox.world.now - Date.parse(r.firstSeen) > 15 * DAY_MS);
+    expect(olderThanTrend.length).toBeGreaterThan(0);
+    expect(olderThanTrend.filter((r) => r.trend === "new")).toEqual([]);
+    const text = await runTool("list-issues", ["--all-projects", "--query", "", "--period", "90d", "--limit", "1"], { env: sandbox.env() });
+    expect(text.stdout.split("\n")[0]).toContain(" trend over the last 14d ");
   });
 
-  it("shows regressed and escalating issues by their substatus", async () => {
+  it("shows escalating issues as rising", async () => {
+    const res = await runTool("list-issues", ["--all-projects", "--period", "7d", "--limit", "100", "--json"], { env: sandbox.env() });
+    const escalating = (res.json.data as Array<{ trend: string; substatus: string }>).filter((r) => r.substatus === "escalating");
+    expect(escalating.length).toBeGreaterThan(0);
+    for (const r of escalating) expect(r.trend).toMatch(/^\+\d+%$|^from 0$|^new$/);
+  });
+
+  it("always shows the level, and of the status what the query does not already say", async () => {
     const res = await runTool("list-issues", ["--all-projects", "--limit", "100"], { env: sandbox.env() });
-    const regressed = listable().find((i) => i.substatus === "regressed" && i.lastSeen >= sandbox.world.now - 14 * DAY_MS)!;
-    const line = res.stdout.split("\n").find((l) => l.startsWith(`${regressed.shortId} `))!;
-    expect(line).toMatch(/ \[(\w+, )?regressed\] /);
-    const info = res.stdout.split("\n").find((l) => / \[info\] /.test(l));
-    expect(info).toBeDefined();
+    const lines = res.stdout.split("\n");
+    expect(lines[0]).toContain("; ID (prefix = project) level [status] events/users last-seen trend title (culprit):");
+    const shown = listable().filter((i) => i.status === "unresolved" && i.lastSeen >= sandbox.world.now - 14 * DAY_MS);
+    const lineOf = (issue: Issue) => lines.find((l) => l.startsWith(`${issue.shortId} `));
+    const regressed = shown.find((i) => i.substatus === "regressed")!;
+    expect(lineOf(regressed)).toMatch(new RegExp(`^${regressed.shortId} ${LEVEL} regressed \\S+/\\S+ `));
+    // An ongoing issue's status is what the query asked for: the line goes straight from level to counts.
+    const info = shown.find((i) => i.substatus === "ongoing" && i.level === "info" && lineOf(i))!;
+    expect(lineOf(info)).toMatch(new RegExp(`^${info.shortId} info \\S+/\\S+ `));
+    const warning = shown.find((i) => i.level === "warning" && lineOf(i))!;
+    expect(lineOf(warning)).toMatch(new RegExp(`^${warning.shortId} warn `));
+
+    // With every status searched, every line says its status (and how an ignored issue is ignored).
+    const all = await runTool("list-issues", ["--all-projects", "--query", "", "--limit", "100"], { env: sandbox.env() });
+    const rows = all.stdout.trim().split("\n").slice(1, -1);
+    expect(rows).toHaveLength(100);
+    for (const row of rows) expect(row).toMatch(new RegExp(`^\\S+ ${LEVEL} (unresolved|regressed|escalating|new|resolved|ignored(-until-escalating|-until-condition|-forever)?) \\S+/\\S+ `));
+    const forever = listable().find((i) => i.substatus === "archived_forever" && rows.some((r) => r.startsWith(`${i.shortId} `)))!;
+    expect(rows.find((r) => r.startsWith(`${forever.shortId} `))).toMatch(/ ignored-forever /);
+  });
+
+  it("keeps a long title's start, dropping the culprit before any of the title, and --json keeps both whole", async () => {
+    const args = ["--all-projects", "--query", "", "--period", "90d", "--limit", "100"];
+    const res = await runTool("list-issues", args, { env: sandbox.env() });
+    const json = await runTool("list-issues", [...args, "--json"], { env: sandbox.env() });
+    const records = json.json.data as Array<{ shortId: string; title: string; culprit: string | null }>;
+    for (const r of records) expect(r.title).toBe(sandbox.world.issues.byShortId.get(r.shortId)!.spec.title);
+    // What follows the trend column: the title, then the culprit when there is room.
+    const titleOf = (shortId: string) =>
+      res.stdout
+        .split("\n")
+        .find((l) => l.startsWith(`${shortId} `))!
+        .replace(/^\S+ \S+ (\S+ )?\S+\/\S+ \S+ (from 0|\S+) (project:\S+ )?/, "");
+    const long = records.filter((r) => r.title.length > 68);
+    expect(long.length).toBeGreaterThan(0);
+    for (const r of long) {
+      const shown = titleOf(r.shortId);
+      expect(shown.endsWith("…"), shown).toBe(true);
+      expect(r.title.startsWith(shown.slice(0, -1)), shown).toBe(true);
+      expect(shown.length, shown).toBeGreaterThan(60);
+    }
+    // A title that fits is never cut to make room for its culprit.
+    const fits = records.filter((r) => r.culprit && r.title.length > 57 && r.title.length <= 68);
+    expect(fits.length).toBeGreaterThan(0);
+    for (const r of fits) expect(titleOf(r.shortId)).toBe(r.title);
+    const roomy = records.find((r) => r.culprit && r.title.length + r.culprit.length < 50)!;
+    expect(titleOf(roomy.shortId)).toBe(`${roomy.title} (${roomy.culprit})`);
   });
 
   it("looks up numeric project IDs when an older server refuses slugs", async () => {
@@ -161,11 +285,11 @@ describe("list-issues", () => {
     const res = await runTool("list-issues", ["--json", "--limit", "5"], { env });
     expect(res.code).toBe(0);
     expect(res.stderr).toMatch(/this Sentry wants numeric project IDs; looking them up/);
-    const calls = olderServer.requests().filter((r) => r.path.startsWith(`/api/0/organizations/${orgSlug()}/`) && r.path !== `/api/0/organizations/${orgSlug()}/`);
-    expect(calls.map((r) => [r.path.split("/").at(-2), r.status])).toEqual([
-      ["issues", 400],
-      ["projects", 200],
-      ["issues", 200],
+    const calls = olderServer.requests().filter((r) => r.path !== `/api/0/organizations/${orgSlug()}/`);
+    expect(calls.map((r) => [r.path, r.status])).toEqual([
+      [`/api/0/organizations/${orgSlug()}/issues/`, 400],
+      [`/api/0/projects/${orgSlug()}/${project.slug}/`, 200],
+      [`/api/0/organizations/${orgSlug()}/issues/`, 200],
     ]);
     expect(calls[2]!.query.project).toBe(project.id);
     expect((res.json.data as Array<{ project: string }>).every((r) => r.project === project.slug)).toBe(true);
@@ -192,17 +316,26 @@ describe("list-issues", () => {
     expect(textBytes / rawBytes).toBeLessThanOrEqual(LIST_BUDGET);
   });
 
-  it("needs event:read: an organization token gets exit 4 with a hint naming the scope", async () => {
-    const res = await runTool("list-issues", [], { env: sandbox.env("sandbox-ci") });
+  it("needs event:read: an organization token gets exit 4 with a hint naming the scope, not blaming the project", async () => {
+    const env = sandbox.env("sandbox-ci");
+    sandbox.clearRequests();
+    const res = await runTool("list-issues", [], { env });
     expect(res.code).toBe(4);
     expect(res.stderr).toMatch(/permission denied \(403\)/);
-    expect(res.stderr).toMatch(/hint: .*event:read/);
+    expect(res.stderr).toContain("hint: this call needs a token with scope event:read (an organization token, scope org:ci, can manage releases only)");
+    expect(res.stderr).not.toContain(env.SENTRY_PROJECT!);
+    // The configured project's search, then the probe over every accessible project that told the two apart.
+    expect(issueRequests().map((r) => [r.query.project, r.status])).toEqual([
+      [env.SENTRY_PROJECT, 403],
+      ["-1", 403],
+    ]);
   });
 
-  it("explains a 403 for a project that does not exist", async () => {
+  it("explains a 403 for a project that does not exist by the project, not the scope", async () => {
     const res = await runTool("list-issues", ["--project", "no-such-project"], { env: sandbox.env() });
     expect(res.code).toBe(4);
-    expect(res.stderr).toMatch(/hint: .*no-such-project.*list-projects/);
+    expect(res.stderr).toContain("hint: the token cannot see project no-such-project: check the slug (list them with node dist/list-projects.mjs)");
+    expect(res.stderr).not.toMatch(/scope/);
   });
 
   it("rejects bad input before sending anything", async () => {
@@ -210,9 +343,10 @@ describe("list-issues", () => {
     const cases: Array<[string[], RegExp]> = [
       [["--sort", "popular"], /invalid --sort "popular"/],
       [["--period", "yesterday"], /invalid --period/],
-      [["--period", "120d"], /longer than Sentry keeps events/],
+      [["--period", "120d"], /--period 120d is longer than Sentry keeps data \(90d\)/],
       [["--project", "Web Frontend"], /invalid project slug/],
       [["--project", "web", "--all-projects"], /--all-projects and --project do not go together/],
+      [["--project", "web", "--project", "Bad Slug"], /invalid project slug "Bad Slug"/],
       [["--all", "--limit", "5"], /--all and --limit do not go together/],
     ];
     for (const [args, message] of cases) {

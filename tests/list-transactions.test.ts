@@ -142,6 +142,40 @@ describe("list-transactions", () => {
     expect(request!.query).toMatchObject({ environment: "staging", query: "is_transaction:true (transaction:*checkout*)" });
   });
 
+  it("searches every project given with a repeated --project, in one request", async () => {
+    sandbox.clearRequests();
+    const res = await runTool("list-transactions", ["--project", "api-backend", "--project", "payments", "--limit", "100", "--json"], { env: sandbox.env() });
+    expect(res.code).toBe(0);
+    const expected = new Map([
+      ...expectedTransactions(sandbox.world, DAY_MS, { project: "api-backend" }),
+      ...expectedTransactions(sandbox.world, DAY_MS, { project: "payments" }),
+    ]);
+    expect(res.json.data).toHaveLength(expected.size);
+    for (const r of res.json.data) expectRecordMatches(r, expected.get(`${r.project} ${r.transaction}`));
+    expect(new Set(res.json.data.map((r: any) => r.project))).toEqual(new Set(["api-backend", "payments"]));
+    const requests = eventsRequests(sandbox.requests());
+    expect(requests).toHaveLength(1);
+    expect(requests[0]!.query.project).toEqual(["api-backend", "payments"]);
+    const text = await runTool("list-transactions", ["--project", "api-backend", "--project", "payments", "--limit", "3"], { env: sandbox.env() });
+    expect(text.stdout.split("\n")[0]).toBe("3 transactions in api-backend, payments over 24h, by throughput (apdex at 300ms):");
+  });
+
+  it("blames a project it cannot see for a 403, and a missing scope for an organization token", async () => {
+    const wrong = await runTool("list-transactions", ["--project", "no-such-project"], { env: sandbox.env() });
+    expect(wrong.code).toBe(4);
+    expect(wrong.stderr).toContain("hint: the token cannot see project no-such-project: check the slug (list them with node dist/list-projects.mjs)");
+    expect(wrong.stderr).not.toMatch(/scope/);
+
+    sandbox.clearRequests();
+    const ci = await runTool("list-transactions", ["--project", "api-backend"], { env: sandbox.env("sandbox-ci") });
+    expect(ci.code).toBe(4);
+    expect(ci.stderr).toContain("hint: this call needs a token with scope org:read (an organization token, scope org:ci, can manage releases only)");
+    expect(eventsRequests(sandbox.requests()).map((r) => [r.query.project, r.status])).toEqual([
+      ["api-backend", 403],
+      ["-1", 403],
+    ]);
+  });
+
   it("says in one line that nothing was found, and why that may be", async () => {
     const noTracing = await runTool("list-transactions", ["--project", "legacy-php"], { env: sandbox.env() });
     expect(noTracing.code).toBe(0);
@@ -158,9 +192,10 @@ describe("list-transactions", () => {
       [["--sort", "slowest"], /invalid --sort "slowest": use one of tpm, p95, p50, failure_rate, count/],
       [["--period", "0h"], /invalid --period "0h"/],
       [["--period", "yesterday"], /invalid --period "yesterday"/],
-      [["--period", "120d"], /longer than 90d/],
+      [["--period", "120d"], /--period 120d is longer than Sentry keeps data \(90d\)/],
       [["--environment", "prod/eu"], /invalid --environment/],
       [["--project", "Not A Slug"], /invalid project slug/],
+      [["--project", "api-backend", "--all-projects"], /--all-projects and --project do not go together/],
     ];
     for (const [args, message] of cases) {
       const res = await runTool("list-transactions", args, { env: sandbox.env() });

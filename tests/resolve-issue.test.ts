@@ -76,6 +76,60 @@ describe("resolve-issue", () => {
     }
   });
 
+  it("checks in the preview that the release exists, and exits 5 before any write when it does not", async () => {
+    const [issue] = freshIssues(1);
+    const project = sandbox.world.projects.find((p) => p.id === issue!.projectId)!;
+    for (const yes of [[], ["--yes"]]) {
+      sandbox.clearRequests();
+      const res = await runTool("resolve-issue", [issue!.shortId, "--in-release", "9.9.9-never-made", ...yes], { env: sandbox.env() });
+      expect(res.code, yes.join(" ")).toBe(5);
+      expect(writes()).toEqual([]);
+      expect(sandbox.requests().map((r) => [r.path, r.status])).toContainEqual([`/api/0/organizations/${orgSlug()}/releases/9.9.9-never-made/`, 404]);
+      expect(res.stderr).toContain(`hint: no release "9.9.9-never-made" in ${orgSlug()}: create it first with node dist/create-release.mjs 9.9.9-never-made --project ${project.slug} --yes`);
+    }
+    expect(sandbox.world.issues.byId.get(issue!.id)!.status).toBe("unresolved");
+  });
+
+  it("refuses a release of another project before any write, since Sentry resolves in the issue's own project", async () => {
+    const [issue] = freshIssues(1);
+    const project = sandbox.world.projects.find((p) => p.id === issue!.projectId)!;
+    const other = sandbox.world.releases.releases.find((r) => r.orgSlug === orgSlug() && !r.projectIds.includes(project.id))!;
+    sandbox.clearRequests();
+    const res = await runTool("resolve-issue", [issue!.shortId, "--in-release", other.version, "--yes"], { env: sandbox.env() });
+    expect(res.code).toBe(5);
+    expect(writes()).toEqual([]);
+    expect(res.stderr).toContain(`error: release ${other.version} is not a release of 1 project ${project.slug}`);
+    expect(res.stderr).toMatch(new RegExp(`hint: add the project to it with node dist/create-release.mjs \\S+ --project ${project.slug} --yes`));
+  });
+
+  it("resolves in the project's latest release with inRelease \"latest\", as Sentry accepts it", async () => {
+    const [issue] = freshIssues(1);
+    const newest = sandbox.world.releases.releases
+      .filter((r) => r.orgSlug === orgSlug() && r.projectIds.includes(issue!.projectId))
+      .sort((a, b) => Date.parse(a.dateReleased ?? a.dateCreated) - Date.parse(b.dateReleased ?? b.dateCreated))
+      .at(-1)!;
+    const preview = await runTool("resolve-issue", [issue!.shortId, "--in-release", "latest"], { env: sandbox.env() });
+    expect(preview.code).toBe(3);
+    expect(preview.stdout.split("\n")[0]).toBe("Preview (nothing sent): resolve 1 of 1 issue, to resolved in the latest release.");
+    sandbox.clearRequests();
+    const res = await runTool("resolve-issue", [issue!.shortId, "--in-release", "latest", "--yes"], { env: sandbox.env() });
+    expect(res.code).toBe(0);
+    // The check, then the write: Sentry picks the release, and the answer names it.
+    expect(sandbox.requests().find((r) => r.path === `/api/0/organizations/${orgSlug()}/releases/`)!.query).toMatchObject({ project: issue!.projectId, per_page: "1" });
+    expect(writes().map((w) => w.body)).toEqual([{ status: "resolved", statusDetails: { inRelease: "latest" } }]);
+    expect(res.stdout).toContain(`-> resolved in ${newest.version}`);
+  });
+
+  it("gives a 400 from the PUT a hint about what Sentry checks", async () => {
+    const [issue] = freshIssues(1);
+    sandbox.clearRequests();
+    const res = await runTool("resolve-issue", [issue!.shortId, "--in-commit", "acme/not-connected@1a2b3c4d5e6f", "--yes"], { env: sandbox.env() });
+    expect(res.code).toBe(2);
+    expect(writes().map((w) => w.status)).toEqual([400]);
+    expect(res.stderr).toMatch(/Sentry rejected the request \(400\).*Unable to find the given repository/);
+    expect(res.stderr).toContain("hint: Sentry needs the repository under the name it shows (Settings > Repositories) and a commit it knows, by its full SHA");
+  });
+
   it("resolves several issues of one project with one bulk request", async () => {
     const issues = freshIssues(3);
     sandbox.clearRequests();
@@ -145,6 +199,10 @@ describe("resolve-issue", () => {
       [["WEB-1", "--in-release", "a/b"], /invalid release version/],
       [["WEB-1", "--in-commit", "nosha"], /invalid --in-commit/],
       [["WEB-1", "--in-commit", "acme/web@xyz"], /invalid --in-commit/],
+      // The release tools' REPO@SHA rules, where a range names no single commit to resolve in.
+      [["WEB-1", "--in-commit", "acme/web@1a2b3c4..5d6e7f8"], /invalid --in-commit "acme\/web@1a2b3c4..5d6e7f8": use REPO@SHA/],
+      [["WEB-1", "--in-commit", "acme web@1a2b3c4"], /invalid --in-commit/],
+      [["WEB-1", "--in-release", "Latest/"], /invalid release version/],
       [[], /missing <issue>/],
     ];
     for (const [args, message] of cases) {

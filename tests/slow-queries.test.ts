@@ -103,7 +103,57 @@ describe("slow-queries", () => {
     const n1 = lines.filter((l) => / N\+1 /.test(l));
     expect(n1).toHaveLength(1);
     expect(n1[0]).toContain("order_items");
-    expect(lines.at(-1)).toBe(`See the endpoint: node dist/transaction-summary.mjs '${nPlusOneTransaction}' --project api-backend --period 7d`);
+    expect(lines.at(-1)).toBe(`See the endpoint for order_items (api-backend): node dist/transaction-summary.mjs '${nPlusOneTransaction}' --project api-backend --period 7d`);
+  });
+
+  it("names the endpoint of every flagged N+1 query, each in its own project, with one small request per query", async () => {
+    const { nPlusOneQuery } = sandbox.world.spans;
+    // The N+1 the seed plants in GET /api/orders runs in two projects: two flagged rows across the organization.
+    const perProject = expectedQueries(sandbox.world, 7 * DAY_MS);
+    const flaggedExpected = [...perProject.values()].filter((e) => e.perTransaction >= 5);
+    expect(flaggedExpected.map((e) => e.project).sort()).toEqual(["api-backend", "payments"]);
+    // The transaction that runs it most, in each project, from the seeded spans.
+    const { spans } = dbSpans(sandbox.world, 7 * DAY_MS);
+    const topTransaction = (project: string) => {
+      const byTransaction = groupBy(spans.filter((s) => s.projectSlug === project && s.normalizedDescription === nPlusOneQuery), (s) => s.transaction);
+      return [...byTransaction].sort((a, b) => b[1].length - a[1].length)[0]![0];
+    };
+
+    sandbox.clearRequests();
+    const res = await runTool("slow-queries", ["--period", "7d", "--limit", "100", "--json"], { env: allProjects() });
+    const flagged = (res.json.data as Array<Record<string, any>>).filter((r) => r.nPlusOne);
+    expect(flagged.map((r) => [r.project, r.nPlusOneTransaction]).sort()).toEqual(
+      ["api-backend", "payments"].map((p) => [p, topTransaction(p)]),
+    );
+    // One naming request per flagged query, each narrowed to its group and its project.
+    const naming = eventsRequests(sandbox.requests()).filter((r) => String(r.query.query).includes("span.group:"));
+    expect(naming.map((r) => r.query.project).sort()).toEqual(["api-backend", "payments"]);
+    for (const r of naming) expect(r.query).toMatchObject({ per_page: "1", sort: "-count()", field: ["transaction", "count()"] });
+
+    const text = await runTool("slow-queries", ["--period", "7d", "--limit", "100"], { env: allProjects() });
+    const next = text.stdout.trimEnd().split("\n").filter((l) => l.startsWith("See the endpoint"));
+    // In the order of the rows they follow.
+    expect(next).toEqual(
+      flagged.map((r) => `See the endpoint for order_items (${r.project}): node dist/transaction-summary.mjs '${topTransaction(r.project)}' --project ${r.project} --period 7d`),
+    );
+  });
+
+  it("searches every project given with a repeated --project", async () => {
+    sandbox.clearRequests();
+    const res = await runTool("slow-queries", ["--project", "api-backend", "--project", "payments", "--limit", "100", "--json"], { env: sandbox.env() });
+    expect(res.code).toBe(0);
+    const expected = new Map(
+      [...expectedQueries(sandbox.world, DAY_MS)].filter(([, e]) => e.project === "api-backend" || e.project === "payments"),
+    );
+    // Shares are of the database time of both projects together.
+    const both = sum([...expected.values()].map((e) => e.totalMs));
+    expect(res.json.data).toHaveLength(expected.size);
+    for (const r of res.json.data) {
+      const e = expected.get(`${r.project} ${r.group}`)!;
+      expect(r.count).toBe(e.count);
+      expect(r.share).toBeCloseTo(e.totalMs / both, 9);
+    }
+    expect(eventsRequests(sandbox.requests()).every((r) => JSON.stringify(r.query.project) === JSON.stringify(["api-backend", "payments"]) || String(r.query.query).includes("span.group:"))).toBe(true);
   });
 
   it("looks inside one endpoint with --transaction, where the query the regression added dominates", async () => {

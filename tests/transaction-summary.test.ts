@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import type { SpanRecord } from "../scripts/sandbox/seed/spans.js";
 import type { World } from "../scripts/sandbox/types.js";
+import { FLAT_CHANGE } from "../scripts/lib/output.js";
 import { runTool } from "./helpers/run.js";
 import { useSandbox } from "./helpers/sandbox.js";
 import {
@@ -58,7 +59,7 @@ describe("transaction-summary", () => {
     expectClose(c.failureRate, failureRate(segments), "failure rate");
     expectClose(c.apdex, apdex(segments), "apdex");
     expectClose(c.userMisery, userMisery(segments), "user misery");
-    expect(res.json).toMatchObject({ transaction: checkout(), project: PROJECT, period: "24h", dataset: "spans" });
+    expect(res.json).toMatchObject({ transaction: checkout(), projects: [PROJECT], period: "24h", dataset: "spans" });
   });
 
   it("compares p95 with the previous period of equal length, and the regressed checkout rose", async () => {
@@ -81,6 +82,55 @@ describe("transaction-summary", () => {
     const line = text.stdout.split("\n").find((l) => l.startsWith("vs the previous 24h"))!;
     const ms = (v: number) => `${Math.round(v)}ms`;
     expect(line).toContain(`p95 rose ${Math.round(change * 100)}% (${ms(before)} → ${ms(res.json.current.p95)})`);
+  });
+
+  it("calls a move within the flat band \"about the same\", as list-issues calls its trend flat", async () => {
+    // A transaction whose p50 barely moved between the two days, found in the seeded spans.
+    const today = lastPeriod(sandbox.world, DAY_MS);
+    const yesterday = { start: today.start - DAY_MS, end: today.start };
+    const p50 = (name: string, window: Window) => percentile(transactionSpans(sandbox.world, name, window).segments.map((s) => s.durationMs), 0.5);
+    const names = [...new Set(spansIn(sandbox.world, today, { project: PROJECT }).filter((s) => s.isTransaction).map((s) => s.transaction))];
+    const steady = names.find((n) => {
+      const [before, after] = [p50(n, yesterday), p50(n, today)];
+      return before !== null && after !== null && Math.abs(after / before - 1) < FLAT_CHANGE * 0.8;
+    });
+    expect(steady, "the seed has a transaction with a steady p50").toBeDefined();
+
+    const json = await runTool("transaction-summary", [steady!, "--project", PROJECT, "--json"], { env: sandbox.env() });
+    const { previous, current } = json.json;
+    expect(Math.abs(current.p50 / previous.p50 - 1)).toBeLessThan(FLAT_CHANGE);
+    const text = await runTool("transaction-summary", [steady!, "--project", PROJECT], { env: sandbox.env() });
+    const line = text.stdout.split("\n").find((l) => l.startsWith("vs the previous 24h"))!;
+    const ms = (v: number) => `${Math.round(v)}ms`;
+    expect(line).toContain(`p50 about the same (${ms(previous.p50)} → ${ms(current.p50)})`);
+    expect(line).not.toMatch(/ (rose|fell) 0%/);
+    // The p95 phrase follows the same rule.
+    const p95Change = current.p95 / previous.p95 - 1;
+    expect(line).toContain(
+      Math.abs(p95Change) < FLAT_CHANGE
+        ? `p95 about the same (${ms(previous.p95)} → ${ms(current.p95)})`
+        : `p95 ${p95Change > 0 ? "rose" : "fell"} ${Math.round(Math.abs(p95Change) * 100)}% (${ms(previous.p95)} → ${ms(current.p95)})`,
+    );
+  });
+
+  it("sums the projects given with a repeated --project, and says the samples mix them", async () => {
+    const name = sandbox.world.spans.nPlusOneTransaction;
+    sandbox.clearRequests();
+    const res = await runTool("transaction-summary", [name, "--project", PROJECT, "--project", "payments", "--json"], { env: sandbox.env() });
+    expect(res.code).toBe(0);
+    const window = lastPeriod(sandbox.world, DAY_MS);
+    const segments = [...transactionSpans(sandbox.world, name, window).segments, ...transactionSpans(sandbox.world, name, window, "payments").segments];
+    expect(transactionSpans(sandbox.world, name, window, "payments").segments.length).toBeGreaterThan(0);
+    expect(res.json.projects).toEqual([PROJECT, "payments"]);
+    expect(res.json.current.count).toBe(segments.length);
+    expectClose(res.json.current.p95, percentile(segments.map((s) => s.durationMs), 0.95), "p95 of both");
+    for (const r of eventsRequests(sandbox.requests())) expect(r.query.project).toEqual([PROJECT, "payments"]);
+
+    const text = await runTool("transaction-summary", [name, "--project", PROJECT, "--project", "payments"], { env: sandbox.env() });
+    expect(text.stdout.split("\n")[0]).toBe(`${name} in ${PROJECT}, payments over 24h: ${segments.length} transactions`);
+    const sampled = new Set(res.json.samples.map((s: { project: string }) => s.project));
+    if (sampled.size > 1) expect(text.stdout).toContain(`Mixes 2 projects`);
+    expect(text.stdout.trimEnd().split("\n").at(-1)).toBe(`Queries inside: node dist/slow-queries.mjs --transaction '${name}' --project ${PROJECT} --project payments`);
   });
 
   it("shows where the time goes: self time per span operation, with the transaction's own code, as shares of all self time", async () => {
@@ -162,6 +212,25 @@ describe("transaction-summary", () => {
       expect(res.stderr).toMatch(message);
     }
     expect(sandbox.requests()).toHaveLength(0);
+  });
+});
+
+describe("transaction-summary on a server that wants numeric project IDs", () => {
+  const older = useSandbox({ numericProjectIdsOnly: true });
+
+  it("looks the project up once for its four parallel queries, and says so", async () => {
+    older.clearRequests();
+    const name = older.world.spans.regressedTransaction;
+    const res = await runTool("transaction-summary", [name, "--project", PROJECT, "--json"], { env: older.env() });
+    expect(res.code).toBe(0);
+    expect(res.stderr).toContain("this Sentry wants numeric project IDs; looking them up");
+    const id = older.world.projects.find((p) => p.slug === PROJECT)!.id;
+    const lookups = older.requests().filter((r) => r.path === `/api/0/projects/${older.world.orgs[0]!.slug}/${PROJECT}/`);
+    expect(lookups).toHaveLength(1);
+    const sent = eventsRequests(older.requests());
+    expect(sent.filter((r) => r.status === 400).map((r) => r.query.project)).toEqual([PROJECT, PROJECT, PROJECT, PROJECT]);
+    expect(sent.filter((r) => r.status === 200).map((r) => r.query.project)).toEqual([id, id, id, id]);
+    expect(res.json.current.count).toBe(transactionSpans(older.world, name, lastPeriod(older.world, DAY_MS)).segments.length);
   });
 });
 

@@ -2,9 +2,10 @@
 // query it: one request builder, each dataset's field names, and the fallback from the current `spans`
 // dataset to the legacy `transactions` dataset on servers that do not have spans (older self-hosted).
 
-import type { SentryApi } from "./api.js";
-import type { HttpResponse } from "./http.js";
+import type { Page, SentryApi } from "./api.js";
+import type { ErrorContext } from "./http.js";
 import { CliError, EXIT, NetworkError, UsageError } from "./errors.js";
+import { ProjectSelector } from "./projects.js";
 import { apiPath, parseLinkHeader, type Query } from "./urls.js";
 
 export type Dataset = "spans" | "transactions";
@@ -14,10 +15,6 @@ export const EVENTS_SCOPES = "org:read";
 
 /** The endpoint's page size is "default and maximum 100" (schema, §14). */
 export const EVENTS_MAX_PAGE_SIZE = 100;
-/** The `project` value for "every project the token can access" (ENDPOINTS.md §1: `-1` = all accessible). */
-const ALL_ACCESSIBLE_PROJECTS = "-1";
-/** With --all, stop after this many pages and print the cursor to continue from. */
-const MAX_PAGES_ALL = 100;
 
 /**
  * Apdex / user-misery threshold T, in ms. The spans dataset needs T spelled out (`apdex(span.duration,300)`,
@@ -85,19 +82,13 @@ export interface EventsRequest {
   /** A requested field, `-` prefixed for descending (the endpoint rejects sorting on anything else). */
   sort?: string;
   window: EventsWindow;
-  /** Project slugs; none = every project the token can see. */
+  /** Project slugs; none = every project the token can access. */
   projects?: readonly string[];
   environments?: readonly string[];
   perPage?: number;
-  cursor?: string;
 }
 
 export type EventsRow = Record<string, unknown>;
-
-export interface Paging {
-  perPage: number;
-  cursor?: string;
-}
 
 export interface EventsTable {
   /** Row keys are the requested field strings exactly (§14). */
@@ -106,11 +97,20 @@ export interface EventsTable {
   dataset: Dataset;
 }
 
+/** What a paged query follows: the runner's --limit, --cursor and --all. */
+export interface PagesOptions {
+  limit: number;
+  cursor?: string;
+  all: boolean;
+  /** For a query about individual spans: the tool to name when the server has none (SpansUnavailableError). */
+  spansOnlyFor?: string;
+}
+
 interface EventsBody {
   data?: unknown;
 }
 
-/** Where the client reports the dataset it settled on (ctx.warn under --verbose). */
+/** Where the client reports the dataset it settled on (ctx.warn under --verbose) and other fallbacks (always). */
 export interface DatasetNotes {
   verbose: boolean;
   warn(message: string): void;
@@ -119,18 +119,24 @@ export interface DatasetNotes {
 /**
  * Queries the events endpoint for one organization, deciding the dataset once per run: the first answer
  * settles it. Calls fanned out in parallel before that answer all try `spans`; after a rejection every
- * later call goes straight to the legacy dataset.
+ * later call goes straight to the legacy dataset. Project slugs go through one ProjectSelector per run, so
+ * an older server's demand for numeric IDs is met once for all calls.
  */
 export class EventsClient {
   private dataset?: Dataset;
-  /** Numeric IDs of the requested projects, once a server has asked for them. */
-  private projectIds?: Promise<string[]>;
+  private readonly projects: ProjectSelector;
+  private readonly path: string;
+  private readonly errorContext: ErrorContext;
 
   constructor(
     private readonly api: SentryApi,
     readonly org: string,
     private readonly notes: DatasetNotes,
-  ) {}
+  ) {
+    this.projects = new ProjectSelector(api, org, notes.warn);
+    this.path = apiPath`/organizations/${org}/events/`;
+    this.errorContext = { scopes: EVENTS_SCOPES, notFoundHint: `check the organization slug ${JSON.stringify(org)} (SENTRY_ORG or --org)` };
+  }
 
   /** The dataset in use, once a call has settled it. */
   get settledDataset(): Dataset | undefined {
@@ -139,33 +145,19 @@ export class EventsClient {
 
   /** A query both datasets can answer: `build` is given the field names of the dataset being tried. */
   async table(build: (fields: TransactionFields, dataset: Dataset) => EventsRequest): Promise<EventsTable> {
-    const first = this.dataset ?? "spans";
-    try {
-      const table = await this.send(first, build(TRANSACTION_FIELDS[first], first));
-      this.settle(first);
-      return table;
-    } catch (err) {
-      if (first !== "spans" || !rejectsSpansDataset(err)) throw err;
-      this.settle("transactions");
-      return this.send("transactions", build(TRANSACTION_FIELDS.transactions, "transactions"));
-    }
+    const table = await this.onDataset(false, (dataset) => {
+      const request = build(TRANSACTION_FIELDS[dataset], dataset);
+      return this.withProjects(dataset, request, (query) => this.fetchTable(dataset, query));
+    });
+    return table!;
   }
 
   /**
    * A query about individual spans (database queries, span operations), which the legacy dataset cannot
    * answer: it holds whole transactions only. Resolves to null when the server has no spans dataset.
    */
-  async spansTable(request: EventsRequest): Promise<EventsTable | null> {
-    if (this.dataset === "transactions") return null;
-    try {
-      const table = await this.send("spans", request);
-      this.settle("spans");
-      return table;
-    } catch (err) {
-      if (!rejectsSpansDataset(err)) throw err;
-      this.settle("transactions");
-      return null;
-    }
+  spansTable(request: EventsRequest): Promise<EventsTable | null> {
+    return this.onDataset(true, (dataset) => this.withProjects(dataset, request, (query) => this.fetchTable(dataset, query)));
   }
 
   /** Like spansTable, for a tool that has nothing to show without spans: throws SpansUnavailableError instead. */
@@ -176,20 +168,60 @@ export class EventsClient {
   }
 
   /**
-   * Follows pages up to `limit` rows (or every page with `all`, up to MAX_PAGES_ALL), yielding each as it
-   * arrives. `fetchPage` sends one request with the given page size and cursor (table or spanRows).
+   * Follows the pages of a query through the runtime's paginate (--limit rows, or every page with --all up to
+   * its cap), yielding each as it arrives. The first page settles the dataset and the project values; the
+   * rest follow its cursor.
    */
-  async *pages(fetchPage: (paging: Paging) => Promise<EventsTable>, opts: { limit: number; cursor?: string; all: boolean }): AsyncGenerator<EventsTable> {
-    let cursor = opts.cursor;
-    let remaining = opts.all ? Number.POSITIVE_INFINITY : opts.limit;
-    for (let pageNo = 0; remaining > 0; pageNo++) {
-      const page = await fetchPage({ perPage: Math.min(EVENTS_MAX_PAGE_SIZE, remaining), cursor });
-      const rows = page.rows.slice(0, Number.isFinite(remaining) ? remaining : undefined);
-      remaining -= rows.length;
-      yield { ...page, rows };
-      if (!page.nextCursor || rows.length === 0 || pageNo + 1 >= MAX_PAGES_ALL) return;
-      cursor = page.nextCursor;
+  async *pages(build: (fields: TransactionFields, dataset: Dataset) => EventsRequest, opts: PagesOptions): AsyncGenerator<EventsTable> {
+    let pages: AsyncGenerator<Page<EventsRow>> | undefined;
+    let settled: Dataset = "spans";
+    const first = await this.onDataset(opts.spansOnlyFor !== undefined, (dataset) =>
+      this.withProjects(dataset, build(TRANSACTION_FIELDS[dataset], dataset), async (query) => {
+        const started = this.api.paginate<EventsRow>(this.path, {
+          query,
+          sizeParam: "per_page",
+          limit: opts.limit,
+          cursor: opts.cursor,
+          all: opts.all,
+          errorContext: this.errorContext,
+          itemsKey: "data",
+        });
+        const page = await started.next();
+        pages = started;
+        settled = dataset;
+        return page;
+      }),
+    );
+    if (first === null) throw new SpansUnavailableError(opts.spansOnlyFor!);
+    if (first.done) return;
+    yield pageTable(first.value, settled);
+    for await (const page of pages!) yield pageTable(page, settled);
+  }
+
+  /**
+   * Runs `send` on the settled dataset, or tries `spans` first and falls back to the legacy dataset when the
+   * server has none. With `spansOnly`, a server without spans gives null instead of a legacy answer.
+   */
+  private async onDataset<T>(spansOnly: boolean, send: (dataset: Dataset) => Promise<T>): Promise<T | null> {
+    const first = this.dataset ?? "spans";
+    if (spansOnly && first === "transactions") return null;
+    try {
+      const result = await send(first);
+      this.settle(first);
+      return result;
+    } catch (err) {
+      if (first !== "spans" || !rejectsSpansDataset(err)) throw err;
+      this.settle("transactions");
+      return spansOnly ? null : send("transactions");
     }
+  }
+
+  /** Sends with the request's projects as the server wants them; a 403 is probed with the cheapest request. */
+  private withProjects<T>(dataset: Dataset, request: EventsRequest, send: (query: Query) => Promise<T>): Promise<T> {
+    return this.projects.send(request.projects ?? [], (project) => send(this.query(dataset, request, project)), {
+      scopes: EVENTS_SCOPES,
+      probe: (project) => this.api.get(this.path, this.query(dataset, { ...request, sort: undefined, perPage: 1 }, project), this.errorContext),
+    });
   }
 
   private settle(dataset: Dataset): void {
@@ -203,51 +235,33 @@ export class EventsClient {
     );
   }
 
-  private async send(dataset: Dataset, request: EventsRequest): Promise<EventsTable> {
-    const slugs = request.projects?.length ? request.projects : undefined;
-    let res: HttpResponse<EventsBody>;
-    try {
-      res = await this.get(dataset, request, slugs && this.projectIds ? await this.projectIds : slugs);
-    } catch (err) {
-      if (!slugs || this.projectIds || !wantsNumericProjects(err)) throw err;
-      // Older servers take numeric project IDs only (ENDPOINTS.md §1): look the slugs up once per run.
-      this.projectIds = Promise.all(slugs.map((slug) => this.projectId(slug)));
-      res = await this.get(dataset, request, await this.projectIds);
-    }
+  private async fetchTable(dataset: Dataset, query: Query): Promise<EventsTable> {
+    const res = await this.api.get<EventsBody>(this.path, query, this.errorContext);
     const data = res.body?.data;
     if (!Array.isArray(data)) {
       throw new NetworkError(`the events endpoint answered without a data list (dataset=${dataset})`, "a proxy or an unexpected server answered; retry with --verbose to see the request");
     }
     const next = parseLinkHeader(res.headers.link).next;
-    const nextCursor = next?.results === true && next.cursor !== request.cursor ? next.cursor : null;
+    const nextCursor = next?.results === true ? next.cursor : null;
     return { rows: data as EventsRow[], nextCursor, dataset };
   }
 
-  private get(dataset: Dataset, request: EventsRequest, projects: readonly string[] | undefined): Promise<HttpResponse<EventsBody>> {
-    const query: Query = {
+  private query(dataset: Dataset, request: EventsRequest, project: string[]): Query {
+    return {
       dataset,
       field: [...request.fields],
       query: request.query || undefined,
       sort: request.sort,
-      // Without `project`, Sentry searches only the caller's member projects; -1 means every accessible one.
-      project: projects ? [...projects] : ALL_ACCESSIBLE_PROJECTS,
+      project,
       environment: request.environments?.length ? [...request.environments] : undefined,
       per_page: request.perPage,
-      cursor: request.cursor,
       ...request.window,
     };
-    return this.api.get<EventsBody>(apiPath`/organizations/${this.org}/events/`, query, { scopes: EVENTS_SCOPES });
   }
+}
 
-  private async projectId(slug: string): Promise<string> {
-    if (/^\d+$/.test(slug)) return slug;
-    const res = await this.api.get<{ id?: string }>(apiPath`/projects/${this.org}/${slug}/`, undefined, {
-      scopes: "project:read",
-      notFoundHint: `no project ${JSON.stringify(slug)} in ${this.org}: list them with node dist/list-projects.mjs`,
-    });
-    if (!res.body?.id) throw new NetworkError(`the project endpoint answered without an id for ${slug}`);
-    return String(res.body.id);
-  }
+function pageTable(page: Page<EventsRow>, dataset: Dataset): EventsTable {
+  return { rows: page.items, nextCursor: page.nextCursor, dataset };
 }
 
 /** The server has no spans dataset, and the tool has nothing to show without individual spans. */
@@ -267,11 +281,6 @@ export class SpansUnavailableError extends CliError {
  */
 export function rejectsSpansDataset(err: unknown): boolean {
   return err instanceof UsageError && /\(400\)/.test(err.message) && /\bdataset\b/i.test(err.message);
-}
-
-/** Older servers answer 400 "Invalid project parameter. Values must be numbers." to project slugs. */
-function wantsNumericProjects(err: unknown): boolean {
-  return err instanceof UsageError && /must be numbers/i.test(err.message);
 }
 
 /** A value for Sentry's search syntax, always quoted: `transaction:"GET /api/orders"`; only `"` needs escaping. */

@@ -4,6 +4,7 @@
 
 import type { SentryApi } from "./api.js";
 import { mapLimit } from "./concurrency.js";
+import { UsageError } from "./errors.js";
 import { alignColumns, relativeTime, truncate } from "./output.js";
 import type { ToolContext, WriteSummary } from "./tool.js";
 import { apiPath, buildQuery } from "./urls.js";
@@ -195,6 +196,13 @@ export interface StatusChange {
    * update.py handle_other_status_updates), so changing how an issue is ignored first sets it unresolved.
    */
   needsReset(issue: RawIssue): boolean;
+  /**
+   * Reads (GET only) that must pass before anything is sent, in the preview too, for the issues that would
+   * change: a release to resolve in must exist, so that --yes cannot fail halfway with a 400.
+   */
+  precheck?(issues: ReadonlyArray<{ org: string; issue: RawIssue }>, ctx: ToolContext): Promise<void>;
+  /** The hint when Sentry refuses the PUT with a 400 anyway (the state changed between preview and --yes). */
+  badRequestHint?: string;
 }
 
 /** Setting an issue unresolved: the first half of "change how it is ignored". */
@@ -288,6 +296,7 @@ export async function updateIssueStatus(refs: Array<{ ref: IssueRef; label: stri
   });
   const toChange = unique.filter(({ issue }) => !change.isCurrent(issue));
   const toReset = toChange.filter(({ issue }) => change.needsReset(issue));
+  if (toChange.length && change.precheck) await change.precheck(toChange.map(({ target, issue }) => ({ org: target.org, issue })), ctx);
 
   const planned = [...groupRequests(toReset, RESET_BODY, false), ...groupRequests(toChange, change.body, change.perProject)];
   const requests: PlannedRequest[] = planned.map((g) => {
@@ -302,11 +311,16 @@ export async function updateIssueStatus(refs: Array<{ ref: IssueRef; label: stri
       const { path, query } = requestFor(g);
       // Idempotent: the PUT sets a state (status, substatus, details) rather than adding to one, so
       // sending it twice after a lost answer leaves the issue exactly as sending it once would.
-      const res = await ctx.api.write<Partial<RawIssue> | null>("PUT", path, g.body, {
-        idempotent: true,
-        query,
-        errorContext: { scopes: WRITE_SCOPE, notFoundHint: `issue ${g.issues.map((i) => i.shortId).join(", ")} is gone (deleted or merged meanwhile)` },
-      });
+      const res = await ctx.api
+        .write<Partial<RawIssue> | null>("PUT", path, g.body, {
+          idempotent: true,
+          query,
+          errorContext: { scopes: WRITE_SCOPE, notFoundHint: `issue ${g.issues.map((i) => i.shortId).join(", ")} is gone (deleted or merged meanwhile)` },
+        })
+        .catch((err: unknown) => {
+          // Sentry answers a body it refuses with 400 and field errors (update.py); the change knows what to check.
+          throw err instanceof UsageError && change.badRequestHint ? new UsageError(err.message, change.badRequestHint) : err;
+        });
       if (g.body === RESET_BODY) continue;
       if (res.status === 204) {
         // The bulk endpoint answers 204 when no issue matched its filter (updateOrganizationIssues).

@@ -1,0 +1,175 @@
+// Where a search looks, for the tools that search across projects (list-issues and the performance tools):
+// which projects (--project, repeatable; --all-projects; else the configured default), how a header names
+// them, the numeric project IDs older servers insist on, how to tell a bad project from a missing scope when
+// Sentry answers 403, and how far back Sentry keeps the data searched.
+
+import type { SentryApi } from "./api.js";
+import type { Config } from "./config.js";
+import { AuthError, NetworkError, UsageError } from "./errors.js";
+import type { FlagSpec, FlagValues } from "./tool.js";
+import { apiPath } from "./urls.js";
+import { formatDuration, parseDuration, parseSlug } from "./validate.js";
+
+/** Sentry's `project` value for "every project the caller can access" (ENDPOINTS.md §1). */
+export const ALL_ACCESSIBLE_PROJECTS = "-1";
+/** Sentry keeps events, spans and transactions 90 days on its longest plans; a longer window is refused or empty. */
+export const MAX_PERIOD_SECONDS = 90 * 86_400;
+const MAX_PERIOD_LABEL = formatDuration(MAX_PERIOD_SECONDS);
+
+export const PROJECT_FLAG: FlagSpec = {
+  type: "string",
+  multiple: true,
+  placeholder: "SLUG",
+  help: "Only this project (default SENTRY_PROJECT or .sentryclirc, else every project)",
+};
+export const ALL_PROJECTS_FLAG: FlagSpec = { type: "boolean", help: "Every project, even when SENTRY_PROJECT or .sentryclirc names one" };
+
+/** What the project flags asked for, checked before any request. */
+export interface ProjectFlags {
+  projects: string[];
+  allProjects: boolean;
+}
+
+/** --project (repeatable, each a valid slug, repeats dropped) and --all-projects, which exclude each other. */
+export function parseProjectScopeFlags(flags: FlagValues): ProjectFlags {
+  const raw = flags.project;
+  const values = Array.isArray(raw) ? raw : typeof raw === "string" ? [raw] : [];
+  const projects = [...new Set(values.map((p) => parseSlug(p, "project")))];
+  const allProjects = flags["all-projects"] === true;
+  if (allProjects && projects.length) throw new UsageError("--all-projects and --project do not go together");
+  return { projects, allProjects };
+}
+
+/** The projects a search covers. */
+export interface ProjectScope {
+  /** Slugs; empty means every project the token can access. */
+  projects: string[];
+  /** Where the project came from when no --project named it (SENTRY_PROJECT, .sentryclirc): --all-projects widens it. */
+  defaultedFrom?: string;
+}
+
+export function resolveProjectScope(flags: ProjectFlags, config: Config): ProjectScope {
+  if (flags.projects.length) return { projects: flags.projects };
+  if (flags.allProjects || !config.project) return { projects: [] };
+  return { projects: [config.project], defaultedFrom: config.projectSource };
+}
+
+/** "api-backend, payments", "web-frontend (from SENTRY_PROJECT; --all-projects for all)", "all projects". */
+export function scopeLabel(scope: ProjectScope, notes: ReadonlyArray<string | undefined> = []): string {
+  const all = [...notes, scope.defaultedFrom ? `from ${scope.defaultedFrom}; --all-projects for all` : undefined].filter(Boolean);
+  return `${scope.projects.length ? scope.projects.join(", ") : "all projects"}${all.length ? ` (${all.join(", ")})` : ""}`;
+}
+
+/** The flags that reproduce a scope's projects in a next-command hint: " --project a --project b". */
+export function projectFlagsText(projects: readonly string[]): string {
+  return projects.map((p) => ` --project ${p}`).join("");
+}
+
+/** A --period: a duration up to what Sentry keeps. */
+export function parseSearchPeriod(raw: string, flag = "--period"): number {
+  const seconds = parseDuration(raw, flag);
+  if (seconds > MAX_PERIOD_SECONDS) throw new UsageError(`${flag} ${raw.trim()} is longer than Sentry keeps data (${MAX_PERIOD_LABEL})`);
+  return seconds;
+}
+
+/** Servers older than schema 2026-06-12 answer 400 "Invalid project parameter. Values must be numbers." to slugs. */
+export function wantsNumericProjects(err: unknown): boolean {
+  return err instanceof UsageError && /\(400\)/.test(err.message) && /invalid project parameter|must be numbers/i.test(err.message);
+}
+
+/**
+ * The hint for a 403 that a missing scope explains. Organization tokens carry org:ci alone (ENDPOINTS.md §18),
+ * which admits the release endpoints and nothing else, so they are named: they are the usual culprit.
+ */
+export function scopeHint(scopes: string): string {
+  return `this call needs a token with scope ${scopes} (an organization token, scope org:ci, can manage releases only)`;
+}
+
+/** One request of a search, sent with the given `project` values. */
+export type ProjectAttempt<T> = (project: string[]) => Promise<T>;
+
+export interface SendOptions {
+  /** The scopes the endpoint needs, for the 403 hint. */
+  scopes: string;
+  /**
+   * The cheapest request to the same endpoint, sent with `project` = every accessible project after a 403 for
+   * named projects, to tell a missing scope from a project the token cannot see (see explainForbidden).
+   */
+  probe?: ProjectAttempt<unknown>;
+}
+
+/**
+ * Sends the requests of one run with the `project` values a scope needs: slugs (or -1 for every accessible
+ * project, since without `project` Sentry searches only the caller's member projects), or numeric IDs from
+ * the first time an older server refuses slugs on. Trying slugs first saves a lookup on every current server.
+ */
+export class ProjectSelector {
+  /** Set once a server refused slugs: every later request of the run sends IDs straight away. */
+  private numeric = false;
+  private readonly ids = new Map<string, Promise<string>>();
+
+  constructor(
+    private readonly api: SentryApi,
+    private readonly org: string,
+    private readonly warn: (message: string) => void,
+  ) {}
+
+  async send<T>(slugs: readonly string[], attempt: ProjectAttempt<T>, options: SendOptions): Promise<T> {
+    if (!slugs.length) return attempt([ALL_ACCESSIBLE_PROJECTS]);
+    try {
+      if (this.numeric) return await attempt(await this.idsOf(slugs));
+      try {
+        return await attempt([...slugs]);
+      } catch (err) {
+        if (!wantsNumericProjects(err)) throw err;
+        if (!this.numeric) this.warn("this Sentry wants numeric project IDs; looking them up");
+        this.numeric = true;
+        return await attempt(await this.idsOf(slugs));
+      }
+    } catch (err) {
+      throw await this.explainForbidden(err, slugs, options);
+    }
+  }
+
+  /**
+   * Sentry answers 403 with the same body for a token without the endpoint's scope and for a `project` the
+   * caller cannot access or that does not exist (OrganizationEndpoint.get_projects), so the answer alone
+   * cannot say which. The probe over every accessible project can: it fails too only when the scope is missing.
+   */
+  private async explainForbidden(err: unknown, slugs: readonly string[], options: SendOptions): Promise<unknown> {
+    if (!(err instanceof AuthError) || err.status !== 403 || !options.probe) return err;
+    const named = slugs.join(", ");
+    try {
+      await options.probe([ALL_ACCESSIBLE_PROJECTS]);
+    } catch (probeErr) {
+      if (probeErr instanceof AuthError && probeErr.status === 403) return new AuthError(err.message, scopeHint(options.scopes), 403);
+      return new AuthError(err.message, `check the project slug ${named} (node dist/list-projects.mjs) and that the token has scope ${options.scopes}`, 403);
+    }
+    return new AuthError(
+      err.message,
+      `the token cannot see project ${named}: check the slug (list them with node dist/list-projects.mjs), or join one of its teams`,
+      403,
+    );
+  }
+
+  /** Numeric IDs of the slugs, one lookup per slug and run, in parallel (project:read, ENDPOINTS.md). */
+  private idsOf(slugs: readonly string[]): Promise<string[]> {
+    return Promise.all(
+      slugs.map((slug) => {
+        let id = this.ids.get(slug);
+        if (!id) this.ids.set(slug, (id = this.lookUp(slug)));
+        return id;
+      }),
+    );
+  }
+
+  private async lookUp(slug: string): Promise<string> {
+    if (/^\d+$/.test(slug)) return slug;
+    const res = await this.api.get<{ id?: string | number }>(apiPath`/projects/${this.org}/${slug}/`, undefined, {
+      scopes: "project:read",
+      notFoundHint: `no project ${JSON.stringify(slug)} in ${this.org}: list them with node dist/list-projects.mjs`,
+    });
+    if (res.body?.id === undefined || res.body.id === null) throw new NetworkError(`the project endpoint answered without an id for ${slug}`);
+    return String(res.body.id);
+  }
+}
