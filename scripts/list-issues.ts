@@ -2,7 +2,7 @@
 // events and users, last seen, trend over the period, title and culprit), so an agent sees what is breaking.
 
 import { UsageError } from "./lib/errors.js";
-import { assigneeLabel, eventCount, READ_SCOPE, type RawIssue } from "./lib/issues.js";
+import { issueSummary, READ_SCOPE, type RawIssue } from "./lib/issues.js";
 import { compactNumber, isFlatChange, relativeTime, truncate } from "./lib/output.js";
 import {
   ALL_PROJECTS_FLAG,
@@ -211,24 +211,7 @@ export const tool = defineListTool<Input, Summary>({
 });
 
 function issueRecord(issue: RawIssue, periodSeconds: number, timeline: StatsTimeline, now: number): Record<string, unknown> {
-  return {
-    id: issue.id,
-    shortId: issue.shortId,
-    title: issue.title,
-    culprit: issue.culprit || null,
-    level: issue.level,
-    status: issue.status,
-    substatus: issue.substatus ?? null,
-    priority: issue.priority ?? null,
-    count: eventCount(issue.count),
-    userCount: issue.userCount,
-    firstSeen: issue.firstSeen,
-    lastSeen: issue.lastSeen,
-    project: issue.project?.slug,
-    assignedTo: assigneeLabel(issue.assignedTo),
-    permalink: issue.permalink,
-    trend: trend(issue, periodSeconds, timeline, now),
-  };
+  return { ...issueSummary(issue), trend: trend(issue, periodSeconds, timeline, now) };
 }
 
 /**

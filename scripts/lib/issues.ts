@@ -104,6 +104,27 @@ export async function fetchIssue(api: SentryApi, target: IssueTarget, query?: Re
   return { issue: res.body, bytes: res.bytes };
 }
 
+/** The fields every issue record carries, in list-issues and issue-details alike. */
+export function issueSummary(issue: RawIssue) {
+  return {
+    id: issue.id,
+    shortId: issue.shortId,
+    title: issue.title,
+    culprit: issue.culprit || null,
+    level: issue.level,
+    status: issue.status,
+    substatus: issue.substatus ?? null,
+    priority: issue.priority ?? null,
+    count: eventCount(issue.count),
+    userCount: issue.userCount,
+    firstSeen: issue.firstSeen,
+    lastSeen: issue.lastSeen,
+    project: issue.project?.slug ?? null,
+    assignedTo: assigneeLabel(issue.assignedTo),
+    permalink: issue.permalink,
+  };
+}
+
 /** "jane@example.com" for a user, "team:backend" for a team, null when unassigned. */
 export function assigneeLabel(a: RawAssignee | null | undefined): string | null {
   if (!a) return null;
