@@ -82,6 +82,18 @@ describe("sandbox alerts › what guards which project", () => {
     expect(byId.map((w) => w.id)).toEqual(payments.map((w) => w.id));
   });
 
+  it("finds workflows and detectors by name with * wildcards, ignoring case, and by words in the name", async () => {
+    for (const kind of ["workflows", "detectors"]) {
+      const names: string[] = (await get(sandbox, `/organizations/acme/${kind}/?per_page=100`)).body.map((r: Json) => r.name);
+      const search = async (query: string): Promise<string[]> =>
+        (await get(sandbox, `/organizations/acme/${kind}/?per_page=100&query=${encodeURIComponent(query)}`)).body.map((r: Json) => r.name);
+      expect(await search("name:error*"), kind).toEqual(names.filter((n) => n.toLowerCase().startsWith("error")));
+      expect(await search("name:*WEB-FRONTEND"), kind).toEqual(names.filter((n) => n.toLowerCase().endsWith("web-frontend")));
+      expect(await search("!name:*error*"), kind).toEqual(names.filter((n) => !n.toLowerCase().includes("error")));
+      expect((await search("name:*web-frontend")).length, kind).toBeGreaterThan(0);
+    }
+  });
+
   it("pages workflows and detectors with per_page and cursor", async () => {
     const first = await get(sandbox, "/organizations/acme/workflows/?per_page=4");
     expect(first.body).toHaveLength(4);

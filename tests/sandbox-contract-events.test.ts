@@ -7,7 +7,7 @@ import { useSandbox } from "./helpers/sandbox.js";
 
 const TEMPLATE = "/api/0/organizations/{organization_id_or_slug}/events/";
 /** The meta keys Sentry's standard path (handle_results_with_meta) always carries. */
-const STANDARD_META_KEYS = ["fields", "units", "isMetricsData", "isMetricsExtractedData", "tips", "datasetReason", "dataset", "dataScanned"];
+const STANDARD_META_KEYS = ["fields", "units", "isMetricsData", "isMetricsExtractedData", "tips", "datasetReason", "dataset", "dataScanned", "bytesScanned"];
 
 const sandbox = useSandbox();
 

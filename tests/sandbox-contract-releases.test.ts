@@ -1,5 +1,5 @@
 // The sandbox's release endpoints answer with every field Sentry's OpenAPI schema requires, in the documented
-// types: list (with and without health), create, details, update, commits, deploys' effect and repositories.
+// types: list (with and without health), create, details, update, commits, deploys and repositories.
 
 import { describe, expect, it } from "vitest";
 import { expectMatchesSchema, HAVE_SCHEMA } from "./helpers/contract.js";
@@ -10,6 +10,7 @@ const sandbox = useSandbox();
 const RELEASES = "/api/0/organizations/{organization_id_or_slug}/releases/";
 const RELEASE = "/api/0/organizations/{organization_id_or_slug}/releases/{version}/";
 const COMMITS = "/api/0/organizations/{organization_id_or_slug}/releases/{version}/commits/";
+const DEPLOYS = "/api/0/organizations/{organization_id_or_slug}/releases/{version}/deploys/";
 const REPOS = "/api/0/organizations/{organization_id_or_slug}/repos/";
 
 async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
@@ -53,6 +54,32 @@ describe.skipIf(!HAVE_SCHEMA)("sandbox contract › releases", () => {
     expect(commits.status).toBe(200);
     expect((commits.body as unknown[]).length).toBe(withCommits.commitCount);
     expectMatchesSchema("GET", COMMITS, commits.status, commits.body);
+  });
+
+  it("lists a release's deploys to staging and production as the schema says", async () => {
+    const list = (await call("GET", "/api/0/organizations/acme/releases/?project=web-frontend&per_page=100")).body as Array<{
+      version: string;
+      deployCount: number;
+    }>;
+    const deployed = list.find((r) => r.deployCount === 2)!;
+    const { status, body } = await call("GET", path(deployed.version, "deploys/"));
+    expect(status).toBe(200);
+    expect((body as Array<{ environment: string }>).map((d) => d.environment)).toEqual(["production", "staging"]);
+    expectMatchesSchema("GET", DEPLOYS, status, body);
+  });
+
+  it("records a deploy with 201 and then lists it, both as the schema says", async () => {
+    await call("POST", "/api/0/organizations/acme/releases/", { version: "contract-deploys-1", projects: ["api-backend"] });
+    const created = await call("POST", path("contract-deploys-1", "deploys/"), {
+      environment: "staging",
+      name: "contract deploy",
+      url: "https://ci.acme.example/deploys/1",
+    });
+    expect(created.status).toBe(201);
+    expectMatchesSchema("POST", DEPLOYS, created.status, created.body);
+    const { status, body } = await call("GET", path("contract-deploys-1", "deploys/"));
+    expect(body).toEqual([created.body]);
+    expectMatchesSchema("GET", DEPLOYS, status, body);
   });
 
   it("creates a release and answers 201 with the schema's release body", async () => {

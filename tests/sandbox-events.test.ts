@@ -22,7 +22,7 @@ type Row = Record<string, unknown>;
 interface EventsAnswer {
   status: number;
   headers: Headers;
-  body: { data: Row[]; meta: { fields: Record<string, string>; units: Record<string, string | null>; dataset: string } } & { detail?: string };
+  body: { data: Row[]; meta: { fields: Record<string, string>; units: Record<string, string | null>; dataset: string; bytesScanned: number } } & { detail?: string };
 }
 type Params = Record<string, string | string[]>;
 
@@ -423,6 +423,18 @@ describe("sandbox events", () => {
       expect((await events({ dataset: "transactions", field: ["p95(span.duration)"] })).status).toBe(400);
       expect((await events({ dataset: "spans", field: ["count_miserable(user)"] })).status).toBe(400);
       expect((await events({ dataset: "spans", field: ["apdex()"] })).status).toBe(400);
+    });
+  });
+
+  describe("meta", () => {
+    it("reports bytes scanned in proportion to the spans of the window, which a filter narrows only after the scan", async () => {
+      const bytes = async (statsPeriod: string, query = ""): Promise<number> =>
+        (await events({ dataset: "spans", field: ["count()"], statsPeriod, query })).body.meta.bytesScanned;
+      const day = await bytes("24h");
+      const week = await bytes("7d");
+      expect(Number.isInteger(day) && day > 0).toBe(true);
+      expect(week / day).toBeCloseTo(lastWeek().length / lastDay().length, DIGITS);
+      expect(await bytes("7d", "span.op:db.redis")).toBe(week);
     });
   });
 

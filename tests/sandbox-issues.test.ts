@@ -206,6 +206,14 @@ describe("sandbox issues › search", () => {
     await expectOnly(`firstRelease:${issue.firstRelease}`, (i) => i.firstRelease === issue.firstRelease);
   });
 
+  it("matches * wildcards in error types and tag values, ignoring case", async () => {
+    await expectOnly("error.type:*ERROR", (i) => i.spec.exceptions.some((e) => /error$/i.test(e.type)));
+    await expectOnly("error.type:typeerror", (i) => i.spec.exceptions.some((e) => e.type === "TypeError"));
+    const chrome = await search("browser.name:chrom*");
+    expect(new Set(chrome.map((r) => r.id))).toEqual(new Set((await search("browser.name:Chrome")).map((r) => r.id)));
+    expect(chrome.length).toBeGreaterThan(0);
+  });
+
   it("treats other keys as tags of the issue's events", async () => {
     const found = await search("browser.name:Firefox");
     expect(found.length).toBeGreaterThan(0);

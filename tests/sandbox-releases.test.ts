@@ -190,6 +190,7 @@ describe("sandbox releases › filtering and paging", () => {
     const prefix = await allReleases(`query=${encodeURIComponent("release:com.acme.shop@4.*")}`);
     expect(prefix.length).toBeGreaterThan(0);
     expect(prefix.every((r) => r.version.startsWith("com.acme.shop@4."))).toBe(true);
+    expect(await allReleases(`query=${encodeURIComponent("release:COM.ACME.SHOP@4.*")}`), "versions keep their case").toEqual([]);
     const unreleased = await allReleases("query=finalized:false");
     expect(unreleased.length).toBeGreaterThan(0);
     expect(unreleased.every((r) => r.dateReleased === null)).toBe(true);

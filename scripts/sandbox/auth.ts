@@ -2,6 +2,7 @@
 // Scopes and 401 bodies follow ENDPOINTS.md §18 (src/sentry/api/permissions.py, authentication.py).
 
 import { rngFor } from "./seed/rng.js";
+import { SECOND } from "./time.js";
 import type { TokenInfo, World } from "./types.js";
 
 export const FULL_ACCESS_TOKEN = "sandbox";
@@ -47,7 +48,7 @@ const ORG_TOKEN_SECRET_BYTES = 32;
 export function makeOrgToken(world: World, urls: { main: string; region?: string }): string {
   const org = world.orgs[0]!;
   const claims = {
-    iat: Math.floor(world.now / 1000),
+    iat: Math.floor(world.now / SECOND),
     url: urls.main,
     region_url: org.home === "region" && urls.region ? urls.region : urls.main,
     org: org.slug,

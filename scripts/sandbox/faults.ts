@@ -1,6 +1,8 @@
 // Fault injection: answer the next N matching requests with a failure a real Sentry (or a proxy in front
 // of it) produces, so tools can be tested and tried against rate limits, brownouts, resets, hangs and bad bodies.
 
+import { wildcardToRegExp } from "./match.js";
+
 export type FaultKind =
   /** An HTTP error with a Sentry-like body (429 with rate-limit headers, 410 brownout, 5xx …). */
   | "status"
@@ -84,7 +86,7 @@ export function validateFaultRule(input: unknown): FaultRule {
 function pathMatches(pattern: string, fullPath: string): boolean {
   const shortPath = fullPath.startsWith("/api/0/") ? fullPath.slice("/api/0".length) : fullPath;
   if (!pattern.includes("*")) return fullPath.includes(pattern);
-  const regex = new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+  const regex = wildcardToRegExp(pattern, { caseInsensitive: false });
   return regex.test(fullPath) || regex.test(shortPath);
 }
 

@@ -2,6 +2,7 @@
 
 import type { Org, Project, RequestContext } from "./types.js";
 import { SandboxHttpError } from "./types.js";
+import { DURATION_UNITS } from "./time.js";
 
 export const NOT_FOUND = { detail: "The requested resource does not exist" };
 
@@ -48,13 +49,11 @@ export function selectedProjects(ctx: RequestContext, org: Org): Project[] {
   });
 }
 
-const PERIOD_UNITS: Record<string, number> = { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, w: 604800e3 };
-
 /** Parses Sentry's statsPeriod ("24h", "14d", "30m") into milliseconds; 400 on garbage. */
 export function parsePeriod(raw: string): number {
   const m = /^(\d+)([smhdw])$/.exec(raw);
   if (!m) throw new SandboxHttpError(400, { detail: `Invalid statsPeriod: ${raw}` });
-  return Number(m[1]) * PERIOD_UNITS[m[2]!]!;
+  return Number(m[1]) * DURATION_UNITS[m[2]!]!;
 }
 
 /** The [start, end] window of a request from statsPeriod or start/end (statsPeriod wins), in epoch ms. */

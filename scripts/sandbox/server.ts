@@ -9,6 +9,7 @@ import { FAULT_BODIES, faultHtmlPage, FaultTable, validateFaultRule, type Active
 import { NOT_FOUND } from "./lookup.js";
 import { ROUTES } from "./modules.js";
 import type { Listener, Reply, RequestContext, RouteDef, SandboxOptions, TokenInfo, World } from "./types.js";
+import { SECOND } from "./time.js";
 import { SandboxHttpError } from "./types.js";
 import { createWorldWithState, saveWorldState } from "./world.js";
 
@@ -183,7 +184,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   function countRequest(key: string): { allowed: boolean; headers: Record<string, string> } | undefined {
     const limit = options.rateLimit;
     if (!limit) return undefined;
-    const nowSeconds = Math.floor(Date.now() / 1000);
+    const nowSeconds = Math.floor(Date.now() / SECOND);
     const windowStart = nowSeconds - (nowSeconds % limit.windowSeconds);
     let window = rateWindows.get(key);
     if (!window || window.windowStart !== windowStart) {
@@ -295,7 +296,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         const status = fault.status ?? 500;
         if (status === 429) {
           const limit = options.rateLimit ?? FAULT_RATE_LIMIT;
-          const nowSeconds = Math.floor(Date.now() / 1000);
+          const nowSeconds = Math.floor(Date.now() / SECOND);
           const windowStart = nowSeconds - (nowSeconds % limit.windowSeconds);
           const headers = rateLimitHeaders(limit, windowStart, limit.limit, "fault");
           // Sentry's own middleware never sends Retry-After; a rule asks for it to play a proxy that does.

@@ -5,6 +5,7 @@
 // self-hosted servers (options.currentAlertsMissing).
 
 import { NOT_FOUND, requireOrg, requireProject, selectedProjects } from "../lookup.js";
+import { wildcardMatcher } from "../match.js";
 import { paginate } from "../paginate.js";
 import {
   LEVELS,
@@ -18,6 +19,7 @@ import {
 } from "../seed/alerts.js";
 import type { Org, Project, RequestContext, Reply, RouteDef, World } from "../types.js";
 import { SandboxHttpError } from "../types.js";
+import { memberById } from "./users.js";
 
 /** What Sentry sends on the deprecated alert-rule endpoints (src/sentry/api/helpers/deprecation.py). */
 const ALERTS_DEPRECATION_DATE = "2026-05-14T00:00:00+00:00";
@@ -39,10 +41,6 @@ function teamById(world: World, id: string) {
   return world.teams.find((t) => t.id === id);
 }
 
-function memberById(world: World, id: string) {
-  return world.members.find((m) => m.id === id);
-}
-
 function projectOf(world: World, projectId: string): Project {
   return world.projects.find((p) => p.id === projectId)!;
 }
@@ -55,6 +53,8 @@ function levelName(level: number): string {
 interface SearchToken {
   key: string | null;
   values: string[];
+  /** `name:` compares whole names, `*` wildcards allowed, ignoring case. */
+  nameMatchers: Array<(name: string) => boolean>;
   negated: boolean;
 }
 
@@ -68,17 +68,29 @@ function parseSearch(query: string, allowedKeys: readonly string[]): SearchToken
     }
     if (raw.startsWith('"') && raw.endsWith('"')) raw = raw.slice(1, -1);
     const values = raw.startsWith("[") ? raw.slice(1, -1).split(",").map((v) => v.trim()) : [raw];
-    tokens.push({ key, values, negated: match[1] === "!" });
+    const nameMatchers = key === "name" ? values.map((v) => wildcardMatcher(v, { caseInsensitive: true })) : [];
+    tokens.push({ key, values, nameMatchers, negated: match[1] === "!" });
   }
   return tokens;
 }
 
-function matchesWildcard(text: string, pattern: string): boolean {
-  const lower = text.toLowerCase();
-  const p = pattern.toLowerCase();
-  if (!p.includes("*")) return lower === p;
-  const regex = new RegExp(`^${p.split("*").map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
-  return regex.test(lower);
+/** Every token must hit (or, negated, miss); `hitOf` says whether one token hits the row. */
+function matchesSearch(tokens: readonly SearchToken[], hitOf: (token: SearchToken) => boolean): boolean {
+  return tokens.every((t) => hitOf(t) !== t.negated);
+}
+
+/** `name:` compares the whole name; free text finds its words anywhere in the name. Both ignore case. */
+function nameHit(token: SearchToken, name: string): boolean {
+  if (token.key === "name") return token.nameMatchers.some((matches) => matches(name));
+  const lower = name.toLowerCase();
+  return token.values.some((v) => lower.includes(v.toLowerCase()));
+}
+
+/** One page of already filtered and sorted rows, answered with each row's serialized body. */
+function pageOfBodies(ctx: RequestContext, rows: ReadonlyArray<{ body: Record<string, unknown> }>): Reply {
+  const reply = paginate(ctx, rows);
+  reply.body = (reply.body as Array<{ body: Record<string, unknown> }>).map((r) => r.body);
+  return reply;
 }
 
 /** `sortBy=name` / `sortBy=-dateCreated`: the key with an optional leading "-" for descending. */
@@ -185,15 +197,24 @@ function errorDetectorOf(world: World, projectId: string): SystemDetector | unde
   return world.alerts.detectors.find((d) => d.projectId === projectId && d.type === "error");
 }
 
+type WorkflowSource = Pick<IssueAlert, "workflowId" | "name" | "createdById" | "dateCreated" | "dateUpdated">;
+
+/** The fields every workflow body opens with, whichever alert it stands for. */
+function workflowIdentity(org: Org, source: WorkflowSource): Record<string, unknown> {
+  return {
+    id: source.workflowId,
+    name: source.name,
+    organizationId: org.id,
+    createdBy: source.createdById,
+    dateCreated: source.dateCreated,
+    dateUpdated: source.dateUpdated,
+  };
+}
+
 /** The migrated shape of an issue alert: its triggers become the "when" group, filters the action filter. */
 function serializeIssueWorkflow(world: World, org: Org, alert: IssueAlert): Record<string, unknown> {
   return {
-    id: alert.workflowId,
-    name: alert.name,
-    organizationId: org.id,
-    createdBy: alert.createdById,
-    dateCreated: alert.dateCreated,
-    dateUpdated: alert.dateUpdated,
+    ...workflowIdentity(org, alert),
     triggers: {
       id: alert.triggerGroupId,
       organizationId: org.id,
@@ -223,12 +244,7 @@ function serializeIssueWorkflow(world: World, org: Org, alert: IssueAlert): Reco
 /** The workflow that notifies for a metric detector: one action filter per priority the detector can raise. */
 function serializeMetricWorkflow(org: Org, alert: MetricAlert): Record<string, unknown> {
   return {
-    id: alert.workflowId,
-    name: alert.name,
-    organizationId: org.id,
-    createdBy: alert.createdById,
-    dateCreated: alert.dateCreated,
-    dateUpdated: alert.dateUpdated,
+    ...workflowIdentity(org, alert),
     triggers: { id: alert.workflowTriggerGroupId, organizationId: org.id, logicType: "any-short", conditions: [], actions: [] },
     actionFilters: alert.triggers.map((trigger) => ({
       id: trigger.filterGroupId,
@@ -255,12 +271,7 @@ function serializeMetricWorkflow(org: Org, alert: MetricAlert): Record<string, u
 
 function serializeUnattachedWorkflow(org: Org, workflow: UnattachedWorkflow): Record<string, unknown> {
   return {
-    id: workflow.workflowId,
-    name: workflow.name,
-    organizationId: org.id,
-    createdBy: workflow.createdById,
-    dateCreated: workflow.dateCreated,
-    dateUpdated: workflow.dateUpdated,
+    ...workflowIdentity(org, workflow),
     triggers: {
       id: workflow.triggerGroupId,
       organizationId: org.id,
@@ -361,16 +372,9 @@ function listWorkflows(ctx: RequestContext): Reply {
   const rows = workflowRows(ctx.world, org)
     .filter((r) => (r.projectId === null ? !specificProjectFilter : !projectIds || projectIds.has(r.projectId)))
     .filter((r) => !ids || ids.has(r.id))
-    .filter((r) =>
-      tokens.every((t) => {
-        const hit = t.values.some((v) => (t.key === "name" ? matchesWildcard(r.name, v) : r.name.toLowerCase().includes(v.toLowerCase())));
-        return t.negated ? !hit : hit;
-      }),
-    )
+    .filter((r) => matchesSearch(tokens, (t) => nameHit(t, r.name)))
     .sort(sort);
-  const reply = paginate(ctx, rows);
-  reply.body = (reply.body as WorkflowRow[]).map((r) => r.body);
-  return reply;
+  return pageOfBodies(ctx, rows);
 }
 
 function getWorkflow(ctx: RequestContext): Reply {
@@ -540,21 +544,17 @@ function listDetectors(ctx: RequestContext): Reply {
     .filter((r) => projectIds.has(r.projectId))
     .filter((r) => !ids || ids.has(r.id))
     .filter((r) =>
-      tokens.every((t) => {
-        let hit: boolean;
-        if (t.key === "type") hit = t.values.includes(r.type);
-        else if (t.key === "assignee") {
+      matchesSearch(tokens, (t) => {
+        if (t.key === "type") return t.values.includes(r.type);
+        if (t.key === "assignee") {
           const owner = r.body.owner as { name?: string; email?: string } | null;
-          hit = owner !== null && t.values.some((v) => v === owner.email || v === `#${owner.name}` || v === owner.name);
-        } else if (t.key === "name") hit = t.values.some((v) => matchesWildcard(r.name, v));
-        else hit = t.values.some((v) => r.name.toLowerCase().includes(v.toLowerCase()));
-        return t.negated ? !hit : hit;
+          return owner !== null && t.values.some((v) => v === owner.email || v === `#${owner.name}` || v === owner.name);
+        }
+        return nameHit(t, r.name);
       }),
     )
     .sort(sort);
-  const reply = paginate(ctx, rows);
-  reply.body = (reply.body as DetectorRow[]).map((r) => r.body);
-  return reply;
+  return pageOfBodies(ctx, rows);
 }
 
 function getDetector(ctx: RequestContext): Reply {

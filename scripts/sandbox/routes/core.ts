@@ -6,9 +6,10 @@ import { requireOrg, requireProject } from "../lookup.js";
 import { paginate } from "../paginate.js";
 import { PROJECT_FEATURES } from "../seed/core.js";
 import { PERMISSION_DENIED } from "../auth.js";
-import { serializeUser } from "./issue-serializers.js";
-import type { ClientKey, Member, Org, Project, RequestContext, RouteDef, Team } from "../types.js";
+import { serializeUser } from "./users.js";
+import type { ClientKey, Member, Org, Project, Repo, RequestContext, RouteDef, Team } from "../types.js";
 import { SandboxHttpError } from "../types.js";
+import { SECOND } from "../time.js";
 
 const ORG_READ = ["org:read", "org:write", "org:admin"];
 const PROJECT_READ = ["project:read", "project:write", "project:admin"];
@@ -290,7 +291,7 @@ function projectEventStats(ctx: RequestContext, project: Project, period: string
     const end = start + shape.sizeMs;
     const live = end > first && start <= last;
     const scale = shape.sizeMs / 86400e3;
-    out.push([Math.floor(start / 1000), live ? Math.max(1, Math.round((base + ((i * 37) % 23)) * scale)) : 0]);
+    out.push([Math.floor(start / SECOND), live ? Math.max(1, Math.round((base + ((i * 37) % 23)) * scale)) : 0]);
   }
   return out;
 }
@@ -399,21 +400,26 @@ function listRepos(ctx: RequestContext) {
     .filter((r) => r.orgSlug === org.slug && r.status === status)
     .filter((r) => !query || r.name.toLowerCase().includes(query))
     .sort((a, b) => a.name.localeCompare(b.name));
+  // The list adds the code review settings (null: none configured) to what RepositorySerializer sends.
   return paginate(
     ctx,
-    repos.map((r) => ({
-      id: r.id,
-      name: r.name,
-      url: r.url,
-      provider: r.provider,
-      status: r.status,
-      dateCreated: r.dateCreated,
-      integrationId: null,
-      externalSlug: r.externalSlug,
-      externalId: null,
-      settings: null,
-    })),
+    repos.map((r) => ({ ...serializeRepository(r), settings: null })),
   );
+}
+
+/** A seeded repository as RepositorySerializer shows it (the repos list, and each commit's `repository`). */
+export function serializeRepository(repo: Repo): Record<string, unknown> {
+  return {
+    id: repo.id,
+    name: repo.name,
+    url: repo.url,
+    provider: repo.provider,
+    status: repo.status,
+    dateCreated: repo.dateCreated,
+    integrationId: null,
+    externalSlug: repo.externalSlug,
+    externalId: null,
+  };
 }
 
 /** DSN variants of one key, pointed at the listener that answered (ProjectKeySerializer `dsn`). */

@@ -7,6 +7,7 @@ import type { Project, Reply, RequestContext, RouteDef } from "../types.js";
 import { SandboxHttpError } from "../types.js";
 import { requireOrg, selectedProjects, timeWindow } from "../lookup.js";
 import { paginate } from "../paginate.js";
+import { wildcardMatcher, type WildcardOptions } from "../match.js";
 
 /** Which vocabulary a dataset speaks: EAP spans, or the legacy transaction events (transactions/discover/metricsEnhanced). */
 type Dialect = "spans" | "transactions";
@@ -23,6 +24,13 @@ const SECOND_MS = 1_000;
 const MILLISECOND = "millisecond";
 /** apdex/user_misery count a request slower than this many times T as frustrated/miserable. */
 const FRUSTRATION_FACTOR = 4;
+/** Wildcards and free text on span text (descriptions, transaction names) ignore case in Sentry's span search. */
+const SPAN_TEXT_MATCH: WildcardOptions = { caseInsensitive: true };
+/**
+ * meta.bytesScanned is what ClickHouse read, uncompressed: the query reads the project/time range whatever the
+ * filters, and per row the key columns plus the attribute buckets the fields and filters touch (about this many bytes).
+ */
+const BYTES_READ_PER_SCANNED_ROW = 256;
 
 /** Datasets a current server maps (src/sentry/snuba/utils.py DATASET_OPTIONS). */
 const CURRENT_DATASETS = [
@@ -559,12 +567,6 @@ function compare(a: number, comparison: Comparison, b: number): boolean {
   }
 }
 
-/** Glob with * as "anything", case-insensitive as Sentry's wildcard search on span text. */
-function wildcardMatcher(pattern: string): (v: string) => boolean {
-  const re = new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`, "is");
-  return (v) => re.test(v);
-}
-
 type Predicate = (r: SpanRecord) => boolean;
 
 interface QueryScope {
@@ -589,7 +591,7 @@ function valueMatcher(column: Column, key: string, raw: string): (v: Value) => b
   }
   if (raw === "") return (v) => v === null || v === "";
   if (raw.includes("*")) {
-    const matches = wildcardMatcher(raw);
+    const matches = wildcardMatcher(raw, SPAN_TEXT_MATCH);
     return (v) => typeof v === "string" && matches(v);
   }
   return (v) => v === raw;
@@ -629,7 +631,7 @@ function termPredicate(term: Term, scope: QueryScope): Predicate {
     }
     case "text": {
       // Free text searches the span's description (spans) or the transaction name (legacy), as a substring.
-      const matches = wildcardMatcher(`*${term.text}*`);
+      const matches = wildcardMatcher(`*${term.text}*`, SPAN_TEXT_MATCH);
       const read = scope.dialect === "spans" ? (r: SpanRecord) => r.description : (r: SpanRecord) => r.transaction;
       return term.negated ? (r) => !matches(read(r)) : (r) => matches(read(r));
     }
@@ -766,18 +768,20 @@ function baseRows(
   dialect: Dialect,
   window: { start: number; end: number },
   predicate: Predicate,
-): SpanRecord[] {
+): { rows: SpanRecord[]; scannedRows: number } {
   const projectIds = new Set(projects.map((p) => p.id));
   const environments = new Set([...ctx.query.getAll("environment"), ...ctx.query.getAll("environment[]")].filter((e) => e !== ""));
   const rows: SpanRecord[] = [];
+  let scannedRows = 0;
   for (const r of ctx.world.spans.spans) {
     if (r.timestamp < window.start || r.timestamp >= window.end) continue;
     if (!projectIds.has(r.projectId)) continue;
     if (dialect === "transactions" && !r.isTransaction) continue;
+    scannedRows++;
     if (environments.size > 0 && !environments.has(r.environment)) continue;
     if (predicate(r)) rows.push(r);
   }
-  return rows;
+  return { rows, scannedRows };
 }
 
 function aggregateRows(
@@ -826,7 +830,7 @@ function listEvents(ctx: RequestContext): Reply {
     windowMinutes: (window.end - window.start) / MINUTE_MS,
     apdexThresholdMs: ctx.world.spans.apdexThresholdMs,
   };
-  const rows = baseRows(ctx, projects, dialect, window, predicate);
+  const { rows, scannedRows } = baseRows(ctx, projects, dialect, window, predicate);
   let page: Reply;
   if (aggregate) {
     const data = sortBy(aggregateRows(rows, fields, having, env), sorts, (row, field) => row[field] ?? null);
@@ -847,6 +851,7 @@ function listEvents(ctx: RequestContext): Reply {
     datasetReason: "unchanged",
     dataset,
     dataScanned: "full",
+    bytesScanned: scannedRows * BYTES_READ_PER_SCANNED_ROW,
   };
   // The events endpoint pages with an offset paginator that never counts hits, so Sentry sends no X-Hits here.
   const headers = { ...page.headers };

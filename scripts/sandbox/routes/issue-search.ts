@@ -3,13 +3,12 @@
 // negation, [a,b] lists), the project/environment/time-window parameters, and the sort orders (ENDPOINTS.md §1).
 
 import { selectedProjects, timeWindow } from "../lookup.js";
+import { wildcardMatcher } from "../match.js";
 import { issueTags } from "../seed/issue-events.js";
 import type { Issue, IssueStatus } from "../seed/issues.js";
 import type { Org, Project, RequestContext, World } from "../types.js";
 import { SandboxHttpError } from "../types.js";
-
-const MINUTE = 60_000;
-const UNITS: Record<string, number> = { s: 1000, m: MINUTE, h: 60 * MINUTE, d: 1440 * MINUTE, w: 10080 * MINUTE };
+import { DAY, DURATION_UNITS } from "../time.js";
 
 /** `is:for_review` lists inbox entries added in the last week (the stream's "For Review" tab). */
 const FOR_REVIEW_DAYS = 7;
@@ -92,14 +91,14 @@ export function tokenize(query: string): Token[] {
 function dateTest(raw: string, now: number): (t: number) => boolean {
   const relative = /^([+-])(\d+)([smhdw])$/.exec(raw);
   if (relative) {
-    const bound = now - Number(relative[2]) * UNITS[relative[3]!]!;
+    const bound = now - Number(relative[2]) * DURATION_UNITS[relative[3]!]!;
     return relative[1] === "-" ? (t) => t >= bound : (t) => t <= bound;
   }
   const op = /^(>=|<=|>|<)?(.*)$/.exec(raw)!;
   const operator = op[1] ?? "";
   const value = op[2]!;
   const relativeAfterOp = /^-(\d+)([smhdw])$/.exec(value);
-  const at = relativeAfterOp ? now - Number(relativeAfterOp[1]) * UNITS[relativeAfterOp[2]!]! : Date.parse(/Z|[+-]\d\d:?\d\d$/.test(value) || value.length <= 10 ? value : `${value}Z`);
+  const at = relativeAfterOp ? now - Number(relativeAfterOp[1]) * DURATION_UNITS[relativeAfterOp[2]!]! : Date.parse(/Z|[+-]\d\d:?\d\d$/.test(value) || value.length <= 10 ? value : `${value}Z`);
   if (Number.isNaN(at)) {
     throw new SandboxHttpError(400, { detail: `Invalid date: ${raw}. Expected +/-duration (e.g. +1h) or ISO 8601-like (e.g. 2026-03-15T12:00:00 or 2026-03-15).` });
   }
@@ -108,7 +107,7 @@ function dateTest(raw: string, now: number): (t: number) => boolean {
   if (operator === "<") return (t) => t < at;
   if (operator === "<=") return (t) => t <= at;
   // A bare date means that whole day (UTC).
-  if (/^\d{4}-\d\d-\d\d$/.test(value)) return (t) => t >= at && t < at + 1440 * MINUTE;
+  if (/^\d{4}-\d\d-\d\d$/.test(value)) return (t) => t >= at && t < at + DAY;
   return (t) => t === at;
 }
 
@@ -129,16 +128,6 @@ function numberTest(raw: string, key: string): (n: number) => boolean {
     default:
       return (n) => n === v;
   }
-}
-
-/** `*` matches any run of characters (Sentry's wildcard); everything else is literal, case-insensitive. */
-function wildcard(pattern: string): (s: string) => boolean {
-  if (!pattern.includes("*")) {
-    const p = pattern.toLowerCase();
-    return (s) => s.toLowerCase() === p;
-  }
-  const re = new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`, "i");
-  return (s) => re.test(s);
 }
 
 interface SearchContext {
@@ -164,7 +153,7 @@ function statusIs(value: string, issue: Issue, now: number): boolean {
     case "unassigned":
       return issue.assignee === null;
     case "for_review":
-      return issue.inbox !== null && issue.status === "unresolved" && issue.inbox.at >= now - FOR_REVIEW_DAYS * 1440 * MINUTE;
+      return issue.inbox !== null && issue.status === "unresolved" && issue.inbox.at >= now - FOR_REVIEW_DAYS * DAY;
     case "linked":
       return false;
     case "unlinked":
@@ -283,7 +272,7 @@ function termPredicate(sc: SearchContext, key: string, value: string): IssuePred
       return (i) => project !== undefined && i.projectId === project.id;
     }
     case "error.type": {
-      const match = wildcard(value);
+      const match = wildcardMatcher(value, { caseInsensitive: true });
       return (i) => i.spec.exceptions.some((e) => match(e.type));
     }
     case "error.unhandled":
@@ -298,7 +287,7 @@ function termPredicate(sc: SearchContext, key: string, value: string): IssuePred
     default: {
       // Any other key is a tag, matched against the values the issue's events carry.
       const tagKey = key.startsWith("tags[") ? key.slice(5, -1) : key;
-      const match = wildcard(value);
+      const match = wildcardMatcher(value, { caseInsensitive: true });
       return (i) => issueTags(sc.world, i).find((t) => t.key === tagKey)?.values.some((v) => match(v.value)) ?? false;
     }
   }

@@ -2,54 +2,17 @@
 // item (GET …/issues/) and the details (GET …/issues/{id}/), with users, releases and activity as Sentry
 // serializes them. Field sets follow the schema's required lists for each operation.
 
-import { issueEventType, issueMetadata, issueTags, projectOf, releaseIdOf, releaseStub, shortVersion, versionInfo } from "../seed/issue-events.js";
+import { issueEventType, issueMetadata, issueTags, projectOf, releaseIdOf, releaseStub, shortVersion } from "../seed/issue-events.js";
+import { versionInfo } from "../release-version.js";
 import { bucketStarts, DAILY_BUCKETS, type Issue } from "../seed/issues.js";
 import type { Member, RequestContext, World } from "../types.js";
 import { issueTypeOf } from "./issue-search.js";
+import { memberById, serializeUser } from "./users.js";
+import { DAY, HOUR, iso, SECOND } from "../time.js";
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 /** Stats periods the stream accepts in groupStatsPeriod (ERR_INVALID_STATS_PERIOD otherwise). */
 export const GROUP_STATS_PERIODS = ["", "24h", "14d", "auto"] as const;
 export type GroupStatsPeriod = (typeof GROUP_STATS_PERIODS)[number];
-
-const iso = (ms: number): string => new Date(ms).toISOString();
-
-/** A stable pseudo-date for member fields the core seed does not model (join date, last login). */
-function memberTime(world: World, member: Member, salt: number, spanDays: number): number {
-  let h = salt;
-  for (let i = 0; i < member.id.length; i++) h = (h * 31 + member.id.charCodeAt(i)) >>> 0;
-  return world.now - (h % (spanDays * 24)) * HOUR;
-}
-
-/** The user serializer (statusDetails.actor, activity users, seenBy, participants). */
-export function serializeUser(world: World, member: Member): Record<string, unknown> {
-  const joined = memberTime(world, member, 7, 700);
-  return {
-    id: member.id,
-    name: member.name,
-    username: member.username,
-    email: member.email,
-    avatarUrl: `https://gravatar.example/avatar/${member.id}?s=32&d=mm`,
-    isActive: true,
-    isSuspended: false,
-    hasPasswordAuth: true,
-    isManaged: false,
-    dateJoined: iso(joined),
-    lastLogin: iso(memberTime(world, member, 11, 3)),
-    has2fa: true,
-    lastActive: iso(memberTime(world, member, 13, 1)),
-    isSuperuser: false,
-    isStaff: false,
-    experiments: {},
-    emails: [{ id: String(Number(member.id) + 17), email: member.email, is_verified: true }],
-    avatar: { avatarType: "letter_avatar", avatarUuid: null, avatarUrl: null },
-  };
-}
-
-function memberById(world: World, id: string | null): Member | undefined {
-  return id === null ? undefined : world.members.find((m) => m.id === id);
-}
 
 /** `assignedTo` as the ActorSerializer gives it: users with their email, teams by slug. */
 export function serializeAssignee(world: World, issue: Issue): Record<string, unknown> | null {
@@ -154,11 +117,11 @@ export function serializeBase(ctx: RequestContext, issue: Issue): Record<string,
 export function statsSeries(world: World, issue: Issue, period: "24h" | "14d" | "30d"): Array<[number, number]> {
   if (period === "24h") {
     const starts = bucketStarts(world.now, HOUR, issue.hourly.length);
-    return issue.hourly.map((n, i) => [starts[i]! / 1000, n]);
+    return issue.hourly.map((n, i) => [starts[i]! / SECOND, n]);
   }
   const days = period === "14d" ? 14 : DAILY_BUCKETS;
   const starts = bucketStarts(world.now, DAY, issue.daily.length);
-  return issue.daily.slice(-days).map((n, i) => [starts[issue.daily.length - days + i]! / 1000, n]);
+  return issue.daily.slice(-days).map((n, i) => [starts[issue.daily.length - days + i]! / SECOND, n]);
 }
 
 /**
@@ -194,7 +157,7 @@ export function serializeStreamItem(ctx: RequestContext, issue: Issue, options: 
     let series: Array<[number, number]>;
     if (options.statsPeriod === "auto") {
       // Sentry picks the rollup from the window: hours for a day or less, days beyond.
-      series = options.window.end - options.window.start <= DAY ? statsSeries(world, issue, "24h") : statsSeries(world, issue, "30d").filter(([t]) => t * 1000 >= options.window.start - DAY);
+      series = options.window.end - options.window.start <= DAY ? statsSeries(world, issue, "24h") : statsSeries(world, issue, "30d").filter(([t]) => t * SECOND >= options.window.start - DAY);
       key = "auto";
     } else {
       series = statsSeries(world, issue, options.statsPeriod === "14d" ? "14d" : "24h");

@@ -7,10 +7,11 @@
 import { INBOX_REASON, NEW_ISSUE_DAYS, type Issue, type Snooze, type Substatus } from "../seed/issues.js";
 import type { Project, RequestContext, World } from "../types.js";
 import { SandboxHttpError } from "../types.js";
-import { serializeAssignee, serializeUser } from "./issue-serializers.js";
+import { serializeAssignee } from "./issue-serializers.js";
+import { serializeUser } from "./users.js";
+import { DAY, iso, MINUTE } from "../time.js";
+import { stringHash } from "../seed/rng.js";
 
-const MINUTE = 60_000;
-const DAY = 1440 * MINUTE;
 /** ignoreWindow / ignoreUserWindow: at most one week of minutes (StatusDetailsValidator max_value). */
 export const MAX_IGNORE_WINDOW_MINUTES = 7 * 24 * 60;
 /** Issues one bulk request may change (src/sentry/api/helpers/group_index BULK_MUTATION_LIMIT). */
@@ -66,8 +67,9 @@ function describeType(v: unknown): string {
 }
 
 function releasesOf(world: World, project: Project): string[] {
-  return world.releaseStubs
-    .filter((s) => s.projectIds.includes(project.id))
+  // The organization's releases, seeded or created through POST /organizations/{org}/releases/ since.
+  return world.releases.releases
+    .filter((s) => s.orgSlug === project.orgSlug && s.projectIds.includes(project.id))
     .sort((a, b) => Date.parse(a.dateReleased ?? a.dateCreated) - Date.parse(b.dateReleased ?? b.dateCreated))
     .map((s) => s.version);
 }
@@ -329,7 +331,7 @@ function changeStatus(ctx: RequestContext, issues: Issue[], v: ValidatedUpdate, 
       for (const issue of issues) issue.snooze = { ...snooze };
       const details: Record<string, unknown> = {};
       if (snooze.count !== null) details.ignoreCount = snooze.count;
-      if (snooze.until !== null) details.ignoreUntil = new Date(snooze.until).toISOString();
+      if (snooze.until !== null) details.ignoreUntil = iso(snooze.until);
       if (snooze.userCount !== null) details.ignoreUserCount = snooze.userCount;
       if (snooze.userWindow !== null) details.ignoreUserWindow = snooze.userWindow;
       if (snooze.window !== null) details.ignoreWindow = snooze.window;
@@ -343,7 +345,7 @@ function changeStatus(ctx: RequestContext, issues: Issue[], v: ValidatedUpdate, 
       addActivity(ctx, issue, "set_ignored", {
         ignoreCount: d.ignoreCount ?? null,
         ignoreDuration: d.ignoreDuration ?? null,
-        ignoreUntil: issue.snooze?.until ? new Date(issue.snooze.until).toISOString() : null,
+        ignoreUntil: issue.snooze?.until ? iso(issue.snooze.until) : null,
         ignoreUserCount: d.ignoreUserCount ?? null,
         ignoreUserWindow: d.ignoreUserWindow ?? null,
         ignoreWindow: d.ignoreWindow ?? null,
@@ -460,7 +462,6 @@ export function applyUpdate(ctx: RequestContext, issues: Issue[], v: ValidatedUp
 }
 
 function randomShareId(issue: Issue): string {
-  let h = 0;
-  for (const c of `${issue.id}:${issue.shortId}`) h = (Math.imul(h, 31) + c.charCodeAt(0)) >>> 0;
+  const h = stringHash(`${issue.id}:${issue.shortId}`);
   return (h.toString(16).padStart(8, "0") + issue.id).padEnd(32, "0").slice(0, 32);
 }

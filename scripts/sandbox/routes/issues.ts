@@ -11,6 +11,7 @@ import type { Org, Reply, RequestContext, RouteDef } from "../types.js";
 import { SandboxHttpError } from "../types.js";
 import { GROUP_STATS_PERIODS, serializeBase, serializeDetails, serializeStreamItem, type GroupStatsPeriod } from "./issue-serializers.js";
 import { readSearch, runSearch } from "./issue-search.js";
+import { iso } from "../time.js";
 import { applyUpdate, BULK_MUTATION_LIMIT, validateUpdate } from "./issue-update.js";
 
 const EVENT_READ = ["event:read", "event:write", "event:admin"];
@@ -20,8 +21,6 @@ const MAX_ISSUES_PAGE = 100;
 const MAX_EVENTS_PAGE = 100;
 const MAX_TAG_VALUES_PAGE = 100;
 const ERR_INVALID_STATS_PERIOD = "Invalid stats_period. Valid choices are '', '24h', '14d', and 'auto'";
-
-const iso = (ms: number): string => new Date(ms).toISOString();
 
 /**
  * The issue a path names, by numeric ID or short ID (case-insensitive), following merge redirects

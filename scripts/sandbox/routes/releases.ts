@@ -2,9 +2,10 @@
 // previous-with-commits and deploys, answering as src/sentry/releases/endpoints/organization_release*.py do
 // (ENDPOINTS.md §8–10). Versions contain "@" and "+" and arrive URL-decoded in ctx.params.version.
 
-import { createHash } from "node:crypto";
 import { NOT_FOUND, requireOrg, requireProject, selectedProjects, timeWindow } from "../lookup.js";
 import { paginate } from "../paginate.js";
+import { wildcardMatcher, type WildcardOptions } from "../match.js";
+import { buildNumber, compareSemver, parseRelease, versionInfo } from "../release-version.js";
 import {
   environmentFactor,
   healthKey,
@@ -20,10 +21,10 @@ import {
 } from "../seed/releases.js";
 import type { Member, Org, Project, RequestContext, Reply, RouteDef, World } from "../types.js";
 import { SandboxHttpError } from "../types.js";
+import { serializeRepository } from "./core.js";
+import { memberById, serializeUser } from "./users.js";
+import { DAY, HOUR, iso, SECOND } from "../time.js";
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
 
 /** src/sentry/snuba/sessions.py STATS_PERIODS: the windows health accepts, as (bucket count, bucket size). */
 const STATS_PERIODS: Record<string, { buckets: number; size: number }> = {
@@ -64,115 +65,6 @@ const CREATED_REPO_FIRST_ID = 7_100_000;
 const RELEASE_READ_SCOPES = ["org:ci", "project:releases", "project:read", "project:write", "project:admin"];
 const RELEASE_WRITE_SCOPES = ["org:ci", "project:releases", "project:write", "project:admin"];
 
-const iso = (ms: number): string => new Date(ms).toISOString();
-
-// ---------------------------------------------------------------------------------------------------------------
-// Version parsing, with the rules of getsentry/sentry-release-parser (what Sentry stores as Release.version_info).
-
-const RELEASE_PATTERN = /^(@?[^@]+)@(.+?)$/;
-const VERSION_PATTERN =
-  /^([0-9]+)(?:\.([0-9]+))?(?:\.([0-9]+))?(?:\.([0-9]+))?((?:-|[a-z])(?:0|[1-9][0-9]*|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*)?(?:\.(?:0|[1-9][0-9]*|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*))*)?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
-/** Hex strings of these lengths are build hashes (short/long git SHAs, SHA-256), not versions. */
-const BUILD_HASH_LENGTHS = new Set([12, 16, 20, 32, 40, 64]);
-/** Descriptions abbreviate build hashes to this many characters. */
-const SHORT_HASH_LENGTH = 12;
-
-export interface ParsedVersion {
-  major: number;
-  minor: number;
-  patch: number;
-  revision: number;
-  pre: string | null;
-  buildCode: string | null;
-  components: number;
-}
-
-export interface ParsedRelease {
-  package: string | null;
-  versionRaw: string;
-  version: ParsedVersion | null;
-  buildHash: string | null;
-  description: string;
-}
-
-function isBuildHash(text: string): boolean {
-  return BUILD_HASH_LENGTHS.has(text.length) && /^[0-9a-fA-F]+$/.test(text);
-}
-
-export function parseRelease(release: string): ParsedRelease {
-  const match = RELEASE_PATTERN.exec(release);
-  const pkg = match ? match[1]! : null;
-  const versionRaw = match ? match[2]! : release;
-  let version: ParsedVersion | null = null;
-  if (match && !isBuildHash(versionRaw)) {
-    const v = VERSION_PATTERN.exec(versionRaw);
-    if (v) {
-      version = {
-        major: Number(v[1]),
-        minor: Number(v[2] ?? 0),
-        patch: Number(v[3] ?? 0),
-        revision: Number(v[4] ?? 0),
-        pre: v[5] ? v[5].replace(/^-/, "") : null,
-        buildCode: v[6] ?? null,
-        components: 1 + (v[2] !== undefined ? 1 : 0) + (v[3] !== undefined ? 1 : 0) + (v[4] !== undefined ? 1 : 0),
-      };
-    }
-  }
-  const buildHash =
-    version?.buildCode && isBuildHash(version.buildCode) ? version.buildCode : isBuildHash(versionRaw) ? versionRaw : null;
-  const shortHash = buildHash?.slice(0, SHORT_HASH_LENGTH) ?? null;
-  let description: string;
-  if (version) {
-    const parts = [version.major, version.minor, version.patch, version.revision].slice(0, version.components);
-    description = parts.join(".") + (version.pre ? `-${version.pre}` : "");
-    if (shortHash) description += ` (${shortHash})`;
-    else if (version.buildCode) description += ` (${version.buildCode})`;
-  } else {
-    description = shortHash ?? release;
-  }
-  return { package: pkg, versionRaw, version, buildHash, description };
-}
-
-/** Release.version_info as the release serializer exposes it (expose_version_info). */
-function versionInfo(release: string): Record<string, unknown> {
-  const parsed = parseRelease(release);
-  const version: Record<string, unknown> = { raw: parsed.versionRaw };
-  if (parsed.version) {
-    Object.assign(version, {
-      major: parsed.version.major,
-      minor: parsed.version.minor,
-      patch: parsed.version.patch,
-      pre: parsed.version.pre,
-      buildCode: parsed.version.buildCode,
-      components: parsed.version.components,
-    });
-  }
-  return { package: parsed.package, version, description: parsed.description, buildHash: parsed.buildHash };
-}
-
-/** Release.build_number: the build code when it is a plain integer. */
-function buildNumber(release: string): number | null {
-  const code = parseRelease(release).version?.buildCode;
-  return code && /^\d{1,15}$/.test(code) ? Number(code) : null;
-}
-
-/** Semver order as Release.SEMVER_COLS sorts it: a release without pre-release ranks above its pre-releases. */
-function compareSemver(a: ParsedVersion, b: ParsedVersion): number {
-  const keys: Array<keyof ParsedVersion> = ["major", "minor", "patch", "revision"];
-  for (const key of keys) {
-    const diff = (a[key] as number) - (b[key] as number);
-    if (diff !== 0) return diff;
-  }
-  if (a.pre !== b.pre) {
-    if (a.pre === null) return 1;
-    if (b.pre === null) return -1;
-    return a.pre < b.pre ? -1 : 1;
-  }
-  const buildA = a.buildCode && /^\d+$/.test(a.buildCode) ? Number(a.buildCode) : -1;
-  const buildB = b.buildCode && /^\d+$/.test(b.buildCode) ? Number(b.buildCode) : -1;
-  return buildA - buildB;
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // Serializers.
 
@@ -181,53 +73,15 @@ function memberByEmail(world: World, orgSlug: string, email: string): Member | u
   return world.members.find((m) => m.orgSlug === orgSlug && m.email.toLowerCase() === lower);
 }
 
-/** A Sentry user (UserSerializer), as commit authors appear when their email belongs to an org member. */
-function serializeUser(world: World, member: Member): Record<string, unknown> {
-  const hash = createHash("md5").update(member.email.toLowerCase()).digest("hex");
-  const joined = iso(world.now - 400 * DAY);
-  return {
-    id: member.id,
-    name: member.name,
-    username: member.username,
-    email: member.email,
-    avatarUrl: `https://gravatar.com/avatar/${hash}?s=32&d=mm`,
-    isActive: true,
-    isSuspended: false,
-    hasPasswordAuth: true,
-    isManaged: false,
-    dateJoined: joined,
-    lastLogin: iso(world.now - 3 * HOUR),
-    has2fa: true,
-    lastActive: iso(world.now - 20 * MINUTE),
-    isSuperuser: false,
-    isStaff: false,
-    experiments: {},
-    emails: [{ id: member.id, email: member.email, is_verified: true }],
-    avatar: { avatarType: "letter_avatar", avatarUuid: null, avatarUrl: null },
-  };
-}
-
 /** get_users_for_authors: the member's user object when the email matches, else {name, email}. */
 function serializeAuthor(world: World, orgSlug: string, author: CommitAuthor): Record<string, unknown> {
   const member = memberByEmail(world, orgSlug, author.email);
   return member ? serializeUser(world, member) : { name: author.name, email: author.email };
 }
 
-function serializeRepository(ctx: RequestContext, orgSlug: string, name: string): Record<string, unknown> {
+function serializeCommitRepository(ctx: RequestContext, orgSlug: string, name: string): Record<string, unknown> {
   const repo = ctx.world.repos.find((r) => r.orgSlug === orgSlug && r.name === name);
-  if (repo) {
-    return {
-      id: repo.id,
-      name: repo.name,
-      url: repo.url,
-      provider: repo.provider,
-      status: repo.status,
-      dateCreated: repo.dateCreated,
-      integrationId: null,
-      externalSlug: repo.externalSlug,
-      externalId: null,
-    };
-  }
+  if (repo) return serializeRepository(repo);
   // A repository Sentry created on the fly for raw commits: no integration behind it.
   const created = ctx.world.releases.createdRepos.find((r) => r.orgSlug === orgSlug && r.name === name);
   return {
@@ -250,7 +104,7 @@ function serializeCommit(ctx: RequestContext, orgSlug: string, commit: CommitRec
     dateCreated: commit.dateCreated,
     pullRequest: null,
     suspectCommitType: "",
-    repository: serializeRepository(ctx, orgSlug, commit.repository),
+    repository: serializeCommitRepository(ctx, orgSlug, commit.repository),
     // CommitSerializer sends {} for a commit without author (a head commit recorded from refs).
     author: commit.author ? serializeAuthor(ctx.world, orgSlug, commit.author) : {},
   };
@@ -340,7 +194,7 @@ function healthData(world: World, project: Project, release: ReleaseRecord, opti
       const totals = windowTotals(releases, series, start, start + stats.size, options.environments);
       value = options.stat === "users" ? totals.users : totals.sessions;
     }
-    buckets.push([Math.floor(start / 1000), value]);
+    buckets.push([Math.floor(start / SECOND), value]);
   }
 
   // The project's own 24h traffic: the denominator of adoption, known even for releases without sessions.
@@ -464,7 +318,7 @@ export function serializeRelease(ctx: RequestContext, release: ReleaseRecord, op
     seenAuthors.add(commit.author.email.toLowerCase());
     authors.push(serializeAuthor(world, release.orgSlug, commit.author));
   }
-  const owner = release.ownerId ? world.members.find((m) => m.id === release.ownerId) : undefined;
+  const owner = memberById(world, release.ownerId);
   const lastCommit = release.commits[0];
   const lastDeploy = lastDeployOf(release);
   const body: Record<string, unknown> = {
@@ -575,13 +429,8 @@ function tokenizeQuery(query: string): QueryToken[] {
 }
 
 const RELEASE_SEARCH_KEYS = new Set(["release", "release.version", "release.package", "release.build", "release.stage", "finalized"]);
-
-function wildcardMatcher(pattern: string): (version: string) => boolean {
-  if (!pattern.includes("*")) return (version) => version === pattern;
-  const escaped = pattern.split("*").map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-  const regex = new RegExp(`^${escaped.join(".*")}$`);
-  return (version) => regex.test(version);
-}
+/** Versions and build codes are compared as stored: `release:WEB-FRONTEND@*` finds nothing. */
+const VERSION_MATCH: WildcardOptions = { caseInsensitive: false };
 
 /** `release.version:>=1.2.0` compares the parsed version; a bare value means equality. */
 function semverMatcher(raw: string): (version: string) => boolean {
@@ -608,7 +457,7 @@ function buildMatcher(raw: string): (version: string) => boolean {
       const cmp = Number(code) - Number(target);
       return op === ">" ? cmp > 0 : op === ">=" ? cmp >= 0 : op === "<" ? cmp < 0 : op === "<=" ? cmp <= 0 : cmp === 0;
     }
-    return wildcardMatcher(target)(code);
+    return wildcardMatcher(target, VERSION_MATCH)(code);
   };
 }
 
@@ -647,7 +496,7 @@ function filterByQuery(
           }
           keep = (r) => latest.has(r.version);
         } else {
-          const matchers = values.map(wildcardMatcher);
+          const matchers = values.map((v) => wildcardMatcher(v, VERSION_MATCH));
           keep = (r) => matchers.some((m) => m(r.version));
         }
         break;
@@ -935,7 +784,7 @@ function readDate(body: Body, key: string, errors: Errors): string | null | unde
     errors[key] = [BAD_DATETIME];
     return undefined;
   }
-  return new Date(Date.parse(value)).toISOString();
+  return iso(Date.parse(value));
 }
 
 /** URLValidator: http(s)/ftp(s) with a real host name. */

@@ -5,10 +5,8 @@
 
 import type { Member, Org, Project, Team, World } from "../types.js";
 import { rngFor, type Rng } from "./rng.js";
+import { DAY, HOUR, iso, MINUTE } from "../time.js";
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
 /** Alerts that fired at all fired within this many hours before `now`. */
 const MAX_HOURS_SINCE_TRIGGER = 240;
 
@@ -151,8 +149,6 @@ export interface AlertsWorld {
   detectors: SystemDetector[];
   unattachedWorkflows: UnattachedWorkflow[];
 }
-
-const iso = (ms: number): string => new Date(ms).toISOString();
 
 type Family = "frontend" | "backend" | "payments" | "mobile";
 

@@ -2,25 +2,17 @@
 // release versions. Everything is drawn from rngFor(seed, "core") and timed relative to world.now, so the
 // world is a pure function of (seed, now); the other categories build on these names and IDs.
 
-import type { ClientKey, Member, Org, Project, ReleaseStub, Repo, Team } from "../types.js";
+import type { ClientKey, Member, Org, Project, ReleaseStub, Repo, Team, World } from "../types.js";
 import { rngFor, type Rng } from "./rng.js";
+import { DAY, HOUR, iso, MINUTE, SECOND } from "../time.js";
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 /** Release versions are spread over this many days before `now` (list-releases shows about two months). */
 const RELEASE_HISTORY_DAYS = 60;
 const MIN_RELEASES_PER_PROJECT = 12;
 const MAX_RELEASES_PER_PROJECT = 16;
 
-export interface CoreWorld {
-  orgs: Org[];
-  teams: Team[];
-  members: Member[];
-  projects: Project[];
-  keys: ClientKey[];
-  repos: Repo[];
-  releaseStubs: ReleaseStub[];
-}
+/** The part of the world this seed builds; the other categories' seeds build on it. */
+export type CoreWorld = Pick<World, "orgs" | "teams" | "members" | "projects" | "keys" | "repos" | "releaseStubs">;
 
 /** How one release line names its versions (each platform has its own habits). */
 type VersionStyle =
@@ -235,8 +227,6 @@ export const PROJECT_FEATURES = [
   "releases",
 ];
 
-const iso = (ms: number): string => new Date(ms).toISOString();
-
 /** Snowflake-sized numeric IDs like today's SaaS projects ("4505278496…"), deterministic per stream. */
 function snowflakeId(rng: Rng): string {
   return String(4_505_000_000_000_000 + rng.int(0, 999_999_999_999));
@@ -388,7 +378,7 @@ function seedReleaseStubs(rng: Rng, project: Project, style: VersionStyle, now: 
       projectIds: [project.id],
       orgSlug: project.orgSlug,
       dateCreated: iso(dateCreated),
-      dateReleased: released ? iso(Math.min(now - 1000, dateCreated + rng.int(10, 240) * 60_000)) : null,
+      dateReleased: released ? iso(Math.min(now - SECOND, dateCreated + rng.int(10, 240) * MINUTE)) : null,
     };
   });
 }
@@ -443,7 +433,7 @@ export function seedCore(seed: number, now: number, regions: boolean): CoreWorld
       teamSlugs: b.teamSlugs,
       dateCreated: iso(created),
       firstEvent: firstEvent === null ? null : iso(firstEvent),
-      lastEvent: b.active ? iso(now - rng.int(1, 50) * 60_000) : null,
+      lastEvent: b.active ? iso(now - rng.int(1, 50) * MINUTE) : null,
       environments: b.environments,
       hasPerformance: b.hasPerformance,
       hasSessions: b.hasSessions,

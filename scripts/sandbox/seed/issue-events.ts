@@ -6,10 +6,9 @@ import type { Project, ReleaseStub, World } from "../types.js";
 import type { CrumbSpec, ExceptionSpec, FrameSpec, IssueSpec } from "./issue-catalog.js";
 import type { Issue } from "./issues.js";
 import { rngFor, type Rng } from "./rng.js";
+import { HOUR, iso, SECOND } from "../time.js";
+import { parseRelease, versionInfo } from "../release-version.js";
 
-const SECOND = 1000;
-const MINUTE = 60 * SECOND;
-const HOUR = 60 * MINUTE;
 /** Events kept per issue (the latest, the oldest and a few between), as far as the issue has that many. */
 const MIN_STORED_EVENTS = 2;
 const MAX_STORED_EVENTS = 5;
@@ -196,22 +195,6 @@ export function tagKeyLabel(key: string): string {
   return fixed[key] ?? key.replace(/(^|[._\-\s])(\w)/g, (_m, sep: string, c: string) => sep.replace("_", " ") + c.toUpperCase());
 }
 
-/** versionInfo of a release version as Sentry parses it (package@version+build, or a bare commit SHA). */
-export function versionInfo(version: string): Record<string, unknown> {
-  const at = version.lastIndexOf("@");
-  const pkg = at > 0 ? version.slice(0, at) : null;
-  const raw = at > 0 ? version.slice(at + 1) : version;
-  const semver = /^(\d+)\.(\d+)\.(\d+)(?:-([\w.]+))?(?:\+([\w.]+))?$/.exec(raw);
-  if (!semver) return { package: pkg, version: { raw }, description: /^[0-9a-f]{40}$/.test(raw) ? raw.slice(0, 12) : raw, buildHash: /^[0-9a-f]{40}$/.test(raw) ? raw : null };
-  const [, major, minor, patch, pre, build] = semver;
-  return {
-    package: pkg,
-    version: { raw, major: Number(major), minor: Number(minor), patch: Number(patch), pre: pre ?? null, buildCode: build ?? null, components: 3 },
-    description: build ? `${major}.${minor}.${patch} (${build})` : `${major}.${minor}.${patch}`,
-    buildHash: null,
-  };
-}
-
 export function shortVersion(version: string): string {
   if (/^[0-9a-f]{40}$/.test(version)) return version.slice(0, 7);
   const at = version.lastIndexOf("@");
@@ -250,8 +233,6 @@ function eventRelease(world: World, version: string | null): Record<string, unkn
     versionInfo: versionInfo(stub.version),
   };
 }
-
-const iso = (ms: number): string => new Date(ms).toISOString();
 
 function serializeFrame(frame: FrameSpec): Record<string, unknown> {
   let context: Array<[number, string]> = [];
@@ -458,7 +439,7 @@ function contextsOf(ec: EventCtx): Record<string, Record<string, unknown>> {
     contexts.app = {
       app_identifier: "com.acme.shop",
       app_name: "Acme Shop",
-      app_version: ec.release ? String((versionInfo(ec.release).version as { raw?: string }).raw ?? "").split("+")[0] : "4.2.0",
+      app_version: ec.release ? parseRelease(ec.release).versionRaw.split("+")[0] : "4.2.0",
       app_build: ec.release?.split("+")[1] ?? "512",
       app_start_time: iso(ec.at - ec.rng.int(20, 1800) * SECOND),
       in_foreground: true,
@@ -616,13 +597,13 @@ function cspEntries(ec: EventCtx): Array<Record<string, unknown>> {
 /** The transaction of a performance issue: a root span with the repeated offenders (and a little else). */
 function perfParts(ec: EventCtx): { entry: Record<string, unknown>; occurrence: Record<string, unknown>; start: number; end: number; measurements: Record<string, unknown>; breakdowns: Record<string, unknown> } {
   const perf = ec.issue.spec.perf!;
-  const end = ec.at / 1000;
-  const durationS = (perf.transactionMs * (0.8 + ec.rng.next() * 0.5)) / 1000;
+  const end = ec.at / SECOND;
+  const durationS = (perf.transactionMs * (0.8 + ec.rng.next() * 0.5)) / SECOND;
   const start = end - durationS;
   const parentId = ec.rng.hex(16);
   const spans: Array<Record<string, unknown>> = [];
   const span = (op: string, description: string, s: number, e: number, parent: string, extra: Record<string, unknown> = {}, id = ec.rng.hex(16)): string => {
-    spans.push({ span_id: id, parent_span_id: parent, trace_id: ec.traceId, op, description, start_timestamp: Number(s.toFixed(6)), timestamp: Number(e.toFixed(6)), same_process_as_parent: true, status: "ok", exclusive_time: Number(((e - s) * 1000).toFixed(3)), hash: ec.rng.hex(16), data: extra });
+    spans.push({ span_id: id, parent_span_id: parent, trace_id: ec.traceId, op, description, start_timestamp: Number(s.toFixed(6)), timestamp: Number(e.toFixed(6)), same_process_as_parent: true, status: "ok", exclusive_time: Number(((e - s) * SECOND).toFixed(3)), hash: ec.rng.hex(16), data: extra });
     return id;
   };
   let cursor = start + 0.004;
@@ -632,7 +613,7 @@ function perfParts(ec: EventCtx): { entry: Record<string, unknown>; occurrence: 
   const causeId = perf.op === "db" ? span("db", perf.offenderDescription.replace(/WHERE .*$/, "ORDER BY 1 LIMIT 25"), cursor + 0.002, cursor + 0.011, parentId, { "db.system": "postgresql" }) : null;
   cursor += 0.012;
   const offenderIds: string[] = [];
-  const each = perf.offenderMs / 1000;
+  const each = perf.offenderMs / SECOND;
   for (let i = 0; i < perf.repeat; i++) {
     const d = each * (0.7 + ec.rng.next() * 0.6);
     offenderIds.push(span(perf.op, perf.offenderDescription, cursor, cursor + d, parentId, perf.op === "db" ? { "db.system": "postgresql" } : { "http.response.status_code": 200 }));
@@ -676,7 +657,7 @@ function perfParts(ec: EventCtx): { entry: Record<string, unknown>; occurrence: 
     start,
     end,
     measurements: perf.parentOp === "pageload" ? { fcp: { value: 812.4, unit: "millisecond" }, lcp: { value: 2310.9, unit: "millisecond" }, ttfb: { value: 184.2, unit: "millisecond" } } : {},
-    breakdowns: { span_ops: { [`ops.${perf.op.split(".")[0]}`]: { value: Number(opTotal.toFixed(3)), unit: "millisecond" }, "total.time": { value: Number((durationS * 1000).toFixed(3)), unit: "millisecond" } } },
+    breakdowns: { span_ops: { [`ops.${perf.op.split(".")[0]}`]: { value: Number(opTotal.toFixed(3)), unit: "millisecond" }, "total.time": { value: Number((durationS * SECOND).toFixed(3)), unit: "millisecond" } } },
   };
 }
 

@@ -6,10 +6,7 @@
 import type { Member, Project, ReleaseStub, World } from "../types.js";
 import { EVENT_PLATFORM, familyOf, issueCatalogue, type IssueSpec, type Level } from "./issue-catalog.js";
 import { rngFor, type Rng } from "./rng.js";
-
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
+import { DAY, HOUR, iso, MINUTE } from "../time.js";
 
 /** Issues older than this leave the "new" substatus for "ongoing" (sentry/issues/ongoing.py TRANSITION_AFTER_DAYS). */
 export const NEW_ISSUE_DAYS = 7;
@@ -540,7 +537,7 @@ function buildIssue(rng: Rng, world: World, dealt: Dealt, addActivity: (issue: I
             ignoreWindow: snooze.window,
             ignoreUserCount: snooze.userCount,
             ignoreUserWindow: snooze.userWindow,
-            ignoreUntil: snooze.until === null ? null : new Date(snooze.until).toISOString(),
+            ignoreUntil: snooze.until === null ? null : iso(snooze.until),
           },
           at,
         );

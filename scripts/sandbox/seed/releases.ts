@@ -6,10 +6,8 @@
 
 import type { Project, Repo, World } from "../types.js";
 import { rngFor, type Rng } from "./rng.js";
+import { DAY, HOUR, iso, MINUTE } from "../time.js";
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
 /** Sentry's session store answers for the last 90 days (release_health check_has_health_data, 90d max period). */
 export const HEALTH_HISTORY_DAYS = 90;
 /** Hourly slots in the health series: 90 days plus the hour in progress. */
@@ -130,8 +128,6 @@ export interface CreatedRepo {
 export function healthKey(projectId: string, version: string): string {
   return `${projectId}\u0000${version}`;
 }
-
-const iso = (ms: number): string => new Date(ms).toISOString();
 
 // ---------------------------------------------------------------------------------------------------------------
 // Commit content: messages and file paths that look like each kind of codebase.

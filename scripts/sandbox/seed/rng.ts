@@ -17,6 +17,13 @@ export interface Rng {
   shuffle<T>(items: T[]): T[];
 }
 
+/** A stable unsigned 32-bit hash of short ASCII text (the 31-multiplier string hash), for values the seed does not draw. */
+export function stringHash(text: string, seed = 0): number {
+  let h = seed >>> 0;
+  for (let i = 0; i < text.length; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) >>> 0;
+  return h;
+}
+
 function hashLabel(seed: number, label: string): number {
   let h = (seed ^ 0x9e3779b9) >>> 0;
   for (let i = 0; i < label.length; i++) {
