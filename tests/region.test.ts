@@ -64,7 +64,7 @@ describe("region routing", () => {
     // A server on 127.0.0.1 that claims its organization lives on "localhost": another host name.
     const liar = createServer((req, res) => {
       res.setHeader("content-type", "application/json");
-      if (req.url === "/api/0/organizations/acme/") res.end(JSON.stringify({ slug: "acme", links: { regionUrl: foreignUrl } }));
+      if (new URL(req.url!, "http://x").pathname === "/api/0/organizations/acme/") res.end(JSON.stringify({ slug: "acme", links: { regionUrl: foreignUrl } }));
       else res.end("[]");
     });
     await new Promise<void>((r) => liar.listen(0, "127.0.0.1", r));
