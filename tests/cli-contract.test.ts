@@ -60,6 +60,16 @@ function staticClosure(file: string, seen = new Set<string>()): Set<string> {
 /** What --help may parse: enough for the runner and the tool, never the HTTP client. */
 const MAX_STARTUP_BYTES = 120 * 1024;
 
+describe("printed commands", () => {
+  it("name the dist folder so they run from where the tool was run", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const fromProject = spawnSync(process.execPath, [join(DIST, "list-issues.mjs"), "--help"], { cwd: tempDir(), encoding: "utf8" });
+    expect(fromProject.stdout).toContain(`node ${DIST}/list-issues.mjs --query`);
+    const fromSkill = spawnSync(process.execPath, ["dist/list-issues.mjs", "--help"], { cwd: dirname(DIST), encoding: "utf8" });
+    expect(fromSkill.stdout).toContain("  node dist/list-issues.mjs --query");
+  });
+});
+
 describe("dist/", () => {
   it.each(TOOLS)("%s starts without parsing the HTTP client", (tool) => {
     const files = staticClosure(join(DIST, `${tool}.mjs`));

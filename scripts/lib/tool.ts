@@ -4,12 +4,13 @@
 // One way through: argv → input → config → API → records → text or JSON.
 
 import { realpathSync } from "node:fs";
+import { dirname, isAbsolute, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { SentryApi } from "./api.js";
 import type { Config } from "./config.js";
 import { CliError, EXIT, UsageError } from "./errors.js";
-import { selectFields } from "./output.js";
+import { selectFields, shellQuote } from "./output.js";
 import { redactSecrets } from "./redact.js";
 import { parseCursor, parseIntegerFlag } from "./validate.js";
 
@@ -236,6 +237,23 @@ const processOutput: Output = {
   },
 };
 
+/**
+ * Help, hints and examples say `node dist/<tool>.mjs`. An agent runs the tools from the user's project
+ * with the skill's path in front (`node ~/.claude/skills/sentry-monitoring/dist/list-issues.mjs`), so
+ * text output names the dist folder the way this run was invoked, and every printed command can be
+ * pasted as it is. JSON output is left alone.
+ */
+function withInvokedDistPath(io: Output, entry: string | undefined): { text: Output; json: Output } {
+  if (!entry) return { text: io, json: io };
+  // Node hands us argv[1] made absolute; inside the skill's folder that is shortened back to dist/.
+  const fromCwd = relative(process.cwd(), dirname(entry));
+  const dir = fromCwd && !fromCwd.startsWith("..") && !isAbsolute(fromCwd) ? fromCwd : dirname(entry);
+  if (dir === "dist") return { text: io, json: io };
+  const prefix = `node ${shellQuote(dir)}/`;
+  const localize = (text: string) => text.replaceAll("node dist/", prefix);
+  return { text: { out: (t) => io.out(localize(t)), err: (t) => io.err(localize(t)) }, json: { out: io.out, err: (t) => io.err(localize(t)) } };
+}
+
 /** Turns a parseArgs failure into our one-line usage error naming the valid flags. */
 function usageFromParseError(err: Error, tool: AnyTool): UsageError {
   const valid = Object.keys(allFlags(tool)).map((f) => `--${f}`).join(" ");
@@ -332,10 +350,13 @@ function writeError(io: Output, err: CliError, toolName: string): void {
 }
 
 /** Runs a tool with argv and returns the exit code. Never throws. */
-export async function runTool(tool: AnyTool, argv: string[], io: Output = processOutput): Promise<number> {
+export async function runTool(tool: AnyTool, argv: string[], rawIo: Output = processOutput, entry?: string): Promise<number> {
   let verbose = false;
+  const streams = withInvokedDistPath(rawIo, entry);
+  let io = streams.text;
   try {
     const inv = parseInvocation(tool, argv);
+    if (!inv.help && inv.mode !== "text") io = streams.json;
     if (inv.help) {
       io.out(`${renderHelp(tool)}\n`);
       return EXIT.OK;
@@ -448,7 +469,7 @@ export function runIfMain(tool: AnyTool, moduleUrl: string): void {
   process.stdout.on("error", (err: NodeJS.ErrnoException) => {
     if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
   });
-  void runTool(tool, process.argv.slice(2)).then((code) => {
+  void runTool(tool, process.argv.slice(2), processOutput, entry).then((code) => {
     process.exitCode = code;
   });
 }

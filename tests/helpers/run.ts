@@ -61,6 +61,10 @@ export function runTool(tool: string, args: string[], options: RunOptions = {}):
       } catch {
         json = undefined;
       }
+      // Tools print runnable commands with the dist folder as invoked from their working directory
+      // (an absolute path here); tests read them as the skill's folder would show them.
+      stdout = stdout.replaceAll(`node ${DIST}/`, "node dist/");
+      stderr = stderr.replaceAll(`node ${DIST}/`, "node dist/");
       resolvePromise({ code, stdout, stderr, json });
     });
     // A tool that exits before reading stdin closes the pipe; that is not an error of the run.
