@@ -32,8 +32,13 @@ const AVG = "avg(span.self_time)";
 const P95 = "p95(span.self_time)";
 const COUNT = "count()";
 const RATE = "epm()";
-/** Distinct transaction events (segments) the query ran in: count ÷ this = runs per transaction. */
+/** Distinct transaction events (segments) the query ran in: stored spans ÷ this = runs per transaction. */
 const SEGMENTS = "count_unique(transaction.id)";
+/**
+ * Spans actually stored. count() is extrapolated by the sample rate but count_unique() is not (EAP extrapolates
+ * counts, never uniques), so runs per transaction must divide stored spans by stored transactions.
+ */
+const SAMPLED = "count_sample()";
 
 const SORTS = ["total", "avg", "p95", "count"] as const;
 type Sort = (typeof SORTS)[number];
@@ -92,7 +97,7 @@ export const tool = defineListTool<Input, Summary>({
   ],
   scopes: EVENTS_SCOPES,
   api: [
-    `GET /api/0/organizations/{org}/events/?dataset=spans&query=${DB_SPANS}&field=project&field=span.group&field=${TABLE}&field=${QUERY}&field=${TOTAL}&field=${AVG}&field=${P95}&field=${COUNT}&field=${RATE}&field=${SEGMENTS}&sort=-${TOTAL}&statsPeriod=24h`,
+    `GET /api/0/organizations/{org}/events/?dataset=spans&query=${DB_SPANS}&field=project&field=span.group&field=${TABLE}&field=${QUERY}&field=${TOTAL}&field=${AVG}&field=${P95}&field=${COUNT}&field=${RATE}&field=${SEGMENTS}&field=${SAMPLED}&sort=-${TOTAL}&statsPeriod=24h`,
     `the same query with only ${TOTAL} and ${COUNT}, for the share of all database time`,
     "for each flagged N+1 query: its span.group:\"…\" grouped by transaction, per_page=1, to name the endpoint that repeats it most",
   ],
@@ -125,7 +130,7 @@ export const tool = defineListTool<Input, Summary>({
     let totals: Totals | undefined;
     let nextCursor: string | null = null;
     let fetched = 0;
-    const build = () => ({ ...base, fields: ["project", "span.group", TABLE, QUERY, TOTAL, AVG, P95, COUNT, RATE, SEGMENTS], sort: `-${SORT_FIELD[input.sort]}` });
+    const build = () => ({ ...base, fields: ["project", "span.group", TABLE, QUERY, TOTAL, AVG, P95, COUNT, RATE, SEGMENTS, SAMPLED], sort: `-${SORT_FIELD[input.sort]}` });
     for await (const page of events.pages(build, { ...ctx.list, spansOnlyFor: NEEDS })) {
       totals ??= totalsOf(await totalsSettled);
       const records = page.rows.map((row) => queryRecord(row, totals!.totalMs));
@@ -208,8 +213,9 @@ function totalsOf(settled: { table: EventsTable } | { error: unknown }): Totals 
 function queryRecord(row: EventsRow, totalMs: number): Record<string, unknown> {
   const count = numberOrNull(row[COUNT]);
   const segments = numberOrNull(row[SEGMENTS]);
+  const sampled = numberOrNull(row[SAMPLED]);
   const total = numberOrNull(row[TOTAL]);
-  const perTransaction = count !== null && segments ? count / segments : null;
+  const perTransaction = sampled !== null && segments ? sampled / segments : null;
   return {
     query: stringOrNull(row[QUERY]) ?? "(no statement)",
     group: stringOrNull(row["span.group"]),

@@ -9,7 +9,7 @@ import type { SpanRecord } from "../scripts/sandbox/seed/spans.js";
 import type { World } from "../scripts/sandbox/types.js";
 import { runTool } from "./helpers/run.js";
 import { useSandbox } from "./helpers/sandbox.js";
-import { apdex, DAY_MS, eventsRequests, failureRate, groupBy, lastPeriod, minutes, percentile, rawResponseBytes, spansIn } from "./helpers/performance.js";
+import { apdex, count, DAY_MS, duration, eventsRequests, failureRate, groupBy, lastPeriod, minutes, percentile, rawResponseBytes, spansIn } from "./helpers/performance.js";
 
 const sandbox = useSandbox();
 
@@ -27,21 +27,20 @@ interface Expected {
   apdex: number | null;
 }
 
-/** Per (project, transaction) over the last `periodMs`, from the raw segment spans. */
+/** Per (project, transaction) over the last `periodMs`, from the raw segment spans, extrapolated by their sampling weights. */
 function expectedTransactions(world: World, periodMs: number, opts: { project?: string; environment?: string } = {}): Map<string, Expected> {
   const window = lastPeriod(world, periodMs);
   const segments = spansIn(world, window, opts).filter((s) => s.isTransaction);
   const out = new Map<string, Expected>();
-  for (const [key, rows] of groupBy(segments, (s) => `${s.projectSlug} ${s.transaction}`)) {
-    const durations = rows.map((r: SpanRecord) => r.durationMs);
+  for (const [key, rows] of groupBy(segments, (s: SpanRecord) => `${s.projectSlug} ${s.transaction}`)) {
     out.set(key, {
       transaction: rows[0]!.transaction,
       project: rows[0]!.projectSlug,
-      tpm: rows.length / minutes(window),
-      p50: percentile(durations, 0.5),
-      p95: percentile(durations, 0.95),
+      tpm: count(rows) / minutes(window),
+      p50: percentile(rows, duration, 0.5),
+      p95: percentile(rows, duration, 0.95),
       failureRate: failureRate(rows),
-      count: rows.length,
+      count: count(rows),
       apdex: apdex(rows),
     });
   }

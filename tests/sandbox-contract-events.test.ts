@@ -28,7 +28,7 @@ describe.skipIf(!HAVE_SCHEMA)("sandbox contract › events", () => {
     },
     {
       story: "database spans by normalized query (slow-queries)",
-      params: [["dataset", "spans"], ...fields("project.id", "span.group", "sentry.normalized_description", "epm()", "avg(span.self_time)", "sum(span.self_time)"), ["query", "span.category:db has:sentry.normalized_description"], ["sort", "-sum(span.self_time)"], ["per_page", "25"]],
+      params: [["dataset", "spans"], ...fields("project.id", "span.group", "sentry.normalized_description", "epm()", "avg(span.self_time)", "sum(span.self_time)", "count()", "count_sample()", "count_unique(transaction.id)"), ["query", "span.category:db has:sentry.normalized_description"], ["sort", "-sum(span.self_time)"], ["per_page", "25"]],
     },
     {
       story: "slowest samples of one transaction (transaction-summary)",

@@ -1,5 +1,6 @@
 // The sandbox's events endpoint as the performance tools meet it: every number it answers equals an aggregate
-// computed here, independently, from the seeded spans (world.spans.spans), with the formulas Sentry documents.
+// computed here, independently, from the seeded spans (world.spans.spans), with the formulas Sentry documents,
+// extrapolated by each stored span's sampling weight as Sentry extrapolates sampled spans.
 
 import { describe, expect, it } from "vitest";
 import type { SpanRecord } from "../scripts/sandbox/seed/spans.js";
@@ -36,7 +37,7 @@ async function fetchEvents(base: string, params: Params, token = "sandbox"): Pro
 // ---- independent computation -----------------------------------------------------------------
 
 /** numpy's default percentile: linear interpolation between closest ranks. */
-function quantile(values: number[], q: number): number | null {
+function numpyQuantile(values: number[], q: number): number | null {
   if (values.length === 0) return null;
   const v = [...values].sort((a, b) => a - b);
   const h = (v.length - 1) * q;
@@ -44,11 +45,36 @@ function quantile(values: number[], q: number): number | null {
   return v[lo]! + (h - lo) * (v[Math.ceil(h)]! - v[lo]!);
 }
 const sum = (values: number[]): number => values.reduce((a, b) => a + b, 0);
-const failureRate = (rows: SpanRecord[]): number => rows.filter((r) => !NOT_FAILED.has(r.status)).length / rows.length;
+/** Extrapolated count: Σ sampling weight. */
+const weight = (rows: SpanRecord[]): number => sum(rows.map((r) => r.sampleWeight));
+const weightedSum = (rows: SpanRecord[], read: (r: SpanRecord) => number): number => sum(rows.map((r) => r.sampleWeight * read(r)));
+const durationOf = (r: SpanRecord): number => r.durationMs;
+const selfTimeOf = (r: SpanRecord): number => r.selfTimeMs;
+/**
+ * The weighted percentile as seed/spans.ts defines it, computed the long way: sorted by value (ties by weight),
+ * row i at position C[i] (weight before it) ÷ (W − last weight) in [0, 1], interpolated between neighbours.
+ */
+function quantile(rows: SpanRecord[], read: (r: SpanRecord) => number, q: number): number | null {
+  if (rows.length === 0) return null;
+  const sorted = rows.map((r) => ({ v: read(r), w: r.sampleWeight })).sort((a, b) => a.v - b.v || a.w - b.w);
+  if (sorted.length === 1) return sorted[0]!.v;
+  const span = weight(rows) - sorted.at(-1)!.w;
+  const positions: number[] = [];
+  let before = 0;
+  for (const p of sorted) {
+    positions.push(before / span);
+    before += p.w;
+  }
+  let i = 0;
+  while (i + 1 < positions.length && positions[i + 1]! <= q) i += 1;
+  if (i === sorted.length - 1) return sorted[i]!.v;
+  return sorted[i]!.v + ((q - positions[i]!) / (positions[i + 1]! - positions[i]!)) * (sorted[i + 1]!.v - sorted[i]!.v);
+}
+const failureRate = (rows: SpanRecord[]): number => weight(rows.filter((r) => !NOT_FAILED.has(r.status))) / weight(rows);
 function apdex(segments: SpanRecord[], t = T): number {
-  const satisfied = segments.filter((r) => r.durationMs <= t).length;
-  const tolerating = segments.filter((r) => r.durationMs > t && r.durationMs <= 4 * t).length;
-  return (satisfied + tolerating / 2) / segments.length;
+  const satisfied = weight(segments.filter((r) => r.durationMs <= t));
+  const tolerating = weight(segments.filter((r) => r.durationMs > t && r.durationMs <= 4 * t));
+  return (satisfied + tolerating / 2) / weight(segments);
 }
 function miserable(segments: SpanRecord[], t = T): { miserable: number; users: number } {
   const withUser = segments.filter((r) => r.userId !== null);
@@ -133,6 +159,36 @@ describe("sandbox events", () => {
       }
     });
 
+    it("stores sampled spans: each project samples at its own rate, and every span of a trace carries its weight", () => {
+      const { spans } = sandbox.world.spans;
+      const byProject = groupBy(spans, (s) => s.projectSlug);
+      const weights = new Map([...byProject].map(([slug, rows]) => [slug, new Set(rows.map((r) => r.sampleWeight))]));
+      for (const [slug, set] of weights) {
+        expect(set.size, slug).toBe(1);
+        const [w] = [...set];
+        // Rates of 1–10 %, or below for busy backends: a stored span stands for tens to hundreds.
+        expect(Number.isInteger(w) && w! >= 10 && w! <= 1_000, `${slug} weight ${w}`).toBe(true);
+      }
+      expect(new Set([...weights.values()].map((set) => [...set][0])).size).toBeGreaterThan(1);
+      const traceWeight = new Map<string, number>();
+      const mixedTraces = new Set<string>();
+      for (const s of spans) {
+        const w = traceWeight.get(s.traceId) ?? s.sampleWeight;
+        traceWeight.set(s.traceId, w);
+        if (w !== s.sampleWeight) mixedTraces.add(s.traceId);
+      }
+      expect([...mixedTraces]).toEqual([]);
+    });
+
+    it("extrapolates to realistic traffic: the busiest endpoints see a few transactions a minute", async () => {
+      const res = await events({ dataset: "spans", field: ["transaction", "project", "tpm()", "count_sample()"], query: "is_transaction:true", statsPeriod: "24h", sort: "-tpm()", per_page: "3" });
+      const [busiest] = res.body.data;
+      expect(busiest!["tpm()"] as number).toBeGreaterThan(1);
+      expect(busiest!["tpm()"] as number).toBeLessThan(10);
+      // What was stored is a small sample of that.
+      expect((busiest!["count_sample()"] as number) / (DAY_MS / MINUTE_MS)).toBeLessThan(0.1);
+    });
+
     it("is the same world for the same seed and clock", async () => {
       const { createWorld } = await import("../scripts/sandbox/world.js");
       const again = createWorld({ seed: 1 }, TEST_NOW).spans.spans;
@@ -153,10 +209,12 @@ describe("sandbox events", () => {
       for (const row of res.body.data) {
         const rows = groups.get(`${row.transaction}|${row.project}`)!;
         const label = `${row.transaction} in ${row.project}`;
-        expect(row["count()"], label).toBe(rows.length);
-        expectClose(row["tpm()"], rows.length / windowMinutes, label);
-        expectClose(row["p50(span.duration)"], quantile(rows.map((r) => r.durationMs), 0.5), label);
-        expectClose(row["p95(span.duration)"], quantile(rows.map((r) => r.durationMs), 0.95), label);
+        expect(row["count()"], label).toBe(weight(rows));
+        expectClose(row["tpm()"], weight(rows) / windowMinutes, label);
+        expectClose(row["p50(span.duration)"], quantile(rows, durationOf, 0.5), label);
+        expectClose(row["p95(span.duration)"], quantile(rows, durationOf, 0.95), label);
+        // One project samples at one rate, so its percentiles are the plain (numpy) ones of what it stored.
+        expectClose(row["p95(span.duration)"], numpyQuantile(rows.map(durationOf), 0.95), label);
         expectClose(row["failure_rate()"], failureRate(rows), label);
         expectClose(row["apdex(span.duration,300)"], apdex(rows), label);
       }
@@ -166,11 +224,29 @@ describe("sandbox events", () => {
       expect(res.body.meta.units).toMatchObject({ "tpm()": "1/minute", "p95(span.duration)": "millisecond", transaction: null });
     });
 
+    it("weights each stored span by its sample rate when a group mixes projects that sample differently", async () => {
+      const name = "GET /api/products/:id";
+      const fields = ["transaction", "count()", "count_sample()", "avg(span.duration)", "p50(span.duration)", "p95(span.duration)", "failure_rate()", "apdex(span.duration,300)"];
+      const res = await events({ dataset: "spans", field: fields, query: `is_transaction:true transaction:"${name}"`, statsPeriod: "7d" });
+      const rows = lastWeek().filter((s) => s.isTransaction && s.transaction === name);
+      expect(new Set(rows.map((r) => r.sampleWeight)).size, "the group mixes sample rates").toBeGreaterThan(1);
+      const [row] = res.body.data;
+      expect(row!["count()"]).toBe(weight(rows));
+      expect(row!["count_sample()"]).toBe(rows.length);
+      expectClose(row!["avg(span.duration)"], weightedSum(rows, durationOf) / weight(rows), "avg");
+      expectClose(row!["p50(span.duration)"], quantile(rows, durationOf, 0.5), "p50");
+      expectClose(row!["p95(span.duration)"], quantile(rows, durationOf, 0.95), "p95");
+      expectClose(row!["failure_rate()"], failureRate(rows), "failure_rate");
+      expectClose(row!["apdex(span.duration,300)"], apdex(rows), "apdex");
+      // Not the unweighted numbers: the weights move them.
+      expect(row!["avg(span.duration)"]).not.toBeCloseTo(sum(rows.map(durationOf)) / rows.length, 6);
+    });
+
     it("narrows to one project with the project parameter, by slug or by numeric ID", async () => {
       const api = sandbox.world.projects.find((p) => p.slug === "api-backend")!;
       for (const ref of [api.slug, api.id]) {
         const res = await events({ dataset: "spans", field: ["project", "count()"], query: "is_transaction:true", statsPeriod: "24h", project: ref });
-        expect(res.body.data).toEqual([{ project: "api-backend", "count()": lastDay().filter((s) => s.isTransaction && s.projectId === api.id).length }]);
+        expect(res.body.data).toEqual([{ project: "api-backend", "count()": weight(lastDay().filter((s) => s.isTransaction && s.projectId === api.id)) }]);
       }
       const unknown = await events({ dataset: "spans", field: ["count()"], project: "no-such-project" });
       expect(unknown.status).toBe(403);
@@ -218,15 +294,14 @@ describe("sandbox events", () => {
       const res = await events({ dataset: "spans", field: fields, query: `is_transaction:true transaction:"${CHECKOUT}"`, statsPeriod: "24h" });
       expect(res.status).toBe(200);
       const rows = lastDay().filter((s) => s.isTransaction && s.transaction === CHECKOUT);
-      const durations = rows.map((r) => r.durationMs);
       const row = res.body.data[0]!;
       expect(res.body.data).toHaveLength(1);
       for (const [field, q] of [["p50", 0.5], ["p75", 0.75], ["p95", 0.95], ["p99", 0.99]] as const) {
-        expectClose(row[`${field}(span.duration)`], quantile(durations, q), field);
+        expectClose(row[`${field}(span.duration)`], quantile(rows, durationOf, q), field);
       }
-      expectClose(row["avg(span.duration)"], sum(durations) / durations.length, "avg");
-      expect(row["count()"]).toBe(rows.length);
-      expectClose(row["tpm()"], rows.length / (DAY_MS / MINUTE_MS), "tpm");
+      expectClose(row["avg(span.duration)"], weightedSum(rows, durationOf) / weight(rows), "avg");
+      expect(row["count()"]).toBe(weight(rows));
+      expectClose(row["tpm()"], weight(rows) / (DAY_MS / MINUTE_MS), "tpm");
       expectClose(row["failure_rate()"], failureRate(rows), "failure_rate");
       expectClose(row["apdex(span.duration,300)"], apdex(rows), "apdex");
       const m = miserable(rows);
@@ -236,7 +311,7 @@ describe("sandbox events", () => {
     it("shows where the time goes: self time by span operation inside the transaction", async () => {
       const res = await events({ dataset: "spans", field: ["span.op", "sum(span.self_time)", "count()"], query: `transaction:"${CHECKOUT}"`, statsPeriod: "24h", sort: "-sum(span.self_time)" });
       const expected = [...groupBy(lastDay().filter((s) => s.transaction === CHECKOUT), (s) => s.op)]
-        .map(([op, rows]) => ({ op, total: sum(rows.map((r) => r.selfTimeMs)), count: rows.length }))
+        .map(([op, rows]) => ({ op, total: weightedSum(rows, selfTimeOf), count: weight(rows) }))
         .sort((a, b) => b.total - a.total);
       expect(res.body.data.map((r) => r["span.op"])).toEqual(expected.map((e) => e.op));
       res.body.data.forEach((r, i) => {
@@ -275,8 +350,9 @@ describe("sandbox events", () => {
         end: new Date(TEST_NOW - DAY_MS).toISOString(),
       });
       const before = spansIn(TEST_NOW - 2 * DAY_MS, TEST_NOW - DAY_MS).filter((s) => s.isTransaction && s.transaction === CHECKOUT);
-      expectClose(previous.body.data[0]!["p95(span.duration)"], quantile(before.map((s) => s.durationMs), 0.95), "previous p95");
-      expect(previous.body.data[0]!["count()"]).toBeGreaterThan(10);
+      expectClose(previous.body.data[0]!["p95(span.duration)"], quantile(before, durationOf, 0.95), "previous p95");
+      expect(previous.body.data[0]!["count()"]).toBe(weight(before));
+      expect(before.length).toBeGreaterThan(10);
       expect(recent.body.data[0]!["p95(span.duration)"] as number).toBeGreaterThan(1.3 * (previous.body.data[0]!["p95(span.duration)"] as number));
       expect(recent.body.data[0]!["p50(span.duration)"] as number).toBeGreaterThan(1.3 * (previous.body.data[0]!["p50(span.duration)"] as number));
     });
@@ -294,7 +370,7 @@ describe("sandbox events", () => {
       expect(res.status).toBe(200);
       const dbSpans = lastDay().filter((s) => s.category === "db" && s.op !== "db.sql.room" && s.op !== "db.redis" && s.normalizedDescription);
       const groups = groupBy(dbSpans, (s) => `${s.projectId}|${s.group}`);
-      const expected = [...groups.values()].map((rows) => ({ rows, total: sum(rows.map((r) => r.selfTimeMs)) })).sort((a, b) => b.total - a.total);
+      const expected = [...groups.values()].map((rows) => ({ rows, total: weightedSum(rows, selfTimeOf) })).sort((a, b) => b.total - a.total);
       expect(res.body.data).toHaveLength(Math.min(25, expected.length));
       res.body.data.forEach((row, i) => {
         const { rows, total } = expected[i]!;
@@ -304,23 +380,27 @@ describe("sandbox events", () => {
         expect(row["span.group"]).toBe(rows[0]!.group);
         expect(row["span.action"]).toBe(label.split(" ")[0]);
         expectClose(row["sum(span.self_time)"], total, label);
-        expectClose(row["avg(span.self_time)"], total / rows.length, label);
-        expectClose(row["p95(span.self_time)"], quantile(rows.map((r) => r.selfTimeMs), 0.95), label);
-        expect(row["count()"]).toBe(rows.length);
-        expectClose(row["epm()"], rows.length / (DAY_MS / MINUTE_MS), label);
+        expectClose(row["avg(span.self_time)"], total / weight(rows), label);
+        expectClose(row["p95(span.self_time)"], quantile(rows, selfTimeOf, 0.95), label);
+        expect(row["count()"]).toBe(weight(rows));
+        expectClose(row["epm()"], weight(rows) / (DAY_MS / MINUTE_MS), label);
       });
       expect(res.body.data.some((r) => r["sentry.normalized_description"] === sandbox.world.spans.nPlusOneQuery)).toBe(true);
     });
 
     it("looks inside one endpoint with transaction: and finds its repeated query", async () => {
       const { nPlusOneTransaction, nPlusOneQuery } = sandbox.world.spans;
-      const res = await events({ dataset: "spans", field: ["sentry.normalized_description", "count()", "count_unique(transaction.id)"], query: `span.category:db transaction:"${nPlusOneTransaction}"`, statsPeriod: "24h", sort: "-count()" });
+      const fields = ["sentry.normalized_description", "count()", "count_sample()", "count_unique(transaction.id)"];
+      const res = await events({ dataset: "spans", field: fields, query: `span.category:db transaction:"${nPlusOneTransaction}"`, statsPeriod: "24h", sort: "-count()" });
       const top = res.body.data[0]!;
       expect(top["sentry.normalized_description"]).toBe(nPlusOneQuery);
       const rows = lastDay().filter((s) => s.normalizedDescription === nPlusOneQuery && s.transaction === nPlusOneTransaction);
-      expect(top["count()"]).toBe(rows.length);
+      expect(top["count()"]).toBe(weight(rows));
+      expect(top["count_sample()"]).toBe(rows.length);
+      // Uniques are not extrapolated, so runs per transaction are stored rows ÷ stored transactions.
       expect(top["count_unique(transaction.id)"]).toBe(new Set(rows.map((r) => r.transactionId)).size);
-      expect((top["count()"] as number) / (top["count_unique(transaction.id)"] as number)).toBeGreaterThanOrEqual(20);
+      expect((top["count_sample()"] as number) / (top["count_unique(transaction.id)"] as number)).toBeGreaterThanOrEqual(20);
+      expect(res.body.meta.fields["count_sample()"]).toBe("integer");
     });
   });
 
@@ -330,7 +410,7 @@ describe("sandbox events", () => {
       expect(res.status, `${query}: ${JSON.stringify(res.body)}`).toBe(200);
       return res.body.data[0]!["count()"] as number;
     };
-    const expected = (keep: (s: SpanRecord) => boolean): number => lastWeek().filter(keep).length;
+    const expected = (keep: (s: SpanRecord) => boolean): number => weight(lastWeek().filter(keep));
 
     it("filters by is_transaction, span.op, span.category and their negations and lists", async () => {
       expect(await count("is_transaction:true")).toBe(expected((s) => s.isTransaction));
@@ -368,9 +448,9 @@ describe("sandbox events", () => {
       expect(await count("", { environment: "staging" })).toBe(expected((s) => s.environment === "staging"));
 
       const perTransaction = [...groupBy(lastWeek().filter((s) => s.isTransaction), (s) => s.transaction)];
-      const median = perTransaction.map(([, rows]) => rows.length).sort((a, b) => a - b)[Math.floor(perTransaction.length / 2)]!;
+      const median = perTransaction.map(([, rows]) => weight(rows)).sort((a, b) => a - b)[Math.floor(perTransaction.length / 2)]!;
       const busy = await events({ dataset: "spans", field: ["transaction", "count()"], query: `is_transaction:true count():>${median}`, statsPeriod: "7d" });
-      const expectedBusy = perTransaction.filter(([, rows]) => rows.length > median).map(([name]) => name);
+      const expectedBusy = perTransaction.filter(([, rows]) => weight(rows) > median).map(([name]) => name);
       expect(new Set(busy.body.data.map((r) => r.transaction))).toEqual(new Set(expectedBusy));
       expect(busy.body.data.length).toBeGreaterThan(0);
     });
@@ -396,9 +476,9 @@ describe("sandbox events", () => {
       for (const row of res.body.data) {
         const rows = groups.get(`${row.transaction}|${row.project}`)!;
         const label = String(row.transaction);
-        expectClose(row["tpm()"], rows.length / ((7 * DAY_MS) / MINUTE_MS), label);
-        expectClose(row["p50()"], quantile(rows.map((r) => r.durationMs), 0.5), label);
-        expectClose(row["p95()"], quantile(rows.map((r) => r.durationMs), 0.95), label);
+        expectClose(row["tpm()"], weight(rows) / ((7 * DAY_MS) / MINUTE_MS), label);
+        expectClose(row["p50()"], quantile(rows, durationOf, 0.5), label);
+        expectClose(row["p95()"], quantile(rows, durationOf, 0.95), label);
         expectClose(row["failure_rate()"], failureRate(rows), label);
         expectClose(row["apdex()"], apdex(rows), label);
         const m = miserable(rows);
@@ -423,6 +503,7 @@ describe("sandbox events", () => {
       expect((await events({ dataset: "transactions", field: ["p95(span.duration)"] })).status).toBe(400);
       expect((await events({ dataset: "spans", field: ["count_miserable(user)"] })).status).toBe(400);
       expect((await events({ dataset: "spans", field: ["apdex()"] })).status).toBe(400);
+      expect((await events({ dataset: "transactions", field: ["count_sample()"] })).status).toBe(400);
     });
   });
 
@@ -476,8 +557,7 @@ describe("sandbox events on an older self-hosted server", () => {
     const legacy = await fetchEvents(sandbox.url, { dataset: "transactions", field: ["count()"], query: "event.type:transaction", statsPeriod: "24h" });
     expect(legacy.status).toBe(200);
     const orgProjects = new Set(sandbox.world.projects.filter((p) => p.orgSlug === ORG).map((p) => p.id));
-    expect(legacy.body.data[0]!["count()"]).toBe(
-      sandbox.world.spans.spans.filter((s) => s.isTransaction && orgProjects.has(s.projectId) && s.timestamp >= TEST_NOW - DAY_MS).length,
-    );
+    const segments = sandbox.world.spans.spans.filter((s) => s.isTransaction && orgProjects.has(s.projectId) && s.timestamp >= TEST_NOW - DAY_MS);
+    expect(legacy.body.data[0]!["count()"]).toBe(sum(segments.map((s) => s.sampleWeight)));
   });
 });

@@ -10,7 +10,9 @@ import { runTool } from "./helpers/run.js";
 import { useSandbox } from "./helpers/sandbox.js";
 import {
   apdex,
+  count,
   DAY_MS,
+  duration,
   eventsRequests,
   failureRate,
   groupBy,
@@ -18,9 +20,12 @@ import {
   minutes,
   percentile,
   rawResponseBytes,
+  selfTime,
   spansIn,
   sum,
   userMisery,
+  weightedMean,
+  weightedSum,
   windowOf,
   type Window,
 } from "./helpers/performance.js";
@@ -47,15 +52,14 @@ describe("transaction-summary", () => {
     expect(res.code).toBe(0);
     const window = lastPeriod(sandbox.world, DAY_MS);
     const { segments } = transactionSpans(sandbox.world, checkout(), window);
-    const durations = segments.map((s) => s.durationMs);
     const c = res.json.current;
-    expect(c.count).toBe(segments.length);
-    expectClose(c.p50, percentile(durations, 0.5), "p50");
-    expectClose(c.p75, percentile(durations, 0.75), "p75");
-    expectClose(c.p95, percentile(durations, 0.95), "p95");
-    expectClose(c.p99, percentile(durations, 0.99), "p99");
-    expectClose(c.avg, sum(durations) / durations.length, "avg");
-    expectClose(c.tpm, segments.length / minutes(window), "tpm");
+    expect(c.count).toBe(count(segments));
+    expectClose(c.p50, percentile(segments, duration, 0.5), "p50");
+    expectClose(c.p75, percentile(segments, duration, 0.75), "p75");
+    expectClose(c.p95, percentile(segments, duration, 0.95), "p95");
+    expectClose(c.p99, percentile(segments, duration, 0.99), "p99");
+    expectClose(c.avg, weightedMean(segments, duration), "avg");
+    expectClose(c.tpm, count(segments) / minutes(window), "tpm");
     expectClose(c.failureRate, failureRate(segments), "failure rate");
     expectClose(c.apdex, apdex(segments), "apdex");
     expectClose(c.userMisery, userMisery(segments), "user misery");
@@ -70,10 +74,10 @@ describe("transaction-summary", () => {
     expect(window.end - window.start).toBe(DAY_MS);
     expect(previousRequest.query.statsPeriod).toBeUndefined();
     const { segments } = transactionSpans(sandbox.world, checkout(), window);
-    const before = percentile(segments.map((s) => s.durationMs), 0.95)!;
-    expect(res.json.previous.count).toBe(segments.length);
+    const before = percentile(segments, duration, 0.95)!;
+    expect(res.json.previous.count).toBe(count(segments));
     expectClose(res.json.previous.p95, before, "previous p95");
-    expectClose(res.json.previous.p50, percentile(segments.map((s) => s.durationMs), 0.5), "previous p50");
+    expectClose(res.json.previous.p50, percentile(segments, duration, 0.5), "previous p50");
     const change = (res.json.current.p95 - before) / before;
     expectClose(res.json.p95Change, change, "p95 change");
     expect(change).toBeGreaterThan(0);
@@ -88,7 +92,7 @@ describe("transaction-summary", () => {
     // A transaction whose p50 barely moved between the two days, found in the seeded spans.
     const today = lastPeriod(sandbox.world, DAY_MS);
     const yesterday = { start: today.start - DAY_MS, end: today.start };
-    const p50 = (name: string, window: Window) => percentile(transactionSpans(sandbox.world, name, window).segments.map((s) => s.durationMs), 0.5);
+    const p50 = (name: string, window: Window) => percentile(transactionSpans(sandbox.world, name, window).segments, duration, 0.5);
     const names = [...new Set(spansIn(sandbox.world, today, { project: PROJECT }).filter((s) => s.isTransaction).map((s) => s.transaction))];
     const steady = names.find((n) => {
       const [before, after] = [p50(n, yesterday), p50(n, today)];
@@ -122,12 +126,14 @@ describe("transaction-summary", () => {
     const segments = [...transactionSpans(sandbox.world, name, window).segments, ...transactionSpans(sandbox.world, name, window, "payments").segments];
     expect(transactionSpans(sandbox.world, name, window, "payments").segments.length).toBeGreaterThan(0);
     expect(res.json.projects).toEqual([PROJECT, "payments"]);
-    expect(res.json.current.count).toBe(segments.length);
-    expectClose(res.json.current.p95, percentile(segments.map((s) => s.durationMs), 0.95), "p95 of both");
+    expect(res.json.current.count).toBe(count(segments));
+    // The two projects sample at different rates, so this p95 weights each stored transaction by its rate.
+    expect(new Set(segments.map((s) => s.sampleWeight)).size).toBeGreaterThan(1);
+    expectClose(res.json.current.p95, percentile(segments, duration, 0.95), "p95 of both");
     for (const r of eventsRequests(sandbox.requests())) expect(r.query.project).toEqual([PROJECT, "payments"]);
 
     const text = await runTool("transaction-summary", [name, "--project", PROJECT, "--project", "payments"], { env: sandbox.env() });
-    expect(text.stdout.split("\n")[0]).toBe(`${name} in ${PROJECT}, payments over 24h: ${segments.length} transactions`);
+    expect(text.stdout.split("\n")[0]).toBe(`${name} in ${PROJECT}, payments over 24h: ${count(segments)} transactions`);
     const sampled = new Set(res.json.samples.map((s: { project: string }) => s.project));
     if (sampled.size > 1) expect(text.stdout).toContain(`Mixes 2 projects`);
     expect(text.stdout.trimEnd().split("\n").at(-1)).toBe(`Queries inside: node dist/slow-queries.mjs --transaction '${name}' --project ${PROJECT} --project payments`);
@@ -136,18 +142,18 @@ describe("transaction-summary", () => {
   it("shows where the time goes: self time per span operation, with the transaction's own code, as shares of all self time", async () => {
     const res = await runTool("transaction-summary", [checkout(), "--project", PROJECT, "--json"], { env: sandbox.env() });
     const { segments, children } = transactionSpans(sandbox.world, checkout(), lastPeriod(sandbox.world, DAY_MS));
-    const own = sum(segments.map((s) => s.selfTimeMs));
+    const own = weightedSum(segments, selfTime);
     const byOp = groupBy(children, (s) => s.op);
-    const total = own + sum(children.map((s) => s.selfTimeMs));
+    const total = own + weightedSum(children, selfTime);
     const b = res.json.breakdown;
     expectClose(b.ownTimeMs, own, "own time");
     expectClose(b.ownShare, own / total, "own share");
     expect(b.ops.map((o: any) => o.op).sort()).toEqual([...byOp.keys()].sort());
     for (const o of b.ops) {
       const spans = byOp.get(o.op)!;
-      expectClose(o.selfTimeMs, sum(spans.map((s) => s.selfTimeMs)), `${o.op} self time`);
-      expectClose(o.share, sum(spans.map((s) => s.selfTimeMs)) / total, `${o.op} share`);
-      expectClose(o.spansPerTransaction, spans.length / segments.length, `${o.op} spans per transaction`);
+      expectClose(o.selfTimeMs, weightedSum(spans, selfTime), `${o.op} self time`);
+      expectClose(o.share, weightedSum(spans, selfTime) / total, `${o.op} share`);
+      expectClose(o.spansPerTransaction, count(spans) / count(segments), `${o.op} spans per transaction`);
     }
     const selfTimes = b.ops.map((o: any) => o.selfTimeMs);
     expect(selfTimes).toEqual([...selfTimes].sort((x: number, y: number) => y - x));
@@ -166,7 +172,7 @@ describe("transaction-summary", () => {
       const line = lines[at + 1 + i]!;
       expect(line).toMatch(new RegExp(`^\\s+${Math.round(s.durationMs)}ms  \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ  trace ${s.traceId}  ${PROJECT}$`));
     });
-    expect(lines[0]).toBe(`${checkout()} in ${PROJECT} over 24h: ${segments.length} transactions`);
+    expect(lines[0]).toBe(`${checkout()} in ${PROJECT} over 24h: ${count(segments)} transactions`);
     expect(lines.at(-1)).toBe(`Queries inside: node dist/slow-queries.mjs --transaction '${checkout()}' --project ${PROJECT}`);
   });
 
@@ -230,7 +236,7 @@ describe("transaction-summary on a server that wants numeric project IDs", () =>
     const sent = eventsRequests(older.requests());
     expect(sent.filter((r) => r.status === 400).map((r) => r.query.project)).toEqual([PROJECT, PROJECT, PROJECT, PROJECT]);
     expect(sent.filter((r) => r.status === 200).map((r) => r.query.project)).toEqual([id, id, id, id]);
-    expect(res.json.current.count).toBe(transactionSpans(older.world, name, lastPeriod(older.world, DAY_MS)).segments.length);
+    expect(res.json.current.count).toBe(count(transactionSpans(older.world, name, lastPeriod(older.world, DAY_MS)).segments));
   });
 });
 
@@ -245,8 +251,8 @@ describe("transaction-summary on a server without the spans dataset", () => {
     expect(res.stderr).toContain("using the legacy transactions dataset");
     const { segments } = transactionSpans(legacy.world, name, lastPeriod(legacy.world, DAY_MS));
     expect(res.json.dataset).toBe("transactions");
-    expect(res.json.current.count).toBe(segments.length);
-    expectClose(res.json.current.p95, percentile(segments.map((s) => s.durationMs), 0.95), "p95");
+    expect(res.json.current.count).toBe(count(segments));
+    expectClose(res.json.current.p95, percentile(segments, duration, 0.95), "p95");
     expectClose(res.json.current.apdex, apdex(segments), "apdex");
     expect(res.json.breakdown).toBeNull();
     expect(res.json.samples[0].durationMs).toBe(Math.max(...segments.map((s) => s.durationMs)));

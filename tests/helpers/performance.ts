@@ -1,6 +1,7 @@
 // For the performance tools' tests: aggregates recomputed from the sandbox's raw span records, the way
-// seed/spans.ts documents Sentry computing them, so a test compares what a tool prints with numbers it derived
-// on its own; and the raw size of the API answers a tool read, for the output budgets.
+// seed/spans.ts documents Sentry computing them (extrapolated by each span's sampling weight), so a test compares
+// what a tool prints with numbers it derived on its own; and the raw size of the API answers a tool read, for the
+// output budgets.
 
 import type { SpanRecord } from "../../scripts/sandbox/seed/spans.js";
 import type { LoggedRequest } from "../../scripts/sandbox/server.js";
@@ -58,31 +59,60 @@ export function groupBy<K>(rows: readonly SpanRecord[], key: (r: SpanRecord) => 
   return groups;
 }
 
-/** numpy's default "linear" percentile. */
-export function percentile(values: readonly number[], q: number): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const h = (sorted.length - 1) * q;
-  const lo = Math.floor(h);
-  const hi = Math.ceil(h);
-  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
+export type Read = (r: SpanRecord) => number;
+export const duration: Read = (r) => r.durationMs;
+export const selfTime: Read = (r) => r.selfTimeMs;
+
+/** Extrapolated count: the traffic the stored rows stand for, Σ sampling weight. */
+export function count(rows: readonly SpanRecord[]): number {
+  return sum(rows.map((r) => r.sampleWeight));
+}
+
+/** Extrapolated sum Σ w·v. */
+export function weightedSum(rows: readonly SpanRecord[], read: Read): number {
+  return sum(rows.map((r) => read(r) * r.sampleWeight));
+}
+
+export function weightedMean(rows: readonly SpanRecord[], read: Read): number | null {
+  return rows.length === 0 ? null : weightedSum(rows, read) / count(rows);
+}
+
+/**
+ * Weighted linear percentile, written from its definition rather than like the server: every value is a point
+ * on a line of total weight W whose row i sits at C[i] (weight before it) and whose last row sits at W − w[last];
+ * the answer is the line's value at q × (W − w[last]), interpolated inside row i's stretch of length w[i].
+ * With equal weights (one project) this is numpy's default "linear" percentile; tests/sandbox-events.test.ts checks that.
+ */
+export function percentile(rows: readonly SpanRecord[], read: Read, q: number): number | null {
+  if (rows.length === 0) return null;
+  const points = rows.map((r) => ({ v: read(r), w: r.sampleWeight })).sort((a, b) => a.v - b.v || a.w - b.w);
+  const at = q * (count(rows) - points.at(-1)!.w);
+  let position = 0;
+  for (let i = 0; i < points.length - 1; i++) {
+    const { v, w } = points[i]!;
+    if (at < position + w) return v + ((at - position) / w) * (points[i + 1]!.v - v);
+    position += w;
+  }
+  return points.at(-1)!.v;
 }
 
 export function sum(values: readonly number[]): number {
   return values.reduce((a, b) => a + b, 0);
 }
 
+/** Share of the extrapolated traffic that failed. */
 export function failureRate(segments: readonly SpanRecord[]): number {
-  return segments.length === 0 ? 0 : segments.filter((s) => !NOT_FAILURES.has(s.status)).length / segments.length;
+  return segments.length === 0 ? 0 : count(segments.filter((s) => !NOT_FAILURES.has(s.status))) / count(segments);
 }
 
 export function apdex(segments: readonly SpanRecord[], t = APDEX_T): number | null {
   if (segments.length === 0) return null;
-  const satisfied = segments.filter((s) => s.durationMs <= t).length;
-  const tolerating = segments.filter((s) => s.durationMs > t && s.durationMs <= 4 * t).length;
-  return (satisfied + tolerating / 2) / segments.length;
+  const satisfied = count(segments.filter((s) => s.durationMs <= t));
+  const tolerating = count(segments.filter((s) => s.durationMs > t && s.durationMs <= 4 * t));
+  return (satisfied + tolerating / 2) / count(segments);
 }
 
+/** Distinct users, not extrapolated (Sentry does not extrapolate uniques). */
 export function userMisery(segments: readonly SpanRecord[], t = APDEX_T): number | null {
   const users = new Set<string>();
   const miserable = new Set<string>();

@@ -1,5 +1,6 @@
 // GET /organizations/{org}/events/: Discover/Explore table queries over the seeded spans (ENDPOINTS.md §5–7, §14).
-// Aggregates are computed from world.spans.spans on every request; seed/spans.ts documents each formula.
+// Aggregates are computed from world.spans.spans on every request, extrapolated by each stored span's sampling
+// weight as Sentry extrapolates sampled spans; seed/spans.ts documents each formula.
 
 import type { SpanRecord } from "../seed/spans.js";
 import { MISERY_ALPHA, MISERY_BETA, NON_FAILURE_STATUSES } from "../seed/spans.js";
@@ -176,17 +177,47 @@ interface Aggregator {
 const FUNCTION_PATTERN = /^([a-z_][a-z0-9_]*)\((.*)\)$/i;
 const PERCENTILE_FUNCTIONS: Record<string, number> = { p50: 0.5, p75: 0.75, p90: 0.9, p95: 0.95, p99: 0.99, p100: 1 };
 
-/** Linear interpolation between closest ranks (numpy's default), on ascending values. */
-function percentileOf(sorted: readonly number[], q: number): number | null {
-  if (sorted.length === 0) return null;
-  const h = (sorted.length - 1) * q;
-  const lo = Math.floor(h);
-  const hi = Math.ceil(h);
-  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
+/** One column's values in ascending order (ties by weight), with their sampling weights and the running weight. */
+interface WeightedSorted {
+  values: number[];
+  weights: number[];
+  /** before[i]: weight of the rows ahead of row i (C[i] in seed/spans.ts). */
+  before: number[];
+  total: number;
+}
+
+/**
+ * Weighted linear interpolation between closest ranks (seed/spans.ts has the definition): row i stands at
+ * before[i], the last row at total − its weight, and q picks the point q × that. With equal weights it is numpy's
+ * default "linear" percentile, so one project's percentiles do not move with its sample rate.
+ */
+function percentileOf(sorted: WeightedSorted, q: number): number | null {
+  const { values, weights, before } = sorted;
+  const n = values.length;
+  if (n === 0) return null;
+  const target = q * (sorted.total - weights[n - 1]!);
+  // Binary search for the last row whose position is at or before the target.
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (before[mid]! <= target) lo = mid;
+    else hi = mid - 1;
+  }
+  if (lo === n - 1) return values[lo]!;
+  const fraction = (target - before[lo]!) / weights[lo]!;
+  return values[lo]! + fraction * (values[lo + 1]! - values[lo]!);
 }
 
 function isFailure(r: SpanRecord): boolean {
   return !NON_FAILURE_STATUSES.includes(r.status);
+}
+
+/** Real traffic the stored rows stand for (EAP extrapolates counts by sentry.sampling_weight). */
+function weightOf(rows: readonly SpanRecord[], include?: (r: SpanRecord) => boolean): number {
+  let total = 0;
+  for (const r of rows) if (!include || include(r)) total += r.sampleWeight;
+  return total;
 }
 
 function apdexOf(rows: readonly SpanRecord[], thresholdMs: number): number | null {
@@ -195,13 +226,14 @@ function apdexOf(rows: readonly SpanRecord[], thresholdMs: number): number | nul
   let segments = 0;
   for (const r of rows) {
     if (!r.isTransaction) continue;
-    segments += 1;
-    if (r.durationMs <= thresholdMs) satisfied += 1;
-    else if (r.durationMs <= FRUSTRATION_FACTOR * thresholdMs) tolerating += 1;
+    segments += r.sampleWeight;
+    if (r.durationMs <= thresholdMs) satisfied += r.sampleWeight;
+    else if (r.durationMs <= FRUSTRATION_FACTOR * thresholdMs) tolerating += r.sampleWeight;
   }
   return segments === 0 ? null : (satisfied + tolerating / 2) / segments;
 }
 
+/** Distinct users are counted, not extrapolated: a sampled-out request of a known user adds no new user. */
 function miserableUsers(rows: readonly SpanRecord[], thresholdMs: number): { miserable: number; users: number } {
   const users = new Set<string>();
   const miserable = new Set<string>();
@@ -244,8 +276,14 @@ function resolveFunction(dialect: Dialect, fn: string, args: string[]): Aggregat
     case "count":
       expectArgs(fn, args, 1);
       if (args[0] !== undefined) requireColumn(dialect, args[0]);
+      return { type: "integer", unit: null, compute: (rows) => weightOf(rows) };
+    case "count_sample":
+      // EAP's count of stored rows, for ratios between sampled quantities (spans per transaction event).
+      if (!spans) throw badRequest("count_sample is not a valid function for the transactions dataset; use count().");
+      expectArgs(fn, args, 0);
       return { type: "integer", unit: null, compute: (rows) => rows.length };
     case "count_unique": {
+      // Uniques are not extrapolated (Sentry's EAP leaves count_unique unweighted): a distinct value is seen or not.
       if (args.length !== 1) throw badRequest("count_unique: expected one field argument.");
       const column = requireColumn(dialect, args[0]!);
       return {
@@ -273,7 +311,7 @@ function resolveFunction(dialect: Dialect, fn: string, args: string[]): Aggregat
         type: "rate",
         unit: perSecond ? "1/second" : "1/minute",
         compute: (rows, env) => {
-          const n = segmentsOnly ? rows.reduce((c, r) => c + (r.isTransaction ? 1 : 0), 0) : rows.length;
+          const n = segmentsOnly ? weightOf(rows, (r) => r.isTransaction) : weightOf(rows);
           const minutes = env.windowMinutes;
           return perSecond ? n / (minutes * (MINUTE_MS / SECOND_MS)) : n / minutes;
         },
@@ -289,12 +327,13 @@ function resolveFunction(dialect: Dialect, fn: string, args: string[]): Aggregat
         unit: MILLISECOND,
         compute: (rows) => {
           if (rows.length === 0) return fn === "sum" ? 0 : null;
+          // sum and avg are extrapolated (Σ w·v, and ÷ Σ w); the extremes are what was stored.
           let acc = fn === "min" ? Infinity : fn === "max" ? -Infinity : 0;
           for (const r of rows) {
             const v = column.get(r) as number;
-            acc = fn === "min" ? Math.min(acc, v) : fn === "max" ? Math.max(acc, v) : acc + v;
+            acc = fn === "min" ? Math.min(acc, v) : fn === "max" ? Math.max(acc, v) : acc + v * r.sampleWeight;
           }
-          return fn === "avg" ? acc / rows.length : acc;
+          return fn === "avg" ? acc / weightOf(rows) : acc;
         },
       };
     }
@@ -308,13 +347,13 @@ function resolveFunction(dialect: Dialect, fn: string, args: string[]): Aggregat
     }
     case "failure_count":
       expectArgs(fn, args, 0);
-      return { type: "integer", unit: null, compute: (rows) => rows.reduce((c, r) => c + (isFailure(r) ? 1 : 0), 0) };
+      return { type: "integer", unit: null, compute: (rows) => weightOf(rows, isFailure) };
     case "failure_rate":
       expectArgs(fn, args, 0);
       return {
         type: "percentage",
         unit: null,
-        compute: (rows) => (rows.length === 0 ? 0 : rows.reduce((c, r) => c + (isFailure(r) ? 1 : 0), 0) / rows.length),
+        compute: (rows) => (rows.length === 0 ? 0 : weightOf(rows, isFailure) / weightOf(rows)),
       };
     case "apdex":
     case "user_misery": {
@@ -351,17 +390,25 @@ function resolveFunction(dialect: Dialect, fn: string, args: string[]): Aggregat
 }
 
 // Percentiles of one column are often requested several times per group (p50, p95, p99): sort once.
-const sortedCache = new WeakMap<readonly SpanRecord[], Map<Column, number[]>>();
+const sortedCache = new WeakMap<readonly SpanRecord[], Map<Column, WeightedSorted>>();
 
-function sortedValues(rows: readonly SpanRecord[], column: Column): number[] {
+function sortedValues(rows: readonly SpanRecord[], column: Column): WeightedSorted {
   let byColumn = sortedCache.get(rows);
   if (!byColumn) sortedCache.set(rows, (byColumn = new Map()));
-  let values = byColumn.get(column);
-  if (!values) {
-    values = rows.map((r) => column.get(r) as number).sort((a, b) => a - b);
-    byColumn.set(column, values);
+  let sorted = byColumn.get(column);
+  if (!sorted) {
+    // Ties sorted by weight so the result does not depend on the order the rows were stored in.
+    const pairs = rows.map((r) => [column.get(r) as number, r.sampleWeight] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    const before: number[] = [];
+    let total = 0;
+    for (const [, w] of pairs) {
+      before.push(total);
+      total += w;
+    }
+    sorted = { values: pairs.map((p) => p[0]), weights: pairs.map((p) => p[1]), before, total };
+    byColumn.set(column, sorted);
   }
-  return values;
+  return sorted;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,24 +2,39 @@
 // computes every aggregate (list-transactions, transaction-summary, slow-queries read them through that endpoint).
 //
 // How routes/events.ts computes each function from these records (tests recompute them the same way):
+// - Sampling. Like Sentry, the sandbox stores sampled spans: each record carries w = sampleWeight = 1 / the
+//   project's transaction sample rate (EAP `sentry.sampling_weight`; see SAMPLE_RATES), the same for every span of a
+//   trace, and count-like aggregates are extrapolated by it: a stored row stands for w rows of real traffic. Below,
+//   "weight of" a set of rows is Σ w over it; with one project (uniform w) every mean, share and percentile equals the
+//   unweighted one, and counts are w × the stored rows.
 // - Rows. dataset=spans: every record. dataset=transactions (legacy): only segment roots (isTransaction).
-//   A row is in the window when start <= timestamp < end (timestamp = span start, epoch ms).
-// - count(), count(span.duration), count(span.self_time): number of rows in the group.
-// - count_unique(f): number of distinct non-null, non-empty values of f.
-// - sum/avg/min/max(f): over f of the rows (durationMs for span.duration / transaction.duration, selfTimeMs for span.self_time).
-// - p50/p75/p90/p95/p99/p100(f), percentile(f,q): linear interpolation between closest ranks (numpy's default
-//   "linear" method): sort ascending, h = (n - 1) * q, result = v[floor(h)] + (h - floor(h)) * (v[ceil(h)] - v[floor(h)]).
-// - epm(): rows ÷ window minutes; tpm(): segment rows ÷ window minutes (EAP counts is_segment=true for tpm).
-//   The window is the request's statsPeriod/start/end (default 90d, as Sentry's), not the span of the data.
-// - failure_count(): rows whose status is not ok, cancelled or unknown; failure_rate() = failure_count() ÷ count(),
-//   so with is_transaction:true (as the tools query) it is the share of failed transactions (formulas.py failure_rate).
+//   A row is in the window when start <= timestamp < end (timestamp = span start, epoch ms). Both datasets
+//   extrapolate: a legacy server reads unsampled metrics, whose counts the extrapolated ones stand in for.
+// - count(), count(span.duration), count(span.self_time): weight of the rows in the group. count_sample() (spans
+//   only): the number of stored rows, unweighted.
+// - count_unique(f): number of distinct non-null, non-empty values of f, not extrapolated (Sentry does not
+//   extrapolate uniques).
+// - sum(f) = Σ w·f; avg(f) = Σ w·f ÷ Σ w; min/max(f) over the rows (durationMs for span.duration /
+//   transaction.duration, selfTimeMs for span.self_time).
+// - p50/p75/p90/p95/p99/p100(f), percentile(f,q): weighted linear interpolation between closest ranks. Sort the
+//   rows by f ascending (ties by w ascending); C[i] = weight of the rows before row i, W = total weight,
+//   t = q × (W − w[n−1]); take the row i with C[i] <= t < C[i+1] (the last row when t = W − w[n−1]) and
+//   result = v[i] + ((t − C[i]) ÷ w[i]) × (v[i+1] − v[i]). With equal weights t ÷ w = (n − 1) × q and this is
+//   numpy's default "linear" method: h = (n - 1) * q, v[floor(h)] + (h - floor(h)) * (v[ceil(h)] - v[floor(h)]).
+// - epm(): weight of the rows ÷ window minutes; tpm(): weight of the segment rows ÷ window minutes (EAP counts
+//   is_segment=true for tpm). The window is the request's statsPeriod/start/end (default 90d, as Sentry's), not
+//   the span of the data.
+// - failure_count(): weight of the rows whose status is not ok, cancelled or unknown; failure_rate() =
+//   failure_count() ÷ count(), so with is_transaction:true (as the tools query) it is the share of failed
+//   transactions (formulas.py failure_rate).
 // - apdex(span.duration,T) / apdex(T) / apdex(): over the segment rows of the group only (EAP builds the
-//   is_transaction filter in): satisfied = duration <= T, tolerating = T < duration <= 4T,
-//   apdex = (satisfied + tolerating / 2) ÷ segments. T defaults to DEFAULT_APDEX_THRESHOLD_MS.
-// - count_miserable(user[,T]): distinct users with at least one segment slower than 4T.
+//   is_transaction filter in): satisfied = weight of duration <= T, tolerating = weight of T < duration <= 4T,
+//   apdex = (satisfied + tolerating / 2) ÷ weight of the segments. T defaults to DEFAULT_APDEX_THRESHOLD_MS.
+// - count_miserable(user[,T]) (not extrapolated: a count of distinct users): distinct users with at least one
+//   segment slower than 4T.
 //   user_misery(span.duration,T) = (miserable + MISERY_ALPHA) ÷ (distinct users + MISERY_ALPHA + MISERY_BETA),
 //   users counted over segments with a user (Sentry's Bayesian prior, search/events/constants.py); with no
-//   users at all it is MISERY_ALPHA ÷ (MISERY_ALPHA + MISERY_BETA), never null.
+//   users at all it is MISERY_ALPHA ÷ (MISERY_ALPHA + MISERY_BETA), never null. Unique users: not extrapolated.
 // - span.self_time is exclusive time: the span's duration minus the union of its direct children's intervals
 //   (clipped to the span), so concurrent children are not subtracted twice.
 // - With no matching rows and no group-by fields, the one row carries 0 for counts, sums, rates and
@@ -103,6 +118,8 @@ export interface SpanRecord {
   userId: string | null;
   /** `db.system` for database spans (postgresql, redis, sqlite), else null. */
   dbSystem: string | null;
+  /** `sentry.sampling_weight`: 1 / the project's sample rate, so how many real spans this stored one stands for. */
+  sampleWeight: number;
 }
 
 export interface SpansWorld {
@@ -130,6 +147,18 @@ const MIN_TRANSACTIONS_PER_PROJECT = 700;
 const MAX_TRANSACTIONS_PER_PROJECT = 3_500;
 /** Backends serve every client, so they see more transactions than one web or mobile app. */
 const FAMILY_TRAFFIC: Record<Family, number> = { backend: 1.5, browser: 1, mobile: 0.8 };
+/**
+ * traces_sample_rate per project, by family, in the order the family's projects appear in the world: the
+ * stored ~100 transactions a day per project then stand for a few thousand (the busiest endpoints at a few per
+ * minute, next to releases' 15–50k sessions a day). Busy backends sample least; mobile apps, with fewer and
+ * costlier sessions, most. Two projects of one family differ (teams set their own rate), so a query across
+ * projects mixes weights, as it does in Sentry. Every rate is 1 / an integer, so extrapolated counts are integers.
+ */
+const SAMPLE_RATES: Record<Family, readonly number[]> = {
+  backend: [0.005, 0.01],
+  browser: [0.01, 0.02],
+  mobile: [0.02, 0.05],
+};
 /** Users in the pool; a squared uniform draw makes a few of them heavy users. */
 const USER_POOL_SIZE = 400;
 /** User IDs are shared across projects, as one signed-in person uses the web app, the app and the API. */
@@ -983,6 +1012,8 @@ interface ProjectContext {
   family: Family;
   releases: Array<{ version: string; at: number }>;
   environments: string[];
+  /** 1 / the project's sample rate, carried by every span it stores. */
+  sampleWeight: number;
 }
 
 function releaseTimeline(world: World, project: Project): Array<{ version: string; at: number }> {
@@ -1097,6 +1128,7 @@ function emitTransaction(pc: ProjectContext, template: TransactionTemplate, star
       status: node.status,
       userId,
       dbSystem: node.spec?.dbSystem ?? null,
+      sampleWeight: pc.sampleWeight,
     });
     for (const child of node.children) visit(child, spanId);
   };
@@ -1116,14 +1148,20 @@ export function seedSpans(world: World): SpansWorld {
       ),
     );
   const planned: Array<{ pc: ProjectContext; start: number }> = [];
+  const seenInFamily: Record<Family, number> = { backend: 0, browser: 0, mobile: 0 };
   for (const project of projects) {
+    const family = familyOf(project.platform);
+    const rates = SAMPLE_RATES[family];
+    const rate = rates[seenInFamily[family]++ % rates.length]!;
     const pc: ProjectContext = {
       project,
       traffic: weightedTemplates(templatesFor(project.platform)),
       style: placeholderStyleOf(project.platform),
-      family: familyOf(project.platform),
+      family,
       releases: releaseTimeline(world, project),
       environments: project.environments,
+      // 1 / 0.005 etc. are integral up to float noise; rounding keeps extrapolated counts exact integers.
+      sampleWeight: Math.round(1 / rate),
     };
     const count = transactionsFor(project);
     for (let i = 0; i < count; i++) planned.push({ pc, start: pickStart(world, rng) });
