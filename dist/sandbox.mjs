@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import{createRequire as __cr}from"node:module";const require=__cr(import.meta.url);
-import{b as p,c as d,d as l}from"./chunks/chunk-ZQOASBCE.mjs";import"./chunks/chunk-KXTG7UJ6.mjs";import{parseArgs as y}from"node:util";var g=8765,c=2,u=1,b=`Usage: node dist/sandbox.mjs [options]
+import{b as p,c as d,d as l}from"./chunks/chunk-23RASL22.mjs";import"./chunks/chunk-KXTG7UJ6.mjs";import{parseArgs as y}from"node:util";var g=8765,c=2,u=1,b=`Usage: node dist/sandbox.mjs [options]
 
 A local Sentry-API-compatible server with a deterministic seeded world.
 Tokens: sandbox (all scopes), sandbox-read (read scopes), sandbox-ci (org token, org:ci).
