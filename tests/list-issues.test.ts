@@ -206,7 +206,9 @@ describe("list-issues", () => {
       // Measured changes both ways, not one label for every row (-100% everywhere was the partial-bucket bias).
       const percents = new Set(data.map((r) => r.trend).filter((t) => t.endsWith("%")));
       expect(percents.size).toBeGreaterThan(2);
-      expect(data.some((r) => /^\+\d+%$/.test(r.trend))).toBe(true);
+      // Over one hour, whether any issue is rising depends on the minute the test runs (the hourly
+      // buckets are few and the seeded hour is quiet); the recomputation above is the real check there.
+      if (periodMs >= DAY_MS) expect(data.some((r) => /^\+\d+%$/.test(r.trend))).toBe(true);
     });
   }
 
