@@ -39,15 +39,17 @@ const TOOL_TIMEOUT_MS = 120_000;
 
 const ORG = "acme";
 const PROJECT = "web-frontend";
+/** The performance tools look at a backend project: a browser project has no database spans to rank. */
+const PERF_PROJECT = ["--project", "api-backend"];
 const TOKEN = "sandbox";
 
 /** Read tools with their default invocation; `needs` picks an argument from an earlier tool's --json output. */
 const READ_TOOLS = [
   { tool: "list-issues", list: true, args: () => [] },
   { tool: "issue-details", list: false, args: (picked) => [picked.issue] },
-  { tool: "list-transactions", list: true, args: () => [] },
-  { tool: "transaction-summary", list: false, args: (picked) => [picked.transaction] },
-  { tool: "slow-queries", list: true, args: () => [] },
+  { tool: "list-transactions", list: true, args: () => [...PERF_PROJECT] },
+  { tool: "transaction-summary", list: false, args: (picked) => [picked.transaction, ...PERF_PROJECT] },
+  { tool: "slow-queries", list: true, args: () => [...PERF_PROJECT] },
   { tool: "list-releases", list: true, args: () => [] },
   { tool: "list-projects", list: true, args: () => [] },
   { tool: "project-settings", list: false, args: () => [] },
@@ -191,7 +193,7 @@ async function pickArguments(url) {
     picked.issue = res.code === 0 ? JSON.parse(res.stdout).data?.[0]?.shortId : undefined;
   }
   if (exists("list-transactions")) {
-    const res = await runTool("list-transactions", ["--json", "--limit", "1"], url);
+    const res = await runTool("list-transactions", ["--json", "--limit", "1", ...PERF_PROJECT], url);
     picked.transaction = res.code === 0 ? JSON.parse(res.stdout).data?.[0]?.transaction : undefined;
   }
   return picked;
