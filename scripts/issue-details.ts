@@ -264,7 +264,7 @@ export const tool = defineTool<Input, Result>({
     lines.push(r.permalink);
     if (r.event) lines.push(...renderEvent(r.event, r, ctx.now));
     else lines.push(`No event shown${r.eventError ? `: ${r.eventError}` : ""}.`);
-    const tagLine = renderTags(r.tags);
+    const tagLine = renderTags(r.tags, r.event?.request?.url);
     if (tagLine) lines.push(tagLine);
     lines.push(`Next: node dist/resolve-issue.mjs ${r.shortId}   or   node dist/ignore-issue.mjs ${r.shortId}`);
     return lines.join("\n");
@@ -388,7 +388,9 @@ function renderEvent(e: EventSummary, r: Result, now: number): string[] {
   lines.push(`Event ${e.id.slice(0, 12)} (${e.kind}, ${relativeTime(e.dateCreated, now)}${where ? `, ${where}` : ""}):`);
   e.exceptions.forEach((x, i) => {
     const handled = x.handled === false ? " [unhandled]" : "";
-    lines.push(`  ${i === 0 ? "" : "caused by "}${x.type}${x.value ? `: ${x.value}` : ""}${handled}`);
+    // The surfaced exception usually is the issue's title, printed two lines up: say so, not it again.
+    const asTitle = i === 0 && x.value && `${x.type}: ${x.value}` === r.title;
+    lines.push(`  ${i === 0 ? "" : "caused by "}${x.type}${asTitle ? " (message as in the title)" : x.value ? `: ${x.value}` : ""}${handled}`);
   });
   if (e.kind === "message" && e.message) lines.push(`  Message: ${e.message}`);
   if (e.csp) lines.push(`  CSP violation: ${e.csp.directive} blocked ${e.csp.blocked} on ${e.csp.document}`);
@@ -428,9 +430,11 @@ function chooseTags(tags: RawTag[], full: boolean): TagSummary[] {
   }));
 }
 
-function renderTags(tags: TagSummary[]): string {
+/** The tag line; a url tag that only repeats the request line above (one value, every event) is left out. */
+function renderTags(tags: TagSummary[], requestUrl?: string): string {
   const parts = tags
     .filter((t) => t.top.length)
+    .filter((t) => !(t.key === "url" && t.top.length === 1 && t.top[0]!.count === t.total && requestUrl?.startsWith(t.top[0]!.value)))
     .map((t) => {
       const values = t.top.map((v) => {
         const share = t.total > 0 ? ` ${Math.round((v.count / t.total) * 100)}%` : "";

@@ -41,6 +41,9 @@ describe("issue-details", () => {
     expect(lines[1]).toContain(`${issue.level}, unresolved`);
     expect(res.stdout).toMatch(/^First seen .* ago.*, last seen .*; (assigned to \S+|unassigned)$/m);
     expect(res.stdout).toMatch(/^Event [0-9a-f]{12} \(error, /m);
+    // The exception that surfaced is the title: named by its type, not repeated in full.
+    const exceptionLine = lines[lines.findIndex((l) => l.startsWith("Event ")) + 1]!;
+    if (issue.spec.title.includes(": ")) expect(exceptionLine).toMatch(/^ {2}\S+ \(message as in the title\)( \[unhandled\])?$/);
     expect(res.stdout).toMatch(/^Stack, \d+ of \d+ in-app frames, innermost first/m);
     expect(res.stdout).toMatch(/^ {2}\S+:\d+ in \S+/m);
     expect(res.stdout).toMatch(/^Tags: environment /m);
