@@ -19,7 +19,7 @@ import { mapLimit } from "./lib/concurrency.js";
 import { listWithMore, plural, relativeTime, truncate, unique } from "./lib/output.js";
 import { defineTool, runIfMain, type ToolContext } from "./lib/tool.js";
 import { apiPath, type Query } from "./lib/urls.js";
-import { parseSlug } from "./lib/validate.js";
+import { parseChoice, parseSlug } from "./lib/validate.js";
 
 /** Legacy issue rules are per project: this many projects are asked at once. */
 const FANOUT_CONCURRENCY = 4;
@@ -82,8 +82,7 @@ export const tool = defineTool<Input, AlertList>({
     "legacy: GET /api/0/organizations/{org}/alert-rules/",
   ],
   parse({ flags }) {
-    const type = (flags.type as string | undefined) ?? "all";
-    if (!ALERT_TYPES.includes(type as AlertType)) throw new UsageError(`invalid --type ${JSON.stringify(type)}: use issue, metric or all`);
+    const type = parseChoice(flags.type as string | undefined, "type", ALERT_TYPES, "all");
     // Read from the flag, not the configuration: without --project the question is about every project.
     const project = typeof flags.project === "string" ? parseSlug(flags.project, "project") : undefined;
     return { project, type: type as AlertType };

@@ -17,7 +17,7 @@ import {
 } from "./lib/projects.js";
 import { defineListTool, runIfMain, type ListSummary } from "./lib/tool.js";
 import { apiPath } from "./lib/urls.js";
-import { toStatsPeriod } from "./lib/validate.js";
+import { parseChoice, toStatsPeriod } from "./lib/validate.js";
 
 const DEFAULT_QUERY = "is:unresolved";
 const DEFAULT_PERIOD = "14d";
@@ -123,8 +123,7 @@ export const tool = defineListTool<Input, Summary>({
   api: ["GET /api/0/organizations/{org}/issues/?query=…&project=…&statsPeriod=…&groupStatsPeriod=24h|14d&sort=…&limit=…"],
   parse({ flags }) {
     const projects = parseProjectScopeFlags(flags);
-    const sort = (flags.sort as string | undefined) ?? "date";
-    if (!(sort in SORTS)) throw new UsageError(`invalid --sort ${JSON.stringify(sort)}`, `use one of: ${Object.keys(SORTS).join(", ")}`);
+    const sort = parseChoice(flags.sort as string | undefined, "sort", Object.keys(SORTS) as Sort[], "date");
     const periodLabel = ((flags.period as string | undefined) ?? DEFAULT_PERIOD).trim();
     const periodSeconds = parseSearchPeriod(periodLabel);
     const environments = ((flags.environment as string[] | undefined) ?? []).map((e) => e.trim());

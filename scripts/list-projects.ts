@@ -76,7 +76,7 @@ export const tool = defineListTool<Input, ListSummary & { query?: string }>({
       nextCursor = page.nextCursor;
       const matching = filtering ? page.items.filter((p) => matchesPlatform(p, input.platform!)) : page.items;
       const room = ctx.list.all ? matching.length : ctx.list.limit - kept;
-      ctx.emit(matching.slice(0, room).map(projectRecord));
+      ctx.emit(matching.slice(0, room).map((p) => projectRecord(p, ctx.now)));
       kept += Math.min(room, matching.length);
       ctx.progress(`fetched ${fetched} projects…`);
       if (!ctx.list.all && kept >= ctx.list.limit) break;
@@ -110,7 +110,7 @@ function matchesPlatform(p: RawProject, wanted: string): boolean {
   return own === wanted || own.startsWith(`${wanted}-`) || (p.platforms ?? []).includes(wanted);
 }
 
-function projectRecord(p: RawProject): Record<string, unknown> {
+function projectRecord(p: RawProject, now: number): Record<string, unknown> {
   const stats = Array.isArray(p.stats) ? p.stats : null;
   const events = stats ? stats.reduce((sum, [, n]) => sum + (Number(n) || 0), 0) : null;
   // The end of the newest bucket with events: Sentry sends no last-event time, so this is the best
@@ -127,7 +127,7 @@ function projectRecord(p: RawProject): Record<string, unknown> {
     dateCreated: p.dateCreated,
     firstEvent: p.firstEvent,
     events14d: events,
-    lastActivity: lastBucket ? new Date(Math.min(Date.now(), (lastBucket[0] + width) * 1000)).toISOString() : null,
+    lastActivity: lastBucket ? new Date(Math.min(now, (lastBucket[0] + width) * 1000)).toISOString() : null,
     activity,
     latestRelease: p.latestRelease?.version ?? null,
   };

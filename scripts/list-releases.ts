@@ -6,7 +6,7 @@ import { apiPath } from "./lib/urls.js";
 import { alignColumns, listWithMore, percent, plural, relativeTime } from "./lib/output.js";
 import { defineListTool, runIfMain, type ListSummary } from "./lib/tool.js";
 import { UsageError } from "./lib/errors.js";
-import { parseDuration } from "./lib/validate.js";
+import { parseChoice, parseDuration } from "./lib/validate.js";
 import { parseProjectFlags, RELEASE_SCOPES } from "./lib/releases.js";
 
 /**
@@ -126,8 +126,7 @@ export const tool = defineListTool<Input, Summary>({
   scopes: RELEASE_SCOPES,
   api: ["GET /api/0/organizations/{org}/releases/?health=1&summaryStatsPeriod=24h[&sort=…&flatten=1]"],
   parse({ flags }) {
-    const sort = (flags.sort as string | undefined) ?? "date";
-    if (!(SORTS as readonly string[]).includes(sort)) throw new UsageError(`invalid --sort ${JSON.stringify(sort)}`, `use one of: ${SORTS.join(", ")}`);
+    const sort = parseChoice(flags.sort as string | undefined, "sort", SORTS, "date");
     const periodText = (flags.period as string | undefined) ?? DEFAULT_PERIOD;
     const period = STATS_PERIODS.get(parseDuration(periodText, "--period"));
     if (!period) throw new UsageError(`--period ${periodText} is not a window Sentry keeps health for`, `use one of: ${[...STATS_PERIODS.values()].join(", ")}`);

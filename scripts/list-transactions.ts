@@ -15,6 +15,7 @@ import { UsageError } from "./lib/errors.js";
 import { alignColumns, millis, percent, plural, shellQuote } from "./lib/output.js";
 import { ENVIRONMENT_FLAG, PERIOD_FLAG, parseEnvironmentFlag, parsePeriodFlag, perMinute, scopeFlags, scopePhrase, score, type Period } from "./lib/performance.js";
 import { ALL_PROJECTS_FLAG, parseProjectScopeFlags, PROJECT_FLAG, resolveProjectScope, type ProjectFlags, type ProjectScope } from "./lib/projects.js";
+import { parseChoice } from "./lib/validate.js";
 import { defineListTool, runIfMain, type ListSummary } from "./lib/tool.js";
 
 const SORTS = ["tpm", "p95", "p50", "failure_rate", "count"] as const;
@@ -66,8 +67,7 @@ export const tool = defineListTool<Input, Summary>({
     "GET /api/0/organizations/{org}/events/?dataset=transactions&query=event.type:transaction&field=…p50(),p95(),apdex(300)… (servers without spans)",
   ],
   parse({ flags }) {
-    const sort = (flags.sort ?? "tpm") as string;
-    if (!(SORTS as readonly string[]).includes(sort)) throw new UsageError(`invalid --sort ${JSON.stringify(sort)}: use one of ${SORTS.join(", ")}`);
+    const sort = parseChoice(flags.sort as string | undefined, "sort", SORTS, "tpm");
     const query = typeof flags.query === "string" && flags.query.trim() ? flags.query.trim() : undefined;
     return { period: parsePeriodFlag(flags), projects: parseProjectScopeFlags(flags), environment: parseEnvironmentFlag(flags), query, sort: sort as Sort };
   },

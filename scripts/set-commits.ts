@@ -6,7 +6,7 @@ import { resolve } from "node:path";
 import { apiPath } from "./lib/urls.js";
 import { plural, relativeTime, shellQuote, truncate } from "./lib/output.js";
 import { defineTool, runIfMain, type ToolContext, type WriteSummary } from "./lib/tool.js";
-import { CliError, NotFoundError, UsageError } from "./lib/errors.js";
+import { AuthError, NotFoundError, UsageError } from "./lib/errors.js";
 import { parseIntegerFlag, parseReleaseVersion } from "./lib/validate.js";
 import { headCommit, hasCommit, isCommitSha, readHistory, readRemotes, type LocalCommit, type Remote } from "./lib/git.js";
 import {
@@ -324,7 +324,7 @@ async function tryListRepos(ctx: ToolContext, org: string): Promise<SentryRepo[]
     }
     return repos;
   } catch (err) {
-    if (err instanceof CliError && (err.exitCode === 4 || err.exitCode === 5)) {
+    if (err instanceof AuthError || err instanceof NotFoundError) {
       ctx.warn(`cannot list the organization's repositories (${err.message})`);
       return undefined;
     }
@@ -447,7 +447,7 @@ function describeCommit(c: CommitSummary, now: number): string {
 
 /** Sentry answers 400 {"refs": ["…"]} when a ref names a repository it does not know (InvalidRepository). */
 function explainRejection(err: unknown): unknown {
-  if (err instanceof UsageError && /\brefs\b/.test(err.message)) {
+  if (err instanceof UsageError && err.status === 400 && /\brefs\b/.test(err.detail ?? "")) {
     return new UsageError(err.message, "connect the repository integration in Sentry (or check REPO's spelling), or send the local history with --local");
   }
   return err;

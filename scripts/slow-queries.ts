@@ -16,6 +16,7 @@ import { UsageError } from "./lib/errors.js";
 import { alignColumns, millis, percent, plural, shellQuote, truncate } from "./lib/output.js";
 import { ENVIRONMENT_FLAG, PERIOD_FLAG, parseEnvironmentFlag, parsePeriodFlag, perMinute, scopeFlags, scopePhrase, secondsText, type Period } from "./lib/performance.js";
 import { ALL_PROJECTS_FLAG, parseProjectScopeFlags, PROJECT_FLAG, resolveProjectScope, type ProjectFlags, type ProjectScope } from "./lib/projects.js";
+import { parseChoice } from "./lib/validate.js";
 import { defineListTool, runIfMain, type ListSummary, type ToolContext } from "./lib/tool.js";
 
 /**
@@ -102,8 +103,7 @@ export const tool = defineListTool<Input, Summary>({
     "for each flagged N+1 query: its span.group:\"…\" grouped by transaction, per_page=1, to name the endpoint that repeats it most",
   ],
   parse({ flags }) {
-    const sort = (flags.sort ?? "total") as string;
-    if (!(SORTS as readonly string[]).includes(sort)) throw new UsageError(`invalid --sort ${JSON.stringify(sort)}: use one of ${SORTS.join(", ")}`);
+    const sort = parseChoice(flags.sort as string | undefined, "sort", SORTS, "total");
     const transaction = typeof flags.transaction === "string" ? flags.transaction.trim() : undefined;
     if (transaction !== undefined && (!transaction || /[\r\n]/.test(transaction))) {
       throw new UsageError("--transaction needs a transaction name on one line", "copy one from: node dist/list-transactions.mjs");

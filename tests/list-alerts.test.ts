@@ -275,7 +275,8 @@ describe("list-alerts › the current alert API (workflows and detectors)", () =
     sandbox.clearRequests();
     const badType = await runTool("list-alerts", ["--type", "uptime"], { env: env(sandbox) });
     expect(badType.code).toBe(2);
-    expect(badType.stderr).toContain('invalid --type "uptime": use issue, metric or all');
+    expect(badType.stderr).toContain('invalid --type "uptime"');
+    expect(badType.stderr).toContain("hint: use one of: issue, metric, all");
     const badSlug = await runTool("list-alerts", ["--project", "Web Frontend"], { env: env(sandbox) });
     expect(badSlug.code).toBe(2);
     expect(sandbox.requests()).toEqual([]);

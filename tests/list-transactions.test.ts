@@ -188,7 +188,7 @@ describe("list-transactions", () => {
   it("rejects bad input before sending anything", async () => {
     sandbox.clearRequests();
     const cases: Array<[string[], RegExp]> = [
-      [["--sort", "slowest"], /invalid --sort "slowest": use one of tpm, p95, p50, failure_rate, count/],
+      [["--sort", "slowest"], /invalid --sort "slowest"\nhint: use one of: tpm, p95, p50, failure_rate, count/],
       [["--period", "0h"], /invalid --period "0h"/],
       [["--period", "yesterday"], /invalid --period "yesterday"/],
       [["--period", "120d"], /--period 120d is longer than Sentry keeps data \(90d\)/],
@@ -236,7 +236,7 @@ describe("list-transactions on a server without the spans dataset", () => {
     const api = {
       async get(_path: string, query: Record<string, unknown>) {
         sent.push(String(query.dataset));
-        if (query.dataset === "spans") throw new UsageError("Sentry rejected the request (400): dataset must be one of: discover, transactions");
+        if (query.dataset === "spans") throw new UsageError("Sentry rejected the request (400): dataset must be one of: discover, transactions", undefined, 400, "dataset must be one of: discover, transactions");
         return { status: 200, headers: {}, body: { data: [] }, bytes: 0 };
       },
     } as unknown as SentryApi;
@@ -257,7 +257,7 @@ describe("list-transactions on a server without the spans dataset", () => {
           return { status: 200, headers: {}, body: { id: "42", slug: "api-backend" }, bytes: 0 };
         }
         sent.push(`events project=${String(query!.project)}`);
-        if (String(query!.project) !== "42") throw new UsageError("Sentry rejected the request (400): Invalid project parameter. Values must be numbers.");
+        if (String(query!.project) !== "42") throw new UsageError("Sentry rejected the request (400): Invalid project parameter. Values must be numbers.", undefined, 400, "Invalid project parameter. Values must be numbers.");
         return { status: 200, headers: {}, body: { data: [] }, bytes: 0 };
       },
     } as unknown as SentryApi;

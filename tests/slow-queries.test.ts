@@ -227,7 +227,7 @@ describe("slow-queries", () => {
   it("rejects bad input before sending anything", async () => {
     sandbox.clearRequests();
     const cases: Array<[string[], RegExp]> = [
-      [["--sort", "slowest"], /invalid --sort "slowest": use one of total, avg, p95, count/],
+      [["--sort", "slowest"], /invalid --sort "slowest"\nhint: use one of: total, avg, p95, count/],
       [["--transaction", " "], /--transaction needs a transaction name/],
       [["--period=-1d"], /invalid --period "-1d"/],
       [["--limit", "0"], /--limit must be between 1 and 1000/],

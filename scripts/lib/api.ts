@@ -7,7 +7,7 @@ import { AuthError, CliError, EXIT, NotFoundError } from "./errors.js";
 import type { ErrorContext, HttpOptions, HttpResponse } from "./http.js";
 import { sendRequest } from "./http.js";
 import { cachedRegion, isAllowedRegionUrl, isPlainHttpToRemote, storeRegion } from "./region.js";
-import { apiPath, buildQuery, parseLinkHeader, type Query } from "./urls.js";
+import { apiPath, buildQuery, MAX_PAGE_SIZE, MAX_PAGES_ALL, parseLinkHeader, type Query } from "./urls.js";
 
 export interface Page<T> {
   items: T[];
@@ -30,8 +30,6 @@ export interface PaginateOptions {
   itemsKey?: string;
 }
 
-export const MAX_PAGE_SIZE = 100;
-export const MAX_PAGES_ALL = 100;
 
 export interface ApiOptions {
   config: Config;

@@ -25,9 +25,17 @@ export class CliError extends Error {
   }
 }
 
-/** Bad flags or arguments, caught before anything is sent, or a 400 from Sentry about our input. */
+/**
+ * Bad flags or arguments, caught before anything is sent, or a 400 from Sentry about our input; then
+ * `status` is 400 and `detail` is Sentry's own message, for callers that react to a specific answer.
+ */
 export class UsageError extends CliError {
-  constructor(message: string, hint?: string) {
+  constructor(
+    message: string,
+    hint?: string,
+    readonly status?: 400,
+    readonly detail?: string,
+  ) {
     super(message, EXIT.USAGE, hint);
   }
 }

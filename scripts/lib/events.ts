@@ -6,7 +6,7 @@ import type { Page, SentryApi } from "./api.js";
 import type { ErrorContext } from "./http.js";
 import { CliError, EXIT, NetworkError, UsageError } from "./errors.js";
 import { ProjectSelector } from "./projects.js";
-import { apiPath, parseLinkHeader, type Query } from "./urls.js";
+import { apiPath, MAX_PAGE_SIZE, parseLinkHeader, type Query } from "./urls.js";
 
 export type Dataset = "spans" | "transactions";
 
@@ -14,7 +14,7 @@ export type Dataset = "spans" | "transactions";
 export const EVENTS_SCOPES = "org:read";
 
 /** The endpoint's page size is "default and maximum 100" (schema, §14). */
-export const EVENTS_MAX_PAGE_SIZE = 100;
+export const EVENTS_MAX_PAGE_SIZE = MAX_PAGE_SIZE;
 
 /**
  * Apdex / user-misery threshold T, in ms. The spans dataset needs T spelled out (`apdex(span.duration,300)`,
@@ -280,7 +280,7 @@ export class SpansUnavailableError extends CliError {
  * get_dataset). Only that answer triggers the fallback: a 400 about the user's --query must surface as is.
  */
 export function rejectsSpansDataset(err: unknown): boolean {
-  return err instanceof UsageError && /\(400\)/.test(err.message) && /\bdataset\b/i.test(err.message);
+  return err instanceof UsageError && err.status === 400 && /\bdataset\b/i.test(err.detail ?? "");
 }
 
 /** A value for Sentry's search syntax, always quoted: `transaction:"GET /api/orders"`; only `"` needs escaping. */

@@ -133,7 +133,7 @@ export function errorForStatus(status: number, body: unknown, headers: Record<st
   const suffix = detail ? `: ${detail}` : "";
   switch (status) {
     case 400:
-      return new UsageError(`Sentry rejected the request (400)${suffix}`, "check the flag values; see --help");
+      return new UsageError(`Sentry rejected the request (400)${suffix}`, "check the flag values; see --help", 400, detail ?? "");
     case 401:
       return new AuthError(`authentication failed (401)${suffix}`, "the token is invalid, expired or revoked: create a new one and set SENTRY_AUTH_TOKEN", 401);
     case 403:

@@ -74,7 +74,7 @@ export function parseSearchPeriod(raw: string, flag = "--period"): number {
 
 /** Servers older than schema 2026-06-12 answer 400 "Invalid project parameter. Values must be numbers." to slugs. */
 export function wantsNumericProjects(err: unknown): boolean {
-  return err instanceof UsageError && /\(400\)/.test(err.message) && /invalid project parameter|must be numbers/i.test(err.message);
+  return err instanceof UsageError && err.status === 400 && /invalid project parameter|must be numbers/i.test(err.detail ?? "");
 }
 
 /**

@@ -12,6 +12,7 @@ import type { Config } from "./config.js";
 import { CliError, EXIT, UsageError } from "./errors.js";
 import { selectFields, shellQuote } from "./output.js";
 import { redactSecrets } from "./redact.js";
+import { MAX_PAGE_SIZE, MAX_PAGES_ALL } from "./urls.js";
 import { parseCursor, parseIntegerFlag } from "./validate.js";
 
 export type Category = "errors" | "performance" | "releases" | "projects";
@@ -155,9 +156,9 @@ export const COMMON_FLAGS: Record<string, FlagSpec> = {
 };
 
 export const LIST_FLAGS: Record<string, FlagSpec> = {
-  limit: { type: "string", placeholder: "N", help: `Records to show (max ${MAX_LIMIT}; pages of 100 are fetched as needed)` },
+  limit: { type: "string", placeholder: "N", help: `Records to show (max ${MAX_LIMIT}; pages of ${MAX_PAGE_SIZE} are fetched as needed)` },
   cursor: { type: "string", placeholder: "CURSOR", help: "Continue from a previous page (the footer prints it)" },
-  all: { type: "boolean", help: "Follow every page, up to 100 pages" },
+  all: { type: "boolean", help: `Follow every page, up to ${MAX_PAGES_ALL} pages` },
 };
 
 export const WRITE_FLAGS: Record<string, FlagSpec> = {

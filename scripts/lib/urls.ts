@@ -1,6 +1,11 @@
 // URL pieces shared by every tool: encoded API paths, query strings, and Sentry's Link header.
 // Kept apart from api.ts so that tools can build paths without loading the HTTP client at start-up.
 
+/** Sentry's largest page (`limit` for issues, `per_page` elsewhere): 100 (ENDPOINTS.md §1, §14, §15). */
+export const MAX_PAGE_SIZE = 100;
+/** --all stops after this many pages and prints the cursor to go on from. */
+export const MAX_PAGES_ALL = 100;
+
 export type QueryValue = string | number | boolean | undefined | null | ReadonlyArray<string | number>;
 export type Query = Record<string, QueryValue>;
 

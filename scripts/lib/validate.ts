@@ -108,6 +108,15 @@ export function toStatsPeriod(seconds: number): string {
   return text.endsWith("w") ? `${(seconds / 86400).toString()}d` : text;
 }
 
+/** One of a fixed set of words (--sort, --type); own values only, so "toString" is not a choice. */
+export function parseChoice<T extends string>(value: string | undefined, flag: string, choices: readonly T[], fallback: T): T {
+  const chosen = (value ?? fallback).trim();
+  if (!(choices as readonly string[]).includes(chosen)) {
+    throw new UsageError(`invalid --${flag} ${JSON.stringify(chosen)}`, `use one of: ${choices.join(", ")}`);
+  }
+  return chosen as T;
+}
+
 export function parseIntegerFlag(value: string, flag: string, min: number, max: number): number {
   const trimmed = value.trim();
   if (!/^-?\d+$/.test(trimmed)) throw new UsageError(`--${flag} must be a whole number, got ${JSON.stringify(value)}`);

@@ -509,7 +509,7 @@ function updateProject(ctx: RequestContext) {
   if (typeof ctx.body !== "object" || ctx.body === null || Array.isArray(ctx.body)) {
     throw new SandboxHttpError(400, { non_field_errors: ["Invalid data. Expected a dictionary, but got list."] });
   }
-  const changes = Object.entries(ctx.body as Record<string, unknown>).filter(([field]) => field in PROJECT_UPDATE_FIELDS);
+  const changes = Object.entries(ctx.body as Record<string, unknown>).filter(([field]) => Object.hasOwn(PROJECT_UPDATE_FIELDS, field));
   const canWrite = ctx.token.scopes.has("project:write") || ctx.token.scopes.has("project:admin");
   if (!canWrite && changes.some(([field]) => field !== "isBookmarked")) throw new SandboxHttpError(403, PERMISSION_DENIED);
   const errors: Record<string, string[]> = {};

@@ -371,7 +371,7 @@ function requireRelease(ctx: RequestContext, org: Org): ReleaseRecord {
 
 function periodParam(ctx: RequestContext, name: string, fallback: string): string {
   const value = ctx.query.get(name) || fallback;
-  if (value && !(value in STATS_PERIODS)) {
+  if (value && !Object.hasOwn(STATS_PERIODS, value)) {
     const choices = Object.keys(STATS_PERIODS).map((p) => `'${p}'`).join(", ");
     throw new SandboxHttpError(400, { detail: `Invalid ${name}. Valid choices are ${choices}` });
   }
