@@ -4,7 +4,7 @@
 // declarations. `node build.mjs --check` builds in memory and fails if anything committed differs.
 
 import { build } from "esbuild";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync, mkdirSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync, existsSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -250,11 +250,17 @@ async function main() {
     return;
   }
   for (const name of listDist(distDir)) if (!files.has(name)) rmSync(join(distDir, name));
+  // Write-then-rename: a tool started while the build runs never imports half a file.
+  const writeAtomically = (path, text, mode) => {
+    const tmp = `${path}.${process.pid}.tmp`;
+    writeFileSync(tmp, text, mode === undefined ? undefined : { mode });
+    renameSync(tmp, path);
+  };
   for (const [name, text] of files) {
     mkdirSync(dirname(join(distDir, name)), { recursive: true });
-    writeFileSync(join(distDir, name), text, { mode: 0o755 });
+    writeAtomically(join(distDir, name), text, 0o755);
   }
-  for (const [file, text] of docs) writeFileSync(join(ROOT, file), text);
+  for (const [file, text] of docs) writeAtomically(join(ROOT, file), text);
   const sizes = [...files].filter(([n]) => !n.includes("/")).map(([n, t]) => `${n} ${(Buffer.byteLength(t) / 1024).toFixed(0)} KB`).join(", ");
   console.log(`built ${files.size} bundles (${sizes}); ${stale.length ? `updated ${stale.length} file(s)` : "nothing changed"}`);
 }

@@ -38,6 +38,14 @@ describe.each(TOOLS)("%s", (tool) => {
     expect(sandbox.requests()).toEqual([]);
   });
 
+  it("refuses a single-value flag given twice instead of keeping one silently", async () => {
+    sandbox.clearRequests();
+    const res = await runTool(tool, ["--timeout", "5", "--timeout", "9"], { env: sandbox.env() });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/--timeout was given twice; it takes one value/);
+    expect(sandbox.requests()).toEqual([]);
+  });
+
   it("never prints the token, even with --verbose on a failing call", async () => {
     const res = await runTool(tool, ["--verbose"], { env: { ...sandbox.env(), SENTRY_AUTH_TOKEN: SECRET_TOKEN } });
     const output = res.stdout + res.stderr;

@@ -288,15 +288,26 @@ export function parseInvocation(tool: AnyTool, argv: string[]): ParsedInvocation
     // parseArgs rejects keys that are present but undefined.
     options[name] = { type: spec.type, ...(spec.multiple ? { multiple: true } : {}), ...(spec.short ? { short: spec.short } : {}) };
   }
-  let parsed: { values: FlagValues; positionals: string[] };
+  let parsed: { values: FlagValues; positionals: string[]; tokens: Array<{ kind: string; name?: string }> };
   try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true }) as typeof parsed;
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true, tokens: true }) as typeof parsed;
   } catch (err) {
     if (argv.includes("--help") || argv.includes("-h")) return { help: true } as ParsedInvocation;
     throw usageFromParseError(err as Error, tool);
   }
   const v = parsed.values;
   if (v.help) return { help: true } as ParsedInvocation;
+  // parseArgs keeps the last of a repeated single-value flag; silently dropping the first value
+  // (--environment production --environment staging) would answer a question nobody asked.
+  const seen = new Set<string>();
+  for (const token of parsed.tokens) {
+    if (token.kind !== "option" || !token.name) continue;
+    const spec = flags[token.name];
+    if (spec?.type === "string" && !spec.multiple) {
+      if (seen.has(token.name)) throw new UsageError(`--${token.name} was given twice; it takes one value`, `see: node dist/${tool.name}.mjs --help`);
+      seen.add(token.name);
+    }
+  }
 
   const specs = tool.positionals ?? [];
   const required = specs.filter((p) => p.required).length;

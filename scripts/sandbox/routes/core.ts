@@ -9,7 +9,8 @@ import { PERMISSION_DENIED } from "../auth.js";
 import { serializeUser } from "./users.js";
 import type { ClientKey, Member, Org, Project, Repo, RequestContext, RouteDef, Team } from "../types.js";
 import { SandboxHttpError } from "../types.js";
-import { SECOND } from "../time.js";
+import { DAY, HOUR, SECOND } from "../time.js";
+import { bucketStarts } from "../seed/issues.js";
 
 const ORG_READ = ["org:read", "org:write", "org:admin"];
 const PROJECT_READ = ["project:read", "project:write", "project:admin"];
@@ -274,25 +275,34 @@ const STATS_BUCKETS: Record<string, { buckets: number; sizeMs: number }> = {
 };
 
 /**
- * Event counts per bucket for the projects list. Zero outside [firstEvent, lastEvent], so an
- * abandoned project shows an empty window; inside it, a deterministic daily-ish volume per project.
+ * Error events per bucket for the projects list, summed from the project's seeded issues (the
+ * stats serializer counts error events, not transactions), so the projects list and the issues
+ * tell the same story. Buckets follow the issues' own: hourly for 24h (the last hour split evenly
+ * for 1h), daily otherwise; days older than the issues' 30-day history count as quiet.
  */
 function projectEventStats(ctx: RequestContext, project: Project, period: string): Array<[number, number]> {
   const shape = STATS_BUCKETS[period];
   if (!shape) {
     throw new SandboxHttpError(400, { error: { params: { stats_period: { message: "Invalid stats_period. Valid choices are '', '1h', '24h', '7d', '14d', '30d', and '90d'" } } } });
   }
-  const first = project.firstEvent ? Date.parse(project.firstEvent) : Number.POSITIVE_INFINITY;
-  const last = project.lastEvent ? Date.parse(project.lastEvent) : Number.NEGATIVE_INFINITY;
-  const base = 40 + (Number(project.id) % 97) * 7;
-  const out: Array<[number, number]> = [];
-  for (let i = shape.buckets - 1; i >= 0; i--) {
-    const start = ctx.world.now - (i + 1) * shape.sizeMs;
-    const end = start + shape.sizeMs;
-    const live = end > first && start <= last;
-    const scale = shape.sizeMs / 86400e3;
-    out.push([Math.floor(start / SECOND), live ? Math.max(1, Math.round((base + ((i * 37) % 23)) * scale)) : 0]);
-  }
+  const issues = ctx.world.issues.issues.filter((i) => i.projectId === project.id);
+  const hourly = sumBuckets(issues.map((i) => i.hourly));
+  const daily = sumBuckets(issues.map((i) => i.daily));
+  const starts = bucketStarts(ctx.world.now, shape.sizeMs, shape.buckets);
+  return starts.map((start, index) => {
+    const fromEnd = shape.buckets - 1 - index;
+    let count: number;
+    if (shape.sizeMs === HOUR) count = hourly[hourly.length - 1 - fromEnd] ?? 0;
+    else if (shape.sizeMs === DAY) count = daily[daily.length - 1 - fromEnd] ?? 0;
+    else count = Math.round((hourly[hourly.length - 1] ?? 0) / shape.buckets);
+    return [Math.floor(start / SECOND), count];
+  });
+}
+
+function sumBuckets(series: number[][]): number[] {
+  const length = Math.max(0, ...series.map((s) => s.length));
+  const out = new Array<number>(length).fill(0);
+  for (const s of series) s.forEach((n, i) => (out[i + length - s.length] = out[i + length - s.length]! + n));
   return out;
 }
 
