@@ -1179,8 +1179,10 @@ const PY_PERF: PerfSpec[] = [
     title: "N+1 Query",
     op: "db",
     parentOp: "http.server",
-    parentDescription: "/api/orders/",
-    offenderDescription: `SELECT "catalog_product"."id", "catalog_product"."sku", "catalog_product"."name", "catalog_product"."price" FROM "catalog_product" WHERE "catalog_product"."id" = %s LIMIT 21`,
+    // The same endpoint and statement as the N+1 pattern in the seeded spans (seed/spans.ts), so an
+    // agent can follow this issue into transaction-summary and slow-queries.
+    parentDescription: "GET /api/orders",
+    offenderDescription: `SELECT "order_items"."id", "order_items"."product_id", "order_items"."quantity", "order_items"."price_cents" FROM "order_items" WHERE "order_items"."order_id" = %s`,
     repeat: 25,
     offenderMs: 4,
     transactionMs: 640,
