@@ -397,8 +397,10 @@ function renderAlerts(r: AlertList, now: number): string {
   const legacy = [r.sources.issue, r.sources.metric].some((s) => s.startsWith("legacy")) ? " (partly from Sentry's legacy alert API)" : "";
   const lines: string[] = [];
   if (r.alerts.length === 0) {
-    const what = r.type === "all" ? "alerts" : kinds;
-    lines.push(r.project ? `No ${what} on ${r.project}: nothing notifies anyone about it.` : `No ${what} in ${scope}.`);
+    // "Nothing notifies" is only true when every kind was looked at: a project without metric alerts may
+    // still page someone through an issue alert.
+    if (r.type === "all") lines.push(r.project ? `No alerts on ${r.project}: nothing notifies anyone about it.` : `No alerts in ${scope}.`);
+    else lines.push(`No ${kinds} ${r.project ? `on ${r.project}` : `in ${scope}`}; every kind of alert: --type all`);
   } else {
     const projectCount = new Set(r.alerts.flatMap((a) => a.projects)).size;
     const issues = r.alerts.filter((a) => a.type === "issue").length;

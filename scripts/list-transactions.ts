@@ -23,6 +23,14 @@ type Sort = (typeof SORTS)[number];
 /** The field each --sort orders by, descending: the top of the list is the interesting end. */
 const SORT_FIELD: Record<Sort, keyof TransactionFields> = { tpm: "tpm", p95: "p95", p50: "p50", failure_rate: "failureRate", count: "count" };
 const SORT_LABEL: Record<Sort, string> = { tpm: "throughput", p95: "p95", p50: "p50", failure_rate: "failure rate", count: "count" };
+/** The next-step hint names what the sort put on top: a failing transaction is not (necessarily) a slow one. */
+const SORT_HINT: Record<Sort, string> = {
+  tpm: "Where the busiest one spends its time",
+  count: "Where the busiest one spends its time",
+  p95: "Why the slowest one is slow",
+  p50: "Why the slowest one is slow",
+  failure_rate: "The most failing one against the previous period",
+};
 
 interface Input {
   period: Period;
@@ -129,7 +137,7 @@ export const tool = defineListTool<Input, Summary>({
     // The top row's own project: the summary of one transaction is clearest in the project that served it.
     const project = stringOrNull(top.project);
     const flags = scopeFlags(project ? [project] : summary.scope.projects, summary.environment, summary.period);
-    lines.push(`Why one is slow: node dist/transaction-summary.mjs ${shellQuote(String(top.transaction))}${flags}`);
+    lines.push(`${SORT_HINT[summary.sort]}: node dist/transaction-summary.mjs ${shellQuote(String(top.transaction))}${flags}`);
     return lines.join("\n");
   },
 });

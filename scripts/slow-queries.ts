@@ -14,7 +14,7 @@ import {
 } from "./lib/events.js";
 import { UsageError } from "./lib/errors.js";
 import { alignColumns, millis, percent, plural, shellQuote, truncate } from "./lib/output.js";
-import { ENVIRONMENT_FLAG, PERIOD_FLAG, parseEnvironmentFlag, parsePeriodFlag, perMinute, scopeFlags, scopePhrase, secondsText, type Period } from "./lib/performance.js";
+import { ENVIRONMENT_FLAG, PERIOD_FLAG, parseEnvironmentFlag, parsePeriodFlag, perMinute, scopeFlags, scopePhrase, type Period } from "./lib/performance.js";
 import { ALL_PROJECTS_FLAG, parseProjectScopeFlags, PROJECT_FLAG, resolveProjectScope, type ProjectFlags, type ProjectScope } from "./lib/projects.js";
 import { parseChoice } from "./lib/validate.js";
 import { defineListTool, runIfMain, type ListSummary, type ToolContext } from "./lib/tool.js";
@@ -160,10 +160,12 @@ export const tool = defineListTool<Input, Summary>({
         ? `No database queries in ${where}. Check the name with: node dist/transaction-summary.mjs ${shellQuote(s.transaction)}${scopeFlags(s.scope.projects, s.environment, s.period)}`
         : `No database queries in ${where}. Either the SDK records no db spans (tracing off, or no database integration) or try a longer --period.`;
     }
-    const lines = [`${plural(records.length, "database query", "database queries")} in ${where}, by ${SORT_LABEL[s.sort]} (all database time ${secondsText(s.totalMs)} in ${s.totalSpans} spans):`];
-    const header = ["total", "share", "avg", "p95", "count", "rate", "per txn", "project", "table", "query"];
+    const lines = [`${plural(records.length, "database query", "database queries")} in ${where}, by ${SORT_LABEL[s.sort]} (all database time ${millis(s.totalMs)} in ${s.totalSpans} spans):`];
+    // Every duration in ms, as in list-transactions and transaction-summary; qpm is queries per minute, in /min
+    // like list-transactions' tpm.
+    const header = ["total", "share", "avg", "p95", "count", "qpm", "per txn", "project", "table", "query"];
     const rows = records.map((r) => [
-      secondsText(r.totalMs as number | null),
+      millis(r.totalMs as number | null),
       percent(r.share as number | null),
       millis(r.avgMs as number | null),
       millis(r.p95Ms as number | null),
@@ -183,7 +185,8 @@ export const tool = defineListTool<Input, Summary>({
       const shown = new Set<string>();
       for (const r of flagged) {
         const name = (r.nPlusOneTransaction as string | null) ?? s.transaction;
-        if (!name) continue;
+        // With --transaction the endpoint is the one just filtered on: pointing back at it says nothing new.
+        if (!name || name === s.transaction) continue;
         const project = r.project as string | null;
         const command = `node dist/transaction-summary.mjs ${shellQuote(name)}${scopeFlags(project ? [project] : s.scope.projects, s.environment, s.period)}`;
         const what = `${r.table ?? "the flagged query"}${project ? ` (${project})` : ""}`;

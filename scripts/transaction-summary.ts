@@ -17,7 +17,19 @@ import {
 } from "./lib/events.js";
 import { NotFoundError, UsageError } from "./lib/errors.js";
 import { alignColumns, isFlatChange, millis, percent, plural, shellQuote } from "./lib/output.js";
-import { ENVIRONMENT_FLAG, PERIOD_FLAG, parseEnvironmentFlag, parsePeriodFlag, perMinute, scopeFlags, scopePhrase, score, type Period } from "./lib/performance.js";
+import {
+  ENVIRONMENT_FLAG,
+  PERIOD_FLAG,
+  parseEnvironmentFlag,
+  parsePeriodFlag,
+  perMinute,
+  roundFraction,
+  roundMs,
+  scopeFlags,
+  scopePhrase,
+  score,
+  type Period,
+} from "./lib/performance.js";
 import { ALL_PROJECTS_FLAG, parseProjectScopeFlags, PROJECT_FLAG, resolveProjectScope, type ProjectFlags } from "./lib/projects.js";
 import { defineTool, runIfMain } from "./lib/tool.js";
 
@@ -55,6 +67,9 @@ interface PreviousPeriod extends Percentiles {
   start: string;
   end: string;
   count: number;
+  avg: number | null;
+  failureRate: number | null;
+  apdex: number | null;
 }
 
 interface OpTime {
@@ -115,7 +130,7 @@ export const tool = defineTool<Input, Result>({
   scopes: EVENTS_SCOPES,
   api: [
     "GET /api/0/organizations/{org}/events/?dataset=spans&query=is_transaction:true transaction:\"…\"&field=p50(span.duration)…p99(span.duration),avg(span.duration),count(),tpm(),failure_rate(),apdex(span.duration,300),user_misery(span.duration,300),sum(span.self_time)&statsPeriod=24h",
-    "the same percentiles with start/end for the previous period of equal length",
+    "the same percentiles, avg, count, failure rate and apdex with start/end for the previous period of equal length",
     "GET /api/0/organizations/{org}/events/?dataset=spans&query=transaction:\"…\" !is_transaction:true&field=span.op&field=sum(span.self_time)&field=count()&sort=-sum(span.self_time)",
     "GET /api/0/organizations/{org}/events/?dataset=spans&query=is_transaction:true transaction:\"…\"&field=trace,span.duration,timestamp,project&sort=-span.duration&per_page=5",
     "dataset=transactions with event.type:transaction and transaction.duration on servers without spans (no span breakdown there)",
@@ -151,7 +166,12 @@ export const tool = defineTool<Input, Result>({
         window: current,
         ...filters,
       })),
-      events.table((f) => ({ fields: [f.p50, f.p75, f.p95, f.p99, f.count], query: `${f.isTransaction} ${name}`, window: previous, ...filters })),
+      events.table((f) => ({
+        fields: [f.p50, f.p75, f.p95, f.p99, f.avg, f.count, f.failureRate, f.apdex],
+        query: `${f.isTransaction} ${name}`,
+        window: previous,
+        ...filters,
+      })),
       events.spansTable({
         fields: ["span.op", SELF_TIME_SUM, "count()"],
         query: `${name} !is_transaction:true`,
@@ -175,15 +195,22 @@ export const tool = defineTool<Input, Result>({
     const currentStats: CurrentPeriod = {
       ...percentiles(row, fNow),
       count: numberOrNull(row[fNow.count]) ?? 0,
-      avg: numberOrNull(row[fNow.avg]),
-      tpm: numberOrNull(row[fNow.tpm]),
-      failureRate: numberOrNull(row[fNow.failureRate]),
-      apdex: numberOrNull(row[fNow.apdex]),
-      userMisery: numberOrNull(row[fNow.userMisery]),
+      avg: roundMs(numberOrNull(row[fNow.avg])),
+      tpm: roundFraction(numberOrNull(row[fNow.tpm])),
+      failureRate: roundFraction(numberOrNull(row[fNow.failureRate])),
+      apdex: roundFraction(numberOrNull(row[fNow.apdex])),
+      userMisery: roundFraction(numberOrNull(row[fNow.userMisery])),
     };
     const fBefore = TRANSACTION_FIELDS[before.dataset];
     const beforeRow = before.rows[0] ?? {};
-    const previousStats: PreviousPeriod = { ...previous, ...percentiles(beforeRow, fBefore), count: numberOrNull(beforeRow[fBefore.count]) ?? 0 };
+    const previousStats: PreviousPeriod = {
+      ...previous,
+      ...percentiles(beforeRow, fBefore),
+      count: numberOrNull(beforeRow[fBefore.count]) ?? 0,
+      avg: roundMs(numberOrNull(beforeRow[fBefore.avg])),
+      failureRate: roundFraction(numberOrNull(beforeRow[fBefore.failureRate])),
+      apdex: roundFraction(numberOrNull(beforeRow[fBefore.apdex])),
+    };
     const where = scopePhrase(scope, input.environment, input.period);
 
     if (currentStats.count === 0) {
@@ -204,11 +231,11 @@ export const tool = defineTool<Input, Result>({
       dataset: now.dataset,
       current: currentStats,
       previous: previousStats,
-      p95Change: relativeChange(previousStats.p95, currentStats.p95),
+      p95Change: roundFraction(relativeChange(previousStats.p95, currentStats.p95)),
       breakdown: ops ? breakdownOf(ops.rows, numberOrNull(row[SELF_TIME_SUM]) ?? 0, currentStats.count) : null,
       samples: slowest.rows.map((r) => ({
         trace: stringOrNull(r.trace),
-        durationMs: numberOrNull(r[fSamples.duration]),
+        durationMs: roundMs(numberOrNull(r[fSamples.duration])),
         timestamp: stringOrNull(r.timestamp),
         project: stringOrNull(r.project),
       })),
@@ -259,17 +286,24 @@ export const tool = defineTool<Input, Result>({
 const SELF_TIME_SUM = "sum(span.self_time)";
 
 function percentiles(row: EventsRow, f: TransactionFields): Percentiles {
-  return { p50: numberOrNull(row[f.p50]), p75: numberOrNull(row[f.p75]), p95: numberOrNull(row[f.p95]), p99: numberOrNull(row[f.p99]) };
+  const ms = (field: string) => roundMs(numberOrNull(row[field]));
+  return { p50: ms(f.p50), p75: ms(f.p75), p95: ms(f.p95), p99: ms(f.p99) };
 }
 
 function breakdownOf(rows: EventsRow[], ownTimeMs: number, transactions: number): Breakdown {
   const ops = rows.map((row) => ({ op: stringOrNull(row["span.op"]) ?? "(no op)", selfTimeMs: numberOrNull(row[SELF_TIME_SUM]) ?? 0, spans: numberOrNull(row["count()"]) ?? 0 }));
   const total = ownTimeMs + ops.reduce((sum, o) => sum + o.selfTimeMs, 0);
   const shareOf = (ms: number): number => (total > 0 ? ms / total : 0);
+  // Shares are computed from the raw sums, then every number is rounded for output.
   return {
-    ownTimeMs,
-    ownShare: shareOf(ownTimeMs),
-    ops: ops.map((o) => ({ op: o.op, selfTimeMs: o.selfTimeMs, share: shareOf(o.selfTimeMs), spansPerTransaction: o.spans / transactions })),
+    ownTimeMs: roundMs(ownTimeMs) ?? 0,
+    ownShare: roundFraction(shareOf(ownTimeMs)) ?? 0,
+    ops: ops.map((o) => ({
+      op: o.op,
+      selfTimeMs: roundMs(o.selfTimeMs) ?? 0,
+      share: roundFraction(shareOf(o.selfTimeMs)) ?? 0,
+      spansPerTransaction: roundFraction(o.spans / transactions) ?? 0,
+    })),
   };
 }
 
@@ -278,17 +312,42 @@ function relativeChange(before: number | null, after: number | null): number | n
   return (after - before) / before;
 }
 
+/** How one number moved between the periods: "rose 12%", "fell 30%", or null within the flat band or when unknown. */
+function movement(before: number | null, after: number | null): string | null {
+  if (before === null || after === null) return null;
+  // From zero (a failure rate that was 0%) any rise is a move, but has no percentage.
+  if (before === 0) return after > 0 ? "rose from 0" : null;
+  const change = relativeChange(before, after)!;
+  // The same flat band as list-issues' trend: a move of a few percent is run-to-run noise, not a change.
+  return isFlatChange(change) ? null : `${change > 0 ? "rose" : "fell"} ${percent(Math.abs(change), 0)}`;
+}
+
+/**
+ * "vs the previous 24h (1200 transactions): p95 rose 35% (420ms → 567ms), p50 about the same (…); also moved:
+ * failed rose 50% (1.0% → 1.5%); about the same: avg, apdex". p95 and p50 are always said; the other
+ * numbers only by name unless they moved.
+ */
 function comparisonLine(r: Result): string {
   const against = `the previous ${r.period}`;
-  if (r.previous.count === 0) return `vs ${against}: no transactions then, nothing to compare`;
-  const compare = (label: string, before: number | null, after: number | null): string => {
-    const change = relativeChange(before, after);
-    if (change === null) return `${label} -`;
-    // The same flat band as list-issues' trend: a move of a few percent is run-to-run noise, not a change.
-    const moved = isFlatChange(change) ? "about the same" : `${change > 0 ? "rose" : "fell"} ${percent(Math.abs(change), 0)}`;
-    return `${label} ${moved} (${millis(before)} → ${millis(after)})`;
-  };
-  return `vs ${against} (${plural(r.previous.count, "transaction")}): ${compare("p95", r.previous.p95, r.current.p95)}, ${compare("p50", r.previous.p50, r.current.p50)}`;
+  const { previous: before, current: after } = r;
+  if (before.count === 0) return `vs ${against}: no transactions then, nothing to compare`;
+  const headline = (label: string, b: number | null, a: number | null): string =>
+    b === null || a === null ? `${label} -` : `${label} ${movement(b, a) ?? "about the same"} (${millis(b)} → ${millis(a)})`;
+  const others: Array<[string, number | null, number | null, (v: number | null) => string]> = [
+    ["avg", before.avg, after.avg, millis],
+    ["failed", before.failureRate, after.failureRate, (v) => percent(v)],
+    ["apdex", before.apdex, after.apdex, score],
+  ];
+  const moved: string[] = [];
+  const steady: string[] = [];
+  for (const [label, b, a, format] of others) {
+    const m = movement(b, a);
+    if (m) moved.push(`${label} ${m} (${format(b)} → ${format(a)})`);
+    else if (b !== null && a !== null) steady.push(label);
+  }
+  const tail = [moved.length ? `also moved: ${moved.join(", ")}` : "", steady.length ? `about the same: ${steady.join(", ")}` : ""].filter(Boolean);
+  const head = `vs ${against} (${plural(before.count, "transaction")}): ${headline("p95", before.p95, after.p95)}, ${headline("p50", before.p50, after.p50)}`;
+  return [head, ...tail].join("; ");
 }
 
 /** ISO-8601 to the second with Z, the form Sentry's start/end parse everywhere. */

@@ -207,6 +207,16 @@ describe("list-alerts › the current alert API (workflows and detectors)", () =
     expect(res.stdout.trim()).toBe(`No alerts on ${bare.slug}: nothing notifies anyone about it.`);
   });
 
+  it("does not claim nothing notifies when only one kind was asked for and the project has the other", async () => {
+    const withMetric = new Set(sandbox.world.alerts.metricAlerts.map((m) => m.projectId));
+    const issueOnly = sandbox.world.alerts.issueAlerts.find((a) => !withMetric.has(a.projectId))!;
+    const project = slugOf(sandbox, issueOnly.projectId);
+    const res = await runTool("list-alerts", ["--project", project, "--type", "metric"], { env: env(sandbox) });
+    expect(res.code).toBe(0);
+    expect(res.stdout.trim()).toBe(`No metric alerts on ${project}; every kind of alert: --type all`);
+    expect(res.stdout).not.toContain("nothing notifies");
+  });
+
   it("keeps to one kind with --type, and names the projects without that kind", async () => {
     const metricOnly = await runTool("list-alerts", ["--type", "metric"], { env: env(sandbox) });
     expect(metricOnly.stdout).not.toMatch(/^ {2}issue /m);

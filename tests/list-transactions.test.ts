@@ -98,10 +98,18 @@ describe("list-transactions", () => {
     const p95Ends = lines.slice(2, 7).map((l) => l.indexOf("ms", l.indexOf("ms") + 2));
     expect(new Set(p95Ends).size).toBe(1);
     expect(lines[7]).toBe("More: --cursor 0:5:0");
-    expect(lines[8]).toBe(`Why one is slow: node dist/transaction-summary.mjs '${expected[0]!.transaction}' --project api-backend`);
+    expect(lines[8]).toBe(`Why the slowest one is slow: node dist/transaction-summary.mjs '${expected[0]!.transaction}' --project api-backend`);
 
     const [request] = eventsRequests(sandbox.requests());
     expect(request!.query).toMatchObject({ dataset: "spans", query: "is_transaction:true", sort: "-p95(span.duration)", project: "api-backend", statsPeriod: "1d", per_page: "5" });
+  });
+
+  it("words the next-step hint by the sort: failures are not slowness", async () => {
+    const res = await runTool("list-transactions", ["--project", "api-backend", "--sort", "failure_rate", "--limit", "3"], { env: sandbox.env() });
+    expect(res.code).toBe(0);
+    const last = res.stdout.trimEnd().split("\n").at(-1)!;
+    expect(last).toMatch(/^The most failing one against the previous period: node dist\/transaction-summary\.mjs '[^']+' --project api-backend$/);
+    expect(res.stdout).not.toContain("slow");
   });
 
   it("keeps its text output to a fraction of the API bytes it read", async () => {

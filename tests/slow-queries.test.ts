@@ -107,6 +107,16 @@ describe("slow-queries", () => {
     expect(lines.at(-1)).toBe(`See the endpoint for order_items (api-backend): node dist/transaction-summary.mjs '${nPlusOneTransaction}' --project api-backend --period 7d`);
   });
 
+  it("does not point back at the endpoint already filtered on with --transaction", async () => {
+    const { nPlusOneTransaction } = sandbox.world.spans;
+    const text = await runTool("slow-queries", ["--transaction", nPlusOneTransaction, "--project", "api-backend", "--period", "7d"], { env: sandbox.env() });
+    expect(text.code).toBe(0);
+    const lines = text.stdout.trimEnd().split("\n");
+    expect(lines.filter((l) => / N\+1 /.test(l))).toHaveLength(1);
+    expect(lines.at(-1)).toMatch(/^N\+1: runs /);
+    expect(text.stdout).not.toContain("See the endpoint");
+  });
+
   it("names the endpoint of every flagged N+1 query, each in its own project, with one small request per query", async () => {
     const { nPlusOneQuery } = sandbox.world.spans;
     // The N+1 the seed plants in GET /api/orders runs in two projects: two flagged rows across the organization.
@@ -191,11 +201,13 @@ describe("slow-queries", () => {
     const expected = expectedQueries(sandbox.world, DAY_MS, { project: "api-backend" });
     const all = sum([...expected.values()].map((e) => e.totalMs));
     const spans = sum([...expected.values()].map((e) => e.count));
-    expect(lines[0]).toBe(`5 database queries in api-backend over 24h, by total self time (all database time ${(all / 1000).toFixed(1)}s in ${spans} spans):`);
+    expect(lines[0]).toBe(`5 database queries in api-backend over 24h, by total self time (all database time ${Math.round(all)}ms in ${spans} spans):`);
     // Right-aligned columns: the header may start with padding when a total is wider than its label.
-    expect(lines[1]).toMatch(/^\s*total\s+share\s+avg\s+p95\s+count\s+rate\s+per txn\s+project\s+table\s+query$/);
+    expect(lines[1]).toMatch(/^\s*total\s+share\s+avg\s+p95\s+count\s+qpm\s+per txn\s+project\s+table\s+query$/);
     const top = [...expected.values()].sort((a, b) => b.totalMs - a.totalMs)[0]!;
-    expect(lines[2]).toContain(`${(top.totalMs / 1000).toFixed(1)}s  ${(top.share * 100).toFixed(1)}%`);
+    // Totals in ms like every other duration of the performance tools, never in seconds.
+    expect(lines[2]).toContain(`${Math.round(top.totalMs)}ms  ${(top.share * 100).toFixed(1)}%`);
+    expect(res.stdout).not.toMatch(/\d\.\ds\b/);
     const queryStart = lines[1]!.indexOf("query");
     for (const line of lines.slice(2, 7)) expect(line.slice(queryStart).length).toBeLessThanOrEqual(90);
     const long = lines.slice(2, 7).find((l) => l.endsWith("…"));

@@ -39,10 +39,20 @@ function transactionSpans(world: World, name: string, window: Window, project = 
   return { segments: spans.filter((s) => s.isTransaction), children: spans.filter((s) => !s.isTransaction) };
 }
 
-function expectClose(actual: number | null, expected: number | null, label: string): void {
-  if (expected === null) expect(actual, label).toBeNull();
-  else expect(actual, label).toBeCloseTo(expected, 6);
+/** JSON rounds milliseconds to 0.1 and fractions (shares, rates, scores) to 4 decimals. */
+const MS_DECIMALS = 1;
+const FRACTION_DECIMALS = 4;
+
+function expectRounded(actual: number | null, expected: number | null, label: string, decimals: number): void {
+  if (expected === null) return expect(actual, label).toBeNull();
+  expect(actual, label).not.toBeNull();
+  // Rounded to `decimals`: off by at most half a step (plus float noise in the expectation's own sum).
+  expect(Math.abs(actual! - expected), label).toBeLessThanOrEqual(0.5 * 10 ** -decimals + 1e-9);
+  expect(Math.round(actual! * 10 ** decimals) / 10 ** decimals, `${label} has at most ${decimals} decimals`).toBe(actual);
 }
+
+const expectMs = (actual: number | null, expected: number | null, label: string) => expectRounded(actual, expected, label, MS_DECIMALS);
+const expectFraction = (actual: number | null, expected: number | null, label: string) => expectRounded(actual, expected, label, FRACTION_DECIMALS);
 
 describe("transaction-summary", () => {
   const checkout = () => sandbox.world.spans.regressedTransaction;
@@ -54,15 +64,15 @@ describe("transaction-summary", () => {
     const { segments } = transactionSpans(sandbox.world, checkout(), window);
     const c = res.json.current;
     expect(c.count).toBe(count(segments));
-    expectClose(c.p50, percentile(segments, duration, 0.5), "p50");
-    expectClose(c.p75, percentile(segments, duration, 0.75), "p75");
-    expectClose(c.p95, percentile(segments, duration, 0.95), "p95");
-    expectClose(c.p99, percentile(segments, duration, 0.99), "p99");
-    expectClose(c.avg, weightedMean(segments, duration), "avg");
-    expectClose(c.tpm, count(segments) / minutes(window), "tpm");
-    expectClose(c.failureRate, failureRate(segments), "failure rate");
-    expectClose(c.apdex, apdex(segments), "apdex");
-    expectClose(c.userMisery, userMisery(segments), "user misery");
+    expectMs(c.p50, percentile(segments, duration, 0.5), "p50");
+    expectMs(c.p75, percentile(segments, duration, 0.75), "p75");
+    expectMs(c.p95, percentile(segments, duration, 0.95), "p95");
+    expectMs(c.p99, percentile(segments, duration, 0.99), "p99");
+    expectMs(c.avg, weightedMean(segments, duration), "avg");
+    expectFraction(c.tpm, count(segments) / minutes(window), "tpm");
+    expectFraction(c.failureRate, failureRate(segments), "failure rate");
+    expectFraction(c.apdex, apdex(segments), "apdex");
+    expectFraction(c.userMisery, userMisery(segments), "user misery");
     expect(res.json).toMatchObject({ transaction: checkout(), projects: [PROJECT], period: "24h", dataset: "spans" });
   });
 
@@ -76,16 +86,46 @@ describe("transaction-summary", () => {
     const { segments } = transactionSpans(sandbox.world, checkout(), window);
     const before = percentile(segments, duration, 0.95)!;
     expect(res.json.previous.count).toBe(count(segments));
-    expectClose(res.json.previous.p95, before, "previous p95");
-    expectClose(res.json.previous.p50, percentile(segments, duration, 0.5), "previous p50");
-    const change = (res.json.current.p95 - before) / before;
-    expectClose(res.json.p95Change, change, "p95 change");
+    expectMs(res.json.previous.p95, before, "previous p95");
+    expectMs(res.json.previous.p50, percentile(segments, duration, 0.5), "previous p50");
+    // The change is computed from the rounded percentiles the JSON shows.
+    const change = (res.json.current.p95 - res.json.previous.p95) / res.json.previous.p95;
+    expectFraction(res.json.p95Change, change, "p95 change");
     expect(change).toBeGreaterThan(0);
 
     const text = await runTool("transaction-summary", [checkout(), "--project", PROJECT], { env: sandbox.env() });
     const line = text.stdout.split("\n").find((l) => l.startsWith("vs the previous 24h"))!;
     const ms = (v: number) => `${Math.round(v)}ms`;
-    expect(line).toContain(`p95 rose ${Math.round(change * 100)}% (${ms(before)} → ${ms(res.json.current.p95)})`);
+    expect(line).toContain(`p95 rose ${Math.round(change * 100)}% (${ms(res.json.previous.p95)} → ${ms(res.json.current.p95)})`);
+  });
+
+  it("gives the previous period's avg, failure rate and apdex too, and says in text which of them moved", async () => {
+    sandbox.clearRequests();
+    const res = await runTool("transaction-summary", [checkout(), "--project", PROJECT, "--json"], { env: sandbox.env() });
+    const window = windowOf(eventsRequests(sandbox.requests()).find((r) => r.query.start !== undefined)!);
+    const { segments } = transactionSpans(sandbox.world, checkout(), window);
+    const { previous, current } = res.json;
+    expectMs(previous.avg, weightedMean(segments, duration), "previous avg");
+    expectFraction(previous.failureRate, failureRate(segments), "previous failure rate");
+    expectFraction(previous.apdex, apdex(segments), "previous apdex");
+    // No float noise anywhere in the JSON (873.1579999999999): at most 4 decimals.
+    expect(res.stdout).not.toMatch(/\d\.\d{5,}/);
+
+    const text = await runTool("transaction-summary", [checkout(), "--project", PROJECT], { env: sandbox.env() });
+    const line = text.stdout.split("\n").find((l) => l.startsWith("vs the previous 24h"))!;
+    const moved = (b: number, a: number) => (b === 0 ? a > 0 : Math.abs(a / b - 1) >= FLAT_CHANGE);
+    const checks: Array<[string, number, number, string]> = [
+      ["avg", previous.avg, current.avg, `${Math.round(previous.avg)}ms → ${Math.round(current.avg)}ms`],
+      ["failed", previous.failureRate, current.failureRate, `${(previous.failureRate * 100).toFixed(1)}% → ${(current.failureRate * 100).toFixed(1)}%`],
+      ["apdex", previous.apdex, current.apdex, `${previous.apdex.toFixed(2)} → ${current.apdex.toFixed(2)}`],
+    ];
+    // The regressed checkout got slower on average: at least one of these moved.
+    expect(checks.some(([, b, a]) => moved(b, a))).toBe(true);
+    const [, tail = ""] = line.split("; also moved: ");
+    for (const [label, b, a, values] of checks) {
+      if (moved(b, a)) expect(tail, label).toMatch(new RegExp(`(^|, )${label} (rose|fell) [^(]*\\(${values.replace(/[.()]/g, "\\$&")}\\)`));
+      else expect(line, label).toMatch(new RegExp(`about the same: (.*, )?${label}\\b`));
+    }
   });
 
   it("calls a move within the flat band \"about the same\", as list-issues calls its trend flat", async () => {
@@ -129,7 +169,7 @@ describe("transaction-summary", () => {
     expect(res.json.current.count).toBe(count(segments));
     // The two projects sample at different rates, so this p95 weights each stored transaction by its rate.
     expect(new Set(segments.map((s) => s.sampleWeight)).size).toBeGreaterThan(1);
-    expectClose(res.json.current.p95, percentile(segments, duration, 0.95), "p95 of both");
+    expectMs(res.json.current.p95, percentile(segments, duration, 0.95), "p95 of both");
     for (const r of eventsRequests(sandbox.requests())) expect(r.query.project).toEqual([PROJECT, "payments"]);
 
     const text = await runTool("transaction-summary", [name, "--project", PROJECT, "--project", "payments"], { env: sandbox.env() });
@@ -146,18 +186,18 @@ describe("transaction-summary", () => {
     const byOp = groupBy(children, (s) => s.op);
     const total = own + weightedSum(children, selfTime);
     const b = res.json.breakdown;
-    expectClose(b.ownTimeMs, own, "own time");
-    expectClose(b.ownShare, own / total, "own share");
+    expectMs(b.ownTimeMs, own, "own time");
+    expectFraction(b.ownShare, own / total, "own share");
     expect(b.ops.map((o: any) => o.op).sort()).toEqual([...byOp.keys()].sort());
     for (const o of b.ops) {
       const spans = byOp.get(o.op)!;
-      expectClose(o.selfTimeMs, weightedSum(spans, selfTime), `${o.op} self time`);
-      expectClose(o.share, weightedSum(spans, selfTime) / total, `${o.op} share`);
-      expectClose(o.spansPerTransaction, count(spans) / count(segments), `${o.op} spans per transaction`);
+      expectMs(o.selfTimeMs, weightedSum(spans, selfTime), `${o.op} self time`);
+      expectFraction(o.share, weightedSum(spans, selfTime) / total, `${o.op} share`);
+      expectFraction(o.spansPerTransaction, count(spans) / count(segments), `${o.op} spans per transaction`);
     }
     const selfTimes = b.ops.map((o: any) => o.selfTimeMs);
     expect(selfTimes).toEqual([...selfTimes].sort((x: number, y: number) => y - x));
-    expect(b.ownShare + sum(b.ops.map((o: any) => o.share))).toBeCloseTo(1, 9);
+    expect(b.ownShare + sum(b.ops.map((o: any) => o.share))).toBeCloseTo(1, 3);
   });
 
   it("lists the slowest samples with their trace IDs, and hints at the queries inside", async () => {
@@ -170,7 +210,8 @@ describe("transaction-summary", () => {
     expect(at).toBeGreaterThan(0);
     slowest.forEach((s, i) => {
       const line = lines[at + 1 + i]!;
-      expect(line).toMatch(new RegExp(`^\\s+${Math.round(s.durationMs)}ms  \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ  trace ${s.traceId}  ${PROJECT}$`));
+      // Text shows the JSON's value (rounded to 0.1 ms) to the millisecond.
+      expect(line).toMatch(new RegExp(`^\\s+${Math.round(Math.round(s.durationMs * 10) / 10)}ms  \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ  trace ${s.traceId}  ${PROJECT}$`));
     });
     expect(lines[0]).toBe(`${checkout()} in ${PROJECT} over 24h: ${count(segments)} transactions`);
     expect(lines.at(-1)).toBe(`Queries inside: node dist/slow-queries.mjs --transaction '${checkout()}' --project ${PROJECT}`);
@@ -252,10 +293,10 @@ describe("transaction-summary on a server without the spans dataset", () => {
     const { segments } = transactionSpans(legacy.world, name, lastPeriod(legacy.world, DAY_MS));
     expect(res.json.dataset).toBe("transactions");
     expect(res.json.current.count).toBe(count(segments));
-    expectClose(res.json.current.p95, percentile(segments, duration, 0.95), "p95");
-    expectClose(res.json.current.apdex, apdex(segments), "apdex");
+    expectMs(res.json.current.p95, percentile(segments, duration, 0.95), "p95");
+    expectFraction(res.json.current.apdex, apdex(segments), "apdex");
     expect(res.json.breakdown).toBeNull();
-    expect(res.json.samples[0].durationMs).toBe(Math.max(...segments.map((s) => s.durationMs)));
+    expectMs(res.json.samples[0].durationMs, Math.max(...segments.map((s) => s.durationMs)), "slowest sample");
     // Four tries on spans in parallel, then the three questions the legacy dataset can answer.
     const datasets = eventsRequests(legacy.requests()).map((r) => r.query.dataset);
     expect(datasets.filter((d) => d === "spans")).toHaveLength(4);

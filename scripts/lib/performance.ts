@@ -61,13 +61,29 @@ export function perMinute(rate: number | null): string {
   return `${rate >= 100 ? rate.toFixed(0) : String(Number(rate.toPrecision(3)))}/min`;
 }
 
-/** A long total in seconds with one decimal: 95234 ms → "95.2s". */
-export function secondsText(ms: number | null): string {
-  return ms === null ? "-" : `${(ms / 1000).toFixed(1)}s`;
-}
-
 /** Apdex and user misery are scores from 0 to 1: two decimals. */
 export function score(value: number | null): string {
   return value === null ? "-" : value.toFixed(2);
 }
 
+
+/** Milliseconds in JSON: to 0.1 ms, so aggregates do not leak float noise (873.1579999999999 → 873.2). */
+const MS_DECIMALS = 1;
+/** Fractions, scores and rates in JSON: 4 decimals (0.01%-steps for a failure rate). */
+const FRACTION_DECIMALS = 4;
+
+function roundTo(value: number | null, decimals: number): number | null {
+  if (value === null) return null;
+  const scale = 10 ** decimals;
+  return Math.round(value * scale) / scale;
+}
+
+/** A duration for JSON output: 873.1579999999999 → 873.2. */
+export function roundMs(ms: number | null): number | null {
+  return roundTo(ms, MS_DECIMALS);
+}
+
+/** A fraction, score or per-minute rate for JSON output: 0.123456 → 0.1235. */
+export function roundFraction(value: number | null): number | null {
+  return roundTo(value, FRACTION_DECIMALS);
+}
