@@ -12,7 +12,7 @@ import {
   READ_SCOPE,
   type IssueTarget,
 } from "./lib/issues.js";
-import { compactNumber, relativeTime, truncate } from "./lib/output.js";
+import { compactNumber, relativeTime, shellQuote, truncate } from "./lib/output.js";
 import type { SentryApi } from "./lib/api.js";
 import { defineTool, runIfMain } from "./lib/tool.js";
 import { parseIntegerFlag, parseIssueRef, type IssueRef } from "./lib/validate.js";
@@ -88,6 +88,7 @@ interface RawEvent {
     issueTitle?: string;
     subtitle?: string;
     evidenceDisplay?: Array<{ name: string; value: string; important?: boolean }>;
+    evidenceData?: Record<string, unknown> | null;
   } | null;
 }
 
@@ -129,6 +130,8 @@ interface EventSummary {
   request: { method: string | null; url: string } | null;
   traceId: string | null;
   user: string | null;
+  /** The transaction the event happened in (its `transaction` tag, else a performance occurrence's evidence). */
+  transaction: string | null;
 }
 
 interface TagSummary {
@@ -157,6 +160,8 @@ interface Result {
   permalink: string;
   project: string;
   issueCategory: string | null;
+  /** error, performance_n_plus_one_db_queries, performance_slow_db_query, … */
+  issueType: string | null;
   /** The reference asked for, when it named an issue merged into this one. */
   mergedFrom: string | null;
   event: EventSummary | null;
@@ -170,7 +175,7 @@ export const tool = defineTool<Input, Result>({
   name: "issue-details",
   category: "errors",
   summary: "Show one issue: status, counts, releases, exception, top in-app frames, request, tags",
-  positionals: [{ name: "issue", help: "Numeric ID, short ID (WEB-1A2) or Sentry issue URL", required: true }],
+  positionals: [{ name: "issue", help: "Numeric ID, short ID (WEB-FRONTEND-1A2) or Sentry issue URL", required: true }],
   flags: {
     event: { type: "string", placeholder: "ID", help: "Which event: latest, oldest, recommended, or a 32-hex event ID", default: "latest" },
     frames: { type: "string", placeholder: "N", help: `In-app frames to show (max ${MAX_FRAMES})`, default: String(DEFAULT_FRAMES) },
@@ -196,6 +201,7 @@ export const tool = defineTool<Input, Result>({
     "firstRelease",
     "lastRelease",
     "issueCategory",
+    "issueType",
     "mergedFrom",
     "event",
     "eventError",
@@ -243,6 +249,7 @@ export const tool = defineTool<Input, Result>({
       firstRelease: issue.firstRelease?.version ?? null,
       lastRelease: issue.lastRelease?.version ?? null,
       issueCategory: issue.issueCategory ?? null,
+      issueType: issue.issueType ?? null,
       mergedFrom: mergedAway(target, issue) ? input.label : null,
       event: event ? summarizeEvent(event, input.full, input.frames) : null,
       eventError,
@@ -266,7 +273,10 @@ export const tool = defineTool<Input, Result>({
     else lines.push(`No event shown${r.eventError ? `: ${r.eventError}` : ""}.`);
     const tagLine = renderTags(r.tags, r.event?.request?.url);
     if (tagLine) lines.push(tagLine);
-    lines.push(`Next: node dist/resolve-issue.mjs ${r.shortId}   or   node dist/ignore-issue.mjs ${r.shortId}`);
+    const settle = `node dist/resolve-issue.mjs ${r.shortId}   or   node dist/ignore-issue.mjs ${r.shortId}`;
+    const investigate = performanceNext(r);
+    if (investigate.length) lines.push(`Next: ${investigate.join("   or   ")}`, `Then: ${settle}`);
+    else lines.push(`Next: ${settle}`);
     return lines.join("\n");
   },
 });
@@ -379,6 +389,7 @@ function summarizeEvent(event: RawEvent, full: boolean, maxFrames: number): Even
     request: typeof request?.url === "string" ? { method: (request.method as string | null) ?? null, url: request.url } : null,
     traceId: contextValue(event, "trace", "trace_id"),
     user: userLabel(event.user),
+    transaction: tag("transaction") ?? stringOr(occurrence?.evidenceData?.transactionName),
   };
 }
 
@@ -413,6 +424,26 @@ function renderEvent(e: EventSummary, r: Result, now: number): string[] {
   const who = [e.traceId ? `Trace ${e.traceId}` : null, e.user ? `User ${e.user}` : null].filter(Boolean);
   if (who.length) lines.push(who.join("; "));
   return lines;
+}
+
+/** Performance issue types about database queries, which slow-queries breaks down (the rest are HTTP, I/O, render). */
+const DB_ISSUE_TYPE = /_db_/;
+
+/**
+ * A performance issue (N+1 queries, slow DB query, consecutive HTTP calls, …) is a fact about one transaction:
+ * the performance tools show that transaction's timings and, for database issues, its heaviest queries.
+ */
+function performanceNext(r: Result): string[] {
+  const transaction = r.event?.transaction;
+  if (r.issueCategory !== "performance" || !transaction) return [];
+  const scope = ` --project ${shellQuote(r.project)}`;
+  const next = [`node dist/transaction-summary.mjs ${shellQuote(transaction)}${scope}`];
+  if (DB_ISSUE_TYPE.test(r.issueType ?? "")) next.push(`node dist/slow-queries.mjs --transaction ${shellQuote(transaction)}${scope}`);
+  return next;
+}
+
+function stringOr(value: unknown): string | null {
+  return typeof value === "string" && value ? value : null;
 }
 
 function shortVersion(version: string): string {

@@ -2,7 +2,16 @@
 // Without --yes it reads each issue (and the release to resolve in) and prints the exact request --yes would send.
 
 import { AuthError, NotFoundError, UsageError } from "./lib/errors.js";
-import { renderStatusUpdate, updateIssueStatus, WRITE_SCOPE, type RawIssue, type StatusChange, type StatusUpdateResult } from "./lib/issues.js";
+import {
+  renderStatusUpdate,
+  updateIssueStatus,
+  WRITE_SCOPE,
+  type PrecheckResult,
+  type RawIssue,
+  type RawRelease,
+  type StatusChange,
+  type StatusUpdateResult,
+} from "./lib/issues.js";
 import { plural, shellQuote } from "./lib/output.js";
 import { parseCommitFlag } from "./lib/releases.js";
 import { defineTool, runIfMain, type ToolContext } from "./lib/tool.js";
@@ -32,13 +41,13 @@ export const tool = defineTool<Input, StatusUpdateResult>({
     "in-next-release": { type: "boolean", help: "Resolved in the project's next release" },
     "in-commit": { type: "string", placeholder: "REPO@SHA", help: "Resolved by this commit, e.g. acme/web@1a2b3c4 (repository as named in Sentry)" },
   },
-  fields: ["applied", "changes", "verb", "target", "issues", "requests"],
+  fields: ["applied", "changes", "verb", "target", "issues", "requests", "warnings"],
   examples: [
-    { args: "WEB-1A2", about: "preview resolving now (exit 3, nothing sent)" },
-    { args: "WEB-1A2 WEB-1A3 --in-next-release --yes", about: "resolve two issues in the next release" },
+    { args: "WEB-FRONTEND-1A2", about: "preview resolving now (exit 3, nothing sent)" },
+    { args: "WEB-FRONTEND-1A2 WEB-FRONTEND-1A3 --in-next-release --yes", about: "resolve two issues in the next release" },
     { args: "4242 --in-release 2.4.1 --yes", about: "resolved in a given release" },
-    { args: "WEB-1A2 --in-release latest", about: "preview resolving in the project's newest release" },
-    { args: "WEB-1A2 --in-commit acme/web@1a2b3c4d --yes", about: "resolved by a commit" },
+    { args: "WEB-FRONTEND-1A2 --in-release latest", about: "preview resolving in the project's newest release (named in the preview)" },
+    { args: "WEB-FRONTEND-1A2 --in-commit acme/web@1a2b3c4d --yes", about: "resolved by a commit" },
   ],
   scopes: WRITE_SCOPE,
   api: [
@@ -134,33 +143,61 @@ function resolveChange(r: Resolution): StatusChange {
  * Without this check a release Sentry does not have passes the preview and fails only under --yes, with a 400
  * (StatusDetailsValidator). Sentry looks the release up in each issue's project, so that is checked too. A token
  * that may resolve issues but not read releases skips the check (said on stderr): Sentry still has the last word.
+ * The releases read name "latest" in the label and tell which issues were already seen in a later release.
  */
-async function checkRelease(version: string, issues: ReadonlyArray<{ org: string; issue: RawIssue }>, ctx: ToolContext): Promise<void> {
+async function checkRelease(version: string, issues: ReadonlyArray<{ org: string; issue: RawIssue }>, ctx: ToolContext): Promise<PrecheckResult> {
   const byOrg = new Map<string, Map<string, RawIssue["project"]>>();
   for (const { org, issue } of issues) {
     const projects = byOrg.get(org) ?? new Map<string, RawIssue["project"]>();
     projects.set(issue.project.id, issue.project);
     byOrg.set(org, projects);
   }
+  /** "org\0project id" → the release the issues of that project would be resolved in. */
+  const chosen = new Map<string, RawRelease>();
   await Promise.all(
     [...byOrg].map(async ([org, projects]) => {
       try {
-        if (version === LATEST) await Promise.all([...projects.values()].map((p) => checkHasRelease(org, p, ctx)));
-        else await checkReleaseInProjects(org, version, [...projects.values()], ctx);
+        if (version === LATEST) {
+          await Promise.all([...projects.values()].map(async (p) => chosen.set(`${org}\u0000${p.id}`, await latestRelease(org, p, ctx))));
+        } else {
+          const release = await checkReleaseInProjects(org, version, [...projects.values()], ctx);
+          for (const p of projects.values()) chosen.set(`${org}\u0000${p.id}`, release);
+        }
       } catch (err) {
         if (!(err instanceof AuthError && err.status === 403)) throw err;
         ctx.warn(`could not check that release ${JSON.stringify(version)} exists (the token lacks ${RELEASE_READ_SCOPE}); Sentry will refuse the change if it does not`);
       }
     }),
   );
+  const warnings = new Map<string, string>();
+  for (const { org, issue } of issues) {
+    const target = chosen.get(`${org}\u0000${issue.project.id}`);
+    const last = issue.lastRelease;
+    if (!target || !last || last.version === target.version || !(releaseTime(target) < releaseTime(last))) continue;
+    warnings.set(
+      issue.shortId,
+      `${issue.shortId} was last seen in ${last.version}, a later release than ${target.version}: it will likely regress at its next event there`,
+    );
+  }
+  const latest = [...new Set([...chosen.values()].map((r) => r.version))];
+  const label = version === LATEST && latest.length ? `resolved in the latest release (${latest.join(", ")})` : undefined;
+  return { label, warnings };
+}
+
+/**
+ * When a release came out, from the dates the release API gives: its release date, else (not released yet, or
+ * released without a date) its creation date. NaN when neither is there, which compares as "not older".
+ */
+function releaseTime(r: RawRelease): number {
+  return Date.parse(r.dateReleased ?? r.dateCreated ?? "");
 }
 
 function createHint(version: string, projects: ReadonlyArray<{ slug: string }>): string {
   return `create it first with node dist/create-release.mjs ${shellQuote(version)}${projects.map((p) => ` --project ${p.slug}`).join("")} --yes`;
 }
 
-async function checkReleaseInProjects(org: string, version: string, projects: ReadonlyArray<RawIssue["project"]>, ctx: ToolContext): Promise<void> {
-  const res = await ctx.api.get<{ projects?: Array<{ slug?: string }> }>(apiPath`/organizations/${org}/releases/${version}/`, undefined, {
+async function checkReleaseInProjects(org: string, version: string, projects: ReadonlyArray<RawIssue["project"]>, ctx: ToolContext): Promise<RawRelease> {
+  const res = await ctx.api.get<RawRelease & { projects?: Array<{ slug?: string }> }>(apiPath`/organizations/${org}/releases/${version}/`, undefined, {
     scopes: RELEASE_READ_SCOPE,
     notFoundHint: `no release ${JSON.stringify(version)} in ${org}: ${createHint(version, projects)}`,
   });
@@ -172,11 +209,14 @@ async function checkReleaseInProjects(org: string, version: string, projects: Re
       `add the project to it with node dist/create-release.mjs ${shellQuote(version)}${missing.map((p) => ` --project ${p.slug}`).join("")} --yes, or pick another with node dist/list-releases.mjs --project ${missing[0]!.slug}`,
     );
   }
+  return { version, dateCreated: res.body?.dateCreated, dateReleased: res.body?.dateReleased ?? null };
 }
 
-async function checkHasRelease(org: string, project: RawIssue["project"], ctx: ToolContext): Promise<void> {
-  const res = await ctx.api.get<unknown[]>(apiPath`/organizations/${org}/releases/`, { project: project.id, per_page: 1 }, { scopes: RELEASE_READ_SCOPE });
-  if (Array.isArray(res.body) && res.body.length > 0) return;
+/** The project's newest release (the list's first, newest first by default): what "latest" will resolve in. */
+async function latestRelease(org: string, project: RawIssue["project"], ctx: ToolContext): Promise<RawRelease> {
+  const res = await ctx.api.get<RawRelease[]>(apiPath`/organizations/${org}/releases/`, { project: project.id, per_page: 1 }, { scopes: RELEASE_READ_SCOPE });
+  const newest = Array.isArray(res.body) ? res.body[0] : undefined;
+  if (newest?.version) return newest;
   throw new NotFoundError(`project ${project.slug} has no release, so there is no latest release to resolve in`, `create one first with node dist/create-release.mjs VERSION --project ${project.slug} --yes`);
 }
 

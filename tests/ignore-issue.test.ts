@@ -139,6 +139,13 @@ describe("ignore-issue", () => {
     expect(res.stderr).toMatch(/hint: .*event:write/);
   });
 
+  it("explains a 403 for an organization token as list-issues does: the scope, and what such a token can do", async () => {
+    const issue = fresh("unresolved");
+    const res = await runTool("ignore-issue", [issue.shortId], { env: sandbox.env("sandbox-ci") });
+    expect(res.code).toBe(4);
+    expect(res.stderr).toContain("hint: this call needs a token with scope event:write (an organization token, scope org:ci, can manage releases only)");
+  });
+
   it("exits 5 for an issue that does not exist", async () => {
     const res = await runTool("ignore-issue", ["ZZZ-NOPE-1"], { env: sandbox.env() });
     expect(res.code).toBe(5);

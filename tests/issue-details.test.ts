@@ -2,6 +2,7 @@
 // of event the sandbox seeds, a merged issue, missing issues, and the output budget.
 
 import { describe, expect, it } from "vitest";
+import { shellQuote } from "../scripts/lib/output.js";
 import type { Issue } from "../scripts/sandbox/seed/issues.js";
 import { runTool, tempDir } from "./helpers/run.js";
 import { useSandbox } from "./helpers/sandbox.js";
@@ -115,6 +116,33 @@ describe("issue-details", () => {
       `  Transaction Name: ${issue.spec.transaction}`,
       `  Repeating Spans: ${perf.repeat}`,
     ]);
+  });
+
+  it("points a performance issue at its transaction's timings and, for database issues, its queries", async () => {
+    const perfIssues = sandbox.world.issues.issues.filter((i) => i.orgSlug === orgSlug() && i.status === "unresolved" && i.spec.kind === "performance");
+    const db = perfIssues.find((i) => i.spec.perf!.issueType.includes("_db_"))!;
+    const http = perfIssues.find((i) => !i.spec.perf!.issueType.includes("_db_"));
+    const slug = (i: Issue) => sandbox.world.projects.find((p) => p.id === i.projectId)!.slug;
+    const res = await details([db.shortId]);
+    expect(res.code).toBe(0);
+    const lines = res.stdout.trim().split("\n");
+    const t = shellQuote(db.spec.transaction);
+    expect(lines.at(-2)).toBe(`Next: node dist/transaction-summary.mjs ${t} --project ${slug(db)}   or   node dist/slow-queries.mjs --transaction ${t} --project ${slug(db)}`);
+    expect(lines.at(-1)).toBe(`Then: node dist/resolve-issue.mjs ${db.shortId}   or   node dist/ignore-issue.mjs ${db.shortId}`);
+    if (http) {
+      const other = await details([http.shortId]);
+      expect(other.stdout).toContain("Next: node dist/transaction-summary.mjs ");
+      expect(other.stdout).not.toContain("slow-queries");
+    }
+    // An error issue keeps the plain next step.
+    const error = await details([shown("error").shortId]);
+    expect(error.stdout.trim().split("\n").at(-1)).toMatch(/^Next: node dist\/resolve-issue\.mjs /);
+  });
+
+  it("explains a 403 for an organization token as list-issues does: the scope, and what such a token can do", async () => {
+    const res = await details([shown("error").shortId], sandbox.env("sandbox-ci"));
+    expect(res.code).toBe(4);
+    expect(res.stderr).toContain("hint: this call needs a token with scope event:read (an organization token, scope org:ci, can manage releases only)");
   });
 
   it("reports a merged issue as merged into its successor", async () => {

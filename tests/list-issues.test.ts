@@ -117,11 +117,27 @@ describe("list-issues", () => {
     ]);
     const seeded = sandbox.world.issues.byId.get(record.id)!;
     expect(record.shortId).toBe(seeded.shortId);
-    expect(record.count).toBe(seeded.count);
-    expect(record.userCount).toBe(seeded.userCount);
+    // Events and users of the searched window (14d), never more than the issue's lifetime totals.
+    expect(record.count).toBeGreaterThanOrEqual(1);
+    expect(record.count).toBeLessThanOrEqual(seeded.count);
+    expect(record.userCount).toBeLessThanOrEqual(Math.min(record.count, seeded.userCount));
     expect(typeof record.trend).toBe("string");
     expect(res.json.nextCursor).toMatch(/^\d+:\d+:0$/);
     expect(typeof res.json.total).toBe("number");
+  });
+
+  it("counts the events of the --period, not the issue's lifetime", async () => {
+    const res = await runTool("list-issues", ["--period", "1h", "--all-projects", "--json", "--limit", "50"], { env: sandbox.env() });
+    expect(res.code).toBe(0);
+    const data = res.json.data as Array<{ id: string; count: number; userCount: number }>;
+    expect(data.length).toBeGreaterThan(3);
+    for (const r of data) {
+      const seeded = sandbox.world.issues.byId.get(r.id)!;
+      // An hour reaches into the current hourly bucket and the one before it only.
+      expect(r.count).toBeLessThanOrEqual(seeded.hourly.at(-1)! + seeded.hourly.at(-2)!);
+      expect(r.userCount).toBeLessThanOrEqual(r.count);
+    }
+    expect(data.some((r) => r.count < sandbox.world.issues.byId.get(r.id)!.count)).toBe(true);
   });
 
   it("filters by level, environment and status, and sorts by events with --sort freq", async () => {
@@ -338,6 +354,14 @@ describe("list-issues", () => {
     expect(res.code).toBe(4);
     expect(res.stderr).toContain("hint: the token cannot see project no-such-project: check the slug (list them with node dist/list-projects.mjs)");
     expect(res.stderr).not.toMatch(/scope/);
+  });
+
+  it("names only the unknown project when several are given and one does not exist", async () => {
+    const known = projectSlug(listable()[0]!);
+    const res = await runTool("list-issues", ["--project", known, "--project", "no-such-project"], { env: sandbox.env() });
+    expect(res.code).toBe(4);
+    expect(res.stderr).toContain("hint: the token cannot see project no-such-project: check the slug");
+    expect(res.stderr).not.toContain(`project ${known}`);
   });
 
   it("rejects bad input before sending anything", async () => {

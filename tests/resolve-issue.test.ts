@@ -110,7 +110,8 @@ describe("resolve-issue", () => {
       .at(-1)!;
     const preview = await runTool("resolve-issue", [issue!.shortId, "--in-release", "latest"], { env: sandbox.env() });
     expect(preview.code).toBe(3);
-    expect(preview.stdout.split("\n")[0]).toBe("Preview (nothing sent): resolve 1 of 1 issue, to resolved in the latest release.");
+    // The preview names the release it looked up, the one Sentry will pick.
+    expect(preview.stdout.split("\n")[0]).toBe(`Preview (nothing sent): resolve 1 of 1 issue, to resolved in the latest release (${newest.version}).`);
     sandbox.clearRequests();
     const res = await runTool("resolve-issue", [issue!.shortId, "--in-release", "latest", "--yes"], { env: sandbox.env() });
     expect(res.code).toBe(0);
@@ -118,6 +119,35 @@ describe("resolve-issue", () => {
     expect(sandbox.requests().find((r) => r.path === `/api/0/organizations/${orgSlug()}/releases/`)!.query).toMatchObject({ project: issue!.projectId, per_page: "1" });
     expect(writes().map((w) => w.body)).toEqual([{ status: "resolved", statusDetails: { inRelease: "latest" } }]);
     expect(res.stdout).toContain(`-> resolved in ${newest.version}`);
+  });
+
+  it("warns in the preview when the issue was already seen in a later release than the one it is resolved in", async () => {
+    const when = (r: { dateReleased: string | null; dateCreated: string }) => Date.parse(r.dateReleased ?? r.dateCreated);
+    const releasesOf = (projectId: string) => sandbox.world.releases.releases.filter((r) => r.orgSlug === orgSlug() && r.projectIds.includes(projectId));
+    const successors = new Set(sandbox.world.issues.redirects.values());
+    const issue = sandbox.world.issues.issues.find((i) => {
+      const last = releasesOf(i.projectId).find((r) => r.version === i.lastRelease);
+      return i.orgSlug === orgSlug() && i.status === "unresolved" && !used.has(i.id) && !successors.has(i.id) && last !== undefined && releasesOf(i.projectId).some((r) => when(r) < when(last));
+    })!;
+    used.add(issue.id);
+    const last = releasesOf(issue.projectId).find((r) => r.version === issue.lastRelease)!;
+    const older = releasesOf(issue.projectId).find((r) => when(r) < when(last))!;
+    const res = await runTool("resolve-issue", [issue.shortId, "--in-release", older.version], { env: sandbox.env() });
+    expect(res.code).toBe(3);
+    expect(res.stdout).toContain(`Warning: ${issue.shortId} was last seen in ${last.version}, a later release than ${older.version}: it will likely regress at its next event there`);
+    const json = await runTool("resolve-issue", [issue.shortId, "--in-release", older.version, "--json"], { env: sandbox.env() });
+    expect(json.json.warnings).toHaveLength(1);
+    // Resolving in the release it was last seen in is no regression risk.
+    const same = await runTool("resolve-issue", [issue.shortId, "--in-release", last.version], { env: sandbox.env() });
+    expect(same.code).toBe(3);
+    expect(same.stdout).not.toContain("Warning:");
+  });
+
+  it("explains a 403 for an organization token as list-issues does: the scope, and what such a token can do", async () => {
+    const [issue] = freshIssues(1);
+    const res = await runTool("resolve-issue", [issue!.shortId], { env: sandbox.env("sandbox-ci") });
+    expect(res.code).toBe(4);
+    expect(res.stderr).toContain("hint: this call needs a token with scope event:write (an organization token, scope org:ci, can manage releases only)");
   });
 
   it("gives a 400 from the PUT a hint about what Sentry checks", async () => {

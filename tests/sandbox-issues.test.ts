@@ -81,13 +81,34 @@ describe("sandbox issues › the issue stream", () => {
   it("serializes counts as strings, with a permalink on the listener's own URL and 24 hourly stats", async () => {
     const [first] = rows(await list("limit=1"));
     const seeded = sandbox.world.issues.byId.get(first!.id as string)!;
-    expect(first!.count).toBe(String(seeded.count));
-    expect(first!.userCount).toBe(seeded.userCount);
+    expect(first!.count).toMatch(/^\d+$/);
+    expect(first!.lifetime).toMatchObject({ count: String(seeded.count), userCount: seeded.userCount });
     expect(first!.permalink).toBe(`${sandbox.url}/organizations/${org()}/issues/${seeded.id}/`);
     const hourly = (first!.stats as Record<string, Array<[number, number]>>)["24h"]!;
     expect(hourly).toHaveLength(24);
     expect(hourly[1]![0] - hourly[0]![0]).toBe(3600);
     expect(hourly.reduce((s, [, n]) => s + n, 0)).toBeLessThanOrEqual(seeded.count);
+  });
+
+  it("counts events and users of the searched window and environment, with the totals under lifetime", async () => {
+    const hour = rows(await list("statsPeriod=1h&limit=100"));
+    expect(hour.length).toBeGreaterThan(3);
+    for (const r of hour) {
+      const seeded = sandbox.world.issues.byId.get(r.id as string)!;
+      const count = Number(r.count);
+      // The last hour touches the current hourly bucket and the one before it, no others.
+      expect(count).toBeGreaterThanOrEqual(1);
+      expect(count).toBeLessThanOrEqual(seeded.hourly.at(-1)! + seeded.hourly.at(-2)!);
+      expect(r.userCount as number).toBeLessThanOrEqual(Math.min(count, seeded.userCount));
+      expect(r.lifetime).toMatchObject({ count: String(seeded.count), userCount: seeded.userCount });
+    }
+    expect(hour.some((r) => Number(r.count) < sandbox.world.issues.byId.get(r.id as string)!.count)).toBe(true);
+    // An environment keeps its share of the window's events: never more than all environments together.
+    const all = new Map(rows(await list("statsPeriod=14d&limit=100")).map((r) => [r.id, Number(r.count)]));
+    const staging = rows(await list("statsPeriod=14d&limit=100&environment=staging"));
+    expect(staging.length).toBeGreaterThan(0);
+    for (const r of staging) if (all.has(r.id)) expect(Number(r.count)).toBeLessThanOrEqual(all.get(r.id)!);
+    expect(staging.some((r) => all.has(r.id) && Number(r.count) < all.get(r.id)!)).toBe(true);
   });
 
   it("gives 14 daily buckets with groupStatsPeriod=14d and refuses other periods", async () => {
@@ -248,15 +269,16 @@ describe("sandbox issues › search", () => {
 });
 
 describe("sandbox issues › sorting", () => {
-  const sorted = async (sort: string): Promise<Issue[]> =>
-    (await allPages(`query=&statsPeriod=90d&sort=${sort}`)).map((r) => sandbox.world.issues.byId.get(r.id as string)!);
+  const sorted = async (sort: string, period = "90d"): Promise<Row[]> => allPages(`query=&statsPeriod=${period}&sort=${sort}`);
+  const seeded = (r: Row): Issue => sandbox.world.issues.byId.get(r.id as string)!;
   const descending = (values: number[]): boolean => values.every((v, i) => i === 0 || values[i - 1]! >= v);
 
-  it("sorts by last seen, first seen, events and users", async () => {
-    expect(descending((await sorted("date")).map((i) => i.lastSeen))).toBe(true);
-    expect(descending((await sorted("new")).map((i) => i.firstSeen))).toBe(true);
-    expect(descending((await sorted("freq")).map((i) => i.count))).toBe(true);
-    expect(descending((await sorted("user")).map((i) => i.userCount))).toBe(true);
+  it("sorts by last seen, first seen, and the window's events and users", async () => {
+    expect(descending((await sorted("date")).map((r) => seeded(r).lastSeen))).toBe(true);
+    expect(descending((await sorted("new")).map((r) => seeded(r).firstSeen))).toBe(true);
+    // freq and user rank by the figures the items show: those of the searched window.
+    expect(descending((await sorted("freq", "24h")).map((r) => Number(r.count)))).toBe(true);
+    expect(descending((await sorted("user", "24h")).map((r) => r.userCount as number))).toBe(true);
   });
 
   it("accepts trends, inbox and recommended, and refuses unknown sorts", async () => {

@@ -4,8 +4,9 @@
 
 import type { SentryApi } from "./api.js";
 import { mapLimit } from "./concurrency.js";
-import { UsageError } from "./errors.js";
+import { AuthError, UsageError } from "./errors.js";
 import { alignColumns, relativeTime, truncate } from "./output.js";
+import { scopeHint } from "./projects.js";
 import type { ToolContext, WriteSummary } from "./tool.js";
 import { apiPath, buildQuery } from "./urls.js";
 import { toStatsPeriod, type IssueRef } from "./validate.js";
@@ -31,6 +32,7 @@ export interface RawRelease {
   version: string;
   shortVersion?: string;
   dateCreated?: string;
+  dateReleased?: string | null;
 }
 
 /** The fields of Sentry's issue object the tools read (GET /organizations/{org}/issues/…). */
@@ -99,8 +101,22 @@ export function mergedAway(target: IssueTarget, issue: RawIssue): boolean {
   return /^\d+$/.test(asked) ? issue.id !== asked : issue.shortId.toUpperCase() !== asked;
 }
 
-export async function fetchIssue(api: SentryApi, target: IssueTarget, query?: Record<string, string | string[]>): Promise<{ issue: RawIssue; bytes: number }> {
-  const res = await api.get<RawIssue>(issuePath(target), query, { scopes: READ_SCOPE, notFoundHint: notFoundHint(target) });
+/**
+ * A 403 on an issue endpoint explained as list-issues explains it (scopeHint): the scope the tool needs, and that
+ * an organization token (org:ci) cannot do it, since that token is the usual cause. `scopes` names what the
+ * whole tool needs (event:write for the write tools, whose first call is a read).
+ */
+export async function withScopeHint<T>(call: Promise<T>, scopes: string): Promise<T> {
+  try {
+    return await call;
+  } catch (err) {
+    if (err instanceof AuthError && err.status === 403) throw new AuthError(err.message, scopeHint(scopes), 403);
+    throw err;
+  }
+}
+
+export async function fetchIssue(api: SentryApi, target: IssueTarget, scopes = READ_SCOPE): Promise<{ issue: RawIssue; bytes: number }> {
+  const res = await withScopeHint(api.get<RawIssue>(issuePath(target), undefined, { scopes, notFoundHint: notFoundHint(target) }), scopes);
   return { issue: res.body, bytes: res.bytes };
 }
 
@@ -221,9 +237,17 @@ export interface StatusChange {
    * Reads (GET only) that must pass before anything is sent, in the preview too, for the issues that would
    * change: a release to resolve in must exist, so that --yes cannot fail halfway with a 400.
    */
-  precheck?(issues: ReadonlyArray<{ org: string; issue: RawIssue }>, ctx: ToolContext): Promise<void>;
+  precheck?(issues: ReadonlyArray<{ org: string; issue: RawIssue }>, ctx: ToolContext): Promise<PrecheckResult | void>;
   /** The hint when Sentry refuses the PUT with a 400 anyway (the state changed between preview and --yes). */
   badRequestHint?: string;
+}
+
+/** What a precheck learned: a label naming what it looked up, and warnings about issues (per short ID). */
+export interface PrecheckResult {
+  /** Replaces the change's label ("resolved in the latest release (2.4.1)"). */
+  label?: string;
+  /** Short ID → why the change may not hold. */
+  warnings?: Map<string, string>;
 }
 
 /** Setting an issue unresolved: the first half of "change how it is ignored". */
@@ -256,6 +280,8 @@ export interface StatusUpdateResult extends WriteSummary {
   target: string;
   issues: IssueChange[];
   requests: PlannedRequest[];
+  /** Why a change may not hold, one sentence each ("WEB-FRONTEND-1A2 was last seen in 2.4.2, …"). */
+  warnings: string[];
 }
 
 interface Located {
@@ -303,7 +329,7 @@ function requestFor(group: RequestGroup): { path: string; query?: Record<string,
 export async function updateIssueStatus(refs: Array<{ ref: IssueRef; label: string }>, change: StatusChange, ctx: ToolContext): Promise<StatusUpdateResult> {
   const read = await mapLimit(refs, READ_CONCURRENCY, async ({ ref, label }) => {
     const target = await issueTarget(ref, ctx.api, label);
-    const { issue } = await fetchIssue(ctx.api, target);
+    const { issue } = await fetchIssue(ctx.api, target, WRITE_SCOPE);
     return { target, issue, mergedFrom: mergedAway(target, issue) ? label : undefined };
   });
 
@@ -317,7 +343,8 @@ export async function updateIssueStatus(refs: Array<{ ref: IssueRef; label: stri
   });
   const toChange = unique.filter(({ issue }) => !change.isCurrent(issue));
   const toReset = toChange.filter(({ issue }) => change.needsReset(issue));
-  if (toChange.length && change.precheck) await change.precheck(toChange.map(({ target, issue }) => ({ org: target.org, issue })), ctx);
+  const checked = toChange.length && change.precheck ? await change.precheck(toChange.map(({ target, issue }) => ({ org: target.org, issue })), ctx) : undefined;
+  const label = checked?.label ?? change.label;
 
   const planned = [...groupRequests(toReset, RESET_BODY, false), ...groupRequests(toChange, change.body, change.perProject)];
   const requests: PlannedRequest[] = planned.map((g) => {
@@ -332,16 +359,15 @@ export async function updateIssueStatus(refs: Array<{ ref: IssueRef; label: stri
       const { path, query } = requestFor(g);
       // Idempotent: the PUT sets a state (status, substatus, details) rather than adding to one, so
       // sending it twice after a lost answer leaves the issue exactly as sending it once would.
-      const res = await ctx.api
-        .write<Partial<RawIssue> | null>("PUT", path, g.body, {
-          idempotent: true,
-          query,
-          errorContext: { scopes: WRITE_SCOPE, notFoundHint: `issue ${g.issues.map((i) => i.shortId).join(", ")} is gone (deleted or merged meanwhile)` },
-        })
-        .catch((err: unknown) => {
-          // Sentry answers a body it refuses with 400 and field errors (update.py); the change knows what to check.
-          throw err instanceof UsageError && change.badRequestHint ? new UsageError(err.message, change.badRequestHint) : err;
-        });
+      const put = ctx.api.write<Partial<RawIssue> | null>("PUT", path, g.body, {
+        idempotent: true,
+        query,
+        errorContext: { scopes: WRITE_SCOPE, notFoundHint: `issue ${g.issues.map((i) => i.shortId).join(", ")} is gone (deleted or merged meanwhile)` },
+      });
+      const res = await withScopeHint(put, WRITE_SCOPE).catch((err: unknown) => {
+        // Sentry answers a body it refuses with 400 and field errors (update.py); the change knows what to check.
+        throw err instanceof UsageError && change.badRequestHint ? new UsageError(err.message, change.badRequestHint) : err;
+      });
       if (g.body === RESET_BODY) continue;
       if (res.status === 204) {
         // The bulk endpoint answers 204 when no issue matched its filter (updateOrganizationIssues).
@@ -366,11 +392,12 @@ export async function updateIssueStatus(refs: Array<{ ref: IssueRef; label: stri
       project: issue.project.slug,
       ...(mergedFrom ? { mergedFrom } : {}),
       before: issueStatus(issue, ctx.now),
-      after: changed ? (after.get(issue.id) ?? change.label) : issueStatus(issue, ctx.now),
+      after: changed ? (after.get(issue.id) ?? label) : issueStatus(issue, ctx.now),
       changed,
     };
   });
-  return { applied: ctx.yes && requests.length > 0, changes: toChange.length, verb: change.verb, target: change.label, issues, requests };
+  const warnings = [...(checked?.warnings?.values() ?? [])];
+  return { applied: ctx.yes && requests.length > 0, changes: toChange.length, verb: change.verb, target: label, issues, requests, warnings };
 }
 
 /** The text both write tools print: one line per issue, then the requests sent or that --yes would send. */
@@ -394,6 +421,7 @@ export function renderStatusUpdate(r: StatusUpdateResult): string {
   } else if (r.issues[0]?.mergedFrom) {
     lines.push(`(${r.issues[0].mergedFrom} was merged into ${r.issues[0].shortId})`);
   }
+  for (const w of r.warnings) lines.push(`Warning: ${w}`);
   if (r.requests.length) {
     lines.push(r.applied ? "Sent:" : "Would send:");
     for (const q of r.requests) lines.push(`  ${q.method} ${q.path} ${JSON.stringify(q.body)}`);

@@ -145,11 +145,28 @@ export class ProjectSelector {
       if (probeErr instanceof AuthError && probeErr.status === 403) return new AuthError(err.message, scopeHint(options.scopes), 403);
       return new AuthError(err.message, `check the project slug ${named} (node dist/list-projects.mjs) and that the token has scope ${options.scopes}`, 403);
     }
+    const unseen = slugs.length > 1 ? await this.unseenOf(slugs, options.probe) : slugs;
     return new AuthError(
       err.message,
-      `the token cannot see project ${named}: check the slug (list them with node dist/list-projects.mjs), or join one of its teams`,
+      `the token cannot see project ${(unseen.length ? unseen : slugs).join(", ")}: check the slug (list them with node dist/list-projects.mjs), or join one of its teams`,
       403,
     );
+  }
+
+  /**
+   * Of several named projects, those the token cannot see: each probed alone, in parallel, since the 403 for the
+   * whole list does not say which one Sentry refused. A probe failing otherwise (a timeout) names no project.
+   */
+  private async unseenOf(slugs: readonly string[], probe: ProjectAttempt<unknown>): Promise<string[]> {
+    const refused = await Promise.all(
+      slugs.map((slug) =>
+        probe([slug]).then(
+          () => false,
+          (e: unknown) => e instanceof AuthError && e.status === 403,
+        ),
+      ),
+    );
+    return slugs.filter((_, i) => refused[i]);
   }
 
   /** Numeric IDs of the slugs, one lookup per slug and run, in parallel (project:read, ENDPOINTS.md). */

@@ -5,10 +5,10 @@
 import { selectedProjects, timeWindow } from "../lookup.js";
 import { wildcardMatcher } from "../match.js";
 import { issueTags } from "../seed/issue-events.js";
-import type { Issue, IssueStatus } from "../seed/issues.js";
+import { bucketStarts, type Issue, type IssueStatus } from "../seed/issues.js";
 import type { Org, Project, RequestContext, World } from "../types.js";
 import { SandboxHttpError } from "../types.js";
-import { DAY, DURATION_UNITS } from "../time.js";
+import { DAY, DURATION_UNITS, HOUR } from "../time.js";
 
 /** `is:for_review` lists inbox entries added in the last week (the stream's "For Review" tab). */
 const FOR_REVIEW_DAYS = 7;
@@ -316,15 +316,69 @@ const NEVER_LISTED: ReadonlySet<IssueStatus> = new Set(["pending_deletion"]);
 export const SORTS = ["date", "new", "freq", "user", "trends", "inbox", "recommended"] as const;
 export type Sort = (typeof SORTS)[number];
 
-function comparator(sort: Sort): (a: Issue, b: Issue) => number {
+/** Events and users of an issue within a search's window and environments. */
+export interface WindowTotals {
+  count: number;
+  userCount: number;
+}
+
+/**
+ * Events in [start, end) from the issue's own stats buckets: the hourly series where it reaches (the last day),
+ * the daily series before that, and the lifetime rest (events older than the daily series) before that. A bucket
+ * partly inside the window contributes the share of its active time (between the issue's first and last event,
+ * never past `now`) that the window covers.
+ */
+function eventsInWindow(world: World, issue: Issue, start: number, end: number): number {
+  const hourlyStarts = bucketStarts(world.now, HOUR, issue.hourly.length);
+  const dailyStarts = bucketStarts(world.now, DAY, issue.daily.length);
+  /** Events of a stretch [from, to) holding `n` events, inside [lo, hi) of the window. */
+  const part = (n: number, from: number, to: number, lo: number, hi: number): number => {
+    const a = Math.max(from, issue.firstSeen);
+    const b = Math.min(to, issue.lastSeen + 1, world.now + 1);
+    if (b <= a || n <= 0) return 0;
+    return (n * Math.max(0, Math.min(b, hi) - Math.max(a, lo))) / (b - a);
+  };
+  const hourlyFrom = hourlyStarts[0]!;
+  const dailyFrom = dailyStarts[0]!;
+  let events = 0;
+  issue.hourly.forEach((n, i) => (events += part(n, hourlyStarts[i]!, hourlyStarts[i]! + HOUR, Math.max(start, hourlyFrom), end)));
+  if (start < hourlyFrom) issue.daily.forEach((n, i) => (events += part(n, dailyStarts[i]!, dailyStarts[i]! + DAY, start, Math.min(end, hourlyFrom))));
+  const older = issue.count - issue.daily.reduce((s, n) => s + n, 0);
+  if (start < dailyFrom) events += part(older, issue.firstSeen, dailyFrom, start, Math.min(end, dailyFrom));
+  return events;
+}
+
+/**
+ * `count` and `userCount` of the stream for a window and environments (StreamGroupSerializerSnuba: the stream's
+ * figures are for the search's date range and environment; `lifetime` carries the totals). An environment
+ * filter keeps that environment's share of the issue's events, as its environment tag splits them. Users follow
+ * events proportionally, at least one when there are events, and never more users than events.
+ */
+export function windowTotals(world: World, issue: Issue, window: { start: number; end: number }, environments: readonly string[]): WindowTotals {
+  let events = eventsInWindow(world, issue, window.start, window.end);
+  if (environments.length > 0) {
+    const tag = issueTags(world, issue).find((t) => t.key === "environment");
+    const inEnvs = tag?.values.filter((v) => environments.includes(v.value)).reduce((s, v) => s + v.count, 0) ?? 0;
+    events *= tag && tag.totalValues > 0 ? inEnvs / tag.totalValues : 0;
+  }
+  // The issue's last event is in the window whenever the search lists it, so a listed issue has one at least.
+  const lastInWindow = issue.lastSeen >= window.start && issue.lastSeen <= window.end && events > 0;
+  const count = Math.max(lastInWindow ? 1 : 0, Math.round(events));
+  const users = issue.count > 0 ? Math.round((issue.userCount * count) / issue.count) : 0;
+  const userCount = issue.userCount > 0 && count > 0 ? Math.min(count, Math.max(1, users)) : 0;
+  return { count, userCount };
+}
+
+function comparator(sort: Sort, totals: (issue: Issue) => WindowTotals): (a: Issue, b: Issue) => number {
   const byId = (a: Issue, b: Issue): number => Number(b.id) - Number(a.id);
   switch (sort) {
     case "new":
       return (a, b) => b.firstSeen - a.firstSeen || byId(a, b);
+    // Sentry ranks freq and user by the figures of the searched window, the ones each item shows.
     case "freq":
-      return (a, b) => b.count - a.count || byId(a, b);
+      return (a, b) => totals(b).count - totals(a).count || byId(a, b);
     case "user":
-      return (a, b) => b.userCount - a.userCount || byId(a, b);
+      return (a, b) => totals(b).userCount - totals(a).userCount || byId(a, b);
     case "inbox":
       return (a, b) => (b.inbox?.at ?? -1) - (a.inbox?.at ?? -1) || b.lastSeen - a.lastSeen || byId(a, b);
     default:
@@ -375,5 +429,11 @@ export function runSearch(ctx: RequestContext, search: IssueSearch): Issue[] {
       (envs.length === 0 || envs.some((e) => i.environments.includes(e))) &&
       matches(i),
   );
-  return found.sort(comparator(search.sort));
+  const cache = new Map<Issue, WindowTotals>();
+  const totals = (issue: Issue): WindowTotals => {
+    let t = cache.get(issue);
+    if (!t) cache.set(issue, (t = windowTotals(ctx.world, issue, search.window, envs)));
+    return t;
+  };
+  return found.sort(comparator(search.sort, totals));
 }

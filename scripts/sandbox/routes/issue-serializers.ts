@@ -6,7 +6,7 @@ import { issueEventType, issueMetadata, issueTags, projectOf, releaseIdOf, relea
 import { versionInfo } from "../release-version.js";
 import { bucketStarts, DAILY_BUCKETS, type Issue } from "../seed/issues.js";
 import type { Member, RequestContext, World } from "../types.js";
-import { issueTypeOf } from "./issue-search.js";
+import { issueTypeOf, windowTotals } from "./issue-search.js";
 import { memberById, serializeUser } from "./users.js";
 import { DAY, HOUR, iso, SECOND } from "../time.js";
 
@@ -143,6 +143,8 @@ export interface StreamOptions {
   statsPeriod: GroupStatsPeriod;
   /** Window of the search, for groupStatsPeriod=auto. */
   window: { start: number; end: number };
+  /** The search's environments: `count` and `userCount` are theirs (all of them when empty). */
+  environments: readonly string[];
   collapse: Set<string>;
 }
 
@@ -151,7 +153,9 @@ export function serializeStreamItem(ctx: RequestContext, issue: Issue, options: 
   const world = ctx.world;
   const project = projectOf(world, issue);
   const base = serializeBase(ctx, issue);
-  const item: Record<string, unknown> = { ...base };
+  // The stream's count and userCount are for the search's window and environments; lifetime keeps the totals.
+  const inWindow = windowTotals(world, issue, options.window, options.environments);
+  const item: Record<string, unknown> = { ...base, count: String(inWindow.count), userCount: inWindow.userCount };
   if (!options.collapse.has("stats") && options.statsPeriod !== "") {
     let key: string = options.statsPeriod;
     let series: Array<[number, number]>;

@@ -50,7 +50,7 @@ function listIssues(ctx: RequestContext): Reply {
   if (ctx.query.get("shortIdLookup") === "1" && /^[A-Za-z0-9-]+-[0-9A-Za-z]+$/.test(search.query)) {
     const hit = ctx.world.issues.byShortId.get(search.query.toUpperCase());
     if (hit && hit.orgSlug === org.slug && hit.status !== "pending_deletion") {
-      const body = [serializeStreamItem(ctx, hit, { statsPeriod, window: search.window, collapse: new Set() })];
+      const body = [serializeStreamItem(ctx, hit, { statsPeriod, window: search.window, environments: search.environments, collapse: new Set() })];
       return paginate(ctx, body, { sizeParam: "limit", defaultSize: MAX_ISSUES_PAGE, maxSize: MAX_ISSUES_PAGE, headers: { "X-Sentry-Direct-Hit": "1" } });
     }
   }
@@ -59,7 +59,7 @@ function listIssues(ctx: RequestContext): Reply {
   // Page first, serialize after: only the issues on this page are turned into JSON.
   const reply = paginate(ctx, found, { sizeParam: "limit", defaultSize: MAX_ISSUES_PAGE, maxSize: MAX_ISSUES_PAGE });
   const page = reply.body as Issue[];
-  return { ...reply, body: page.map((issue) => serializeStreamItem(ctx, issue, { statsPeriod, window: search.window, collapse })) };
+  return { ...reply, body: page.map((issue) => serializeStreamItem(ctx, issue, { statsPeriod, window: search.window, environments: search.environments, collapse })) };
 }
 
 /** Bulk PUT: the issues named by `id`, or (status changes only) those the search selects. */
