@@ -119,7 +119,7 @@ export const tool = defineListTool<Input, Summary>({
   fields: ["version", "shortVersion", "project", "status", "dateCreated", "dateReleased", "newIssues", "commitCount", "deployCount", "lastDeploy", "projects", "health"],
   examples: [
     { args: "", about: "the 20 newest releases with health over 24h" },
-    { args: "--project ios-app --sort crash_free_sessions --period 7d", about: "a project's releases over a week, least crash-free first" },
+    { args: "--project mobile-ios --sort crash_free_sessions --period 7d", about: "a project's releases over a week, least crash-free first" },
     { args: "--query finalized:false", about: "releases created but not yet finalized" },
     { args: "--environment production --json", about: "production health as JSON" },
   ],
@@ -166,8 +166,11 @@ export const tool = defineListTool<Input, Summary>({
   },
   render(records, summary, ctx) {
     const { input, org } = summary;
+    // SENTRY_PROJECT is not a filter here on purpose: a release is the organization's, and a bad one often
+    // spans projects. The header says so, so a configured project never reads as applied.
+    const configured = ctx.config.project && input.projects.length === 0 ? `all projects; --project ${ctx.config.project} for one` : "";
     const filters = [
-      input.projects.length ? `project ${input.projects.join(", ")}` : "",
+      input.projects.length ? `project ${input.projects.join(", ")}` : configured,
       input.environments.length ? `environment ${input.environments.join(", ")}` : "",
       input.query ? `matching ${JSON.stringify(input.query)}` : "",
     ].filter(Boolean);
@@ -182,6 +185,7 @@ export const tool = defineListTool<Input, Summary>({
       summary.flattened ? `${String(r.shortVersion)} (${String(r.project ?? "-")})` : String(r.shortVersion),
       shippedLabel(r, ctx.now),
       plural(Number(r.newIssues ?? 0), "new issue"),
+      plural(Number(r.commitCount ?? 0), "commit"),
       ...healthCells(r.health as ProjectHealth[]),
       deployLabel(r.lastDeploy as RawRelease["lastDeploy"], ctx.now),
       ...(summary.flattened ? [] : [listWithMore(r.projects as string[], MAX_PROJECTS_SHOWN) || "-"]),

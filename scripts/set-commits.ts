@@ -91,6 +91,16 @@ interface Result extends WriteSummary {
   replacedCount: number;
   /** Why nothing is sent, when nothing is. */
   nothingToDo: string | null;
+  /** The PUT --yes sends (or sent); a commit list is summarised as its count, newest and oldest IDs. */
+  requests: PlannedRequest[];
+  /** The release's commit count in Sentry's answer to the PUT (applied only; null in a preview). */
+  releaseCommitCount: number | null;
+}
+
+interface PlannedRequest {
+  method: "PUT";
+  path: string;
+  body: { refs: RefBody[] } | { commits: { count: number; repository: string; first: string; last: string } };
 }
 
 interface RawRelease {
@@ -137,6 +147,8 @@ export const tool = defineTool<Input, Result>({
     "previousRelease",
     "replacedCount",
     "nothingToDo",
+    "requests",
+    "releaseCommitCount",
   ],
   examples: [
     { args: "web-frontend@2.15.0", about: "preview: auto if a remote matches a Sentry repository, else the local history" },
@@ -207,6 +219,8 @@ export const tool = defineTool<Input, Result>({
       previousRelease: null,
       replacedCount: release.commitCount ?? 0,
       nothingToDo: null,
+      requests: [],
+      releaseCommitCount: null,
       applied: false,
       changes: 0,
     };
@@ -246,16 +260,19 @@ export const tool = defineTool<Input, Result>({
     const sent = "refs" in plan.body ? plan.body.refs.length : plan.body.commits.length;
     result.changes = result.nothingToDo ? 0 : input.mode === "clear" ? 1 : sent;
     if (result.changes === 0 && !result.nothingToDo) result.nothingToDo = "no commits to send";
+    if (result.changes > 0) result.requests = [{ method: "PUT", path: `/api/0${releasePath}`, body: summarizeBody(plan.body) }];
     if (!ctx.yes || result.changes === 0) return result;
 
+    let answer: RawRelease;
     try {
       // Idempotent: the PUT replaces the release's commit list with exactly this one (Release.set_commits /
       // set_refs / clear_commits), so sending it twice leaves the same commits as sending it once.
-      await ctx.api.write("PUT", releasePath, plan.body, { idempotent: true, errorContext });
+      answer = (await ctx.api.write<RawRelease>("PUT", releasePath, plan.body, { idempotent: true, errorContext })).body;
     } catch (err) {
       throw explainRejection(err);
     }
-    return { ...result, applied: true };
+    // The PUT answers with the release (organization_release_details.py serializes it after set_commits).
+    return { ...result, applied: true, releaseCommitCount: answer?.commitCount ?? null };
   },
   render(r, ctx) {
     const lines: string[] = [];
@@ -292,7 +309,18 @@ export const tool = defineTool<Input, Result>({
         if (r.commitCount > 1) lines.push(`  oldest ${describeCommit(r.oldest!, ctx.now)}`);
       }
     }
-    if (r.applied && r.mode !== "clear") lines.push(`Next, once deployed: node dist/create-release.mjs ${shellQuote(r.version)} --finalize --yes`);
+    if (r.applied && r.releaseCommitCount !== null) {
+      // With refs, Sentry fetches the range through the integration in a background task (fetch_commits),
+      // so its count right after the PUT may still grow; raw commits are stored before it answers.
+      const later = r.mode === "auto" || r.mode === "commit" ? " (the integration fetches the range in the background; the count may still grow)" : "";
+      lines.push(`Release ${r.version} now has ${plural(r.releaseCommitCount, "commit")} in Sentry${later}.`);
+    }
+    if (r.requests.length) {
+      lines.push(r.applied ? "Sent:" : "Would send:");
+      for (const q of r.requests) lines.push(`  ${q.method} ${q.path} ${describeBody(q.body)}`);
+    }
+    // The preview form of the next write: the agent reads what it would do before adding --yes.
+    if (r.applied && r.mode !== "clear") lines.push(`Next, once deployed: node dist/create-release.mjs ${shellQuote(r.version)} --finalize`);
     return lines.join("\n");
   },
 });
@@ -374,7 +402,7 @@ async function planLocal(
     }
     throw new UsageError(
       `release ${input.version} already has commits (up to ${short(previousCommit)}), so Sentry offers no earlier release to start from`,
-      `to replace them, clear first: node dist/set-commits.mjs ${shellQuote(input.version)} --clear --yes`,
+      `to replace them, clear first (preview, then --yes): node dist/set-commits.mjs ${shellQuote(input.version)} --clear`,
     );
   }
 
@@ -431,6 +459,20 @@ function commitBody(c: LocalCommit, repository: string): CommitBody {
 
 function summarize(c: LocalCommit): CommitSummary {
   return { id: c.id, subject: c.message.split("\n")[0] ?? "", author: c.authorName, timestamp: c.timestamp };
+}
+
+/** A commit list is summarised (count, newest, oldest): each commit carries its message and file list. */
+function summarizeBody(body: { refs: RefBody[] } | { commits: CommitBody[] }): PlannedRequest["body"] {
+  if ("refs" in body) return body;
+  const { commits } = body;
+  return { commits: { count: commits.length, repository: commits[0]?.repository ?? "", first: commits[0]?.id ?? "", last: commits[commits.length - 1]?.id ?? "" } };
+}
+
+function describeBody(body: PlannedRequest["body"]): string {
+  if ("refs" in body) return JSON.stringify(body);
+  const c = body.commits;
+  const range = c.count > 1 ? `${short(c.first)} (newest) … ${short(c.last)} (oldest)` : short(c.first);
+  return `{"commits": [${plural(c.count, "commit")} of ${c.repository}: ${range}, each with message, author, timestamp, patch_set]}`;
 }
 
 function remoteInfo(remote: Remote): { name: string; url: string } {

@@ -1,5 +1,6 @@
-// create-release against the sandbox: the preview that sends nothing, 201 then 208 for the same version,
-// finalizing (once), validation before any request, and the organization token a CI job would use.
+// create-release against the sandbox: the preview that reads the release and shows the exact requests,
+// creating, adding projects, finalizing (once), validation before any request, and the organization token a
+// CI job would use.
 
 import { describe, expect, it } from "vitest";
 import { runTool } from "./helpers/run.js";
@@ -13,25 +14,58 @@ function stored(version: string) {
   return sandbox.world.releases.releases.find((r) => r.orgSlug === "acme" && r.version === version);
 }
 
+function calls() {
+  return sandbox.requests().filter((r) => r.path.startsWith(RELEASES_PATH)).map((r) => `${r.method} ${r.status}`);
+}
+
 function writes() {
   return sandbox.requests().filter((r) => r.method !== "GET");
 }
 
 describe("create-release", () => {
-  it("previews the release it would create, sends nothing, and exits 3", async () => {
+  it("previews the release it would create with the exact request, reading only, and exits 3", async () => {
     sandbox.clearRequests();
     const res = await runTool("create-release", ["web-frontend@3.0.0", "--project", "web-frontend", "--ref", "v3.0.0", "--finalize"], { env: sandbox.env() });
     expect(res.code).toBe(3);
-    expect(res.stdout).toBe(
-      "Would create release web-frontend@3.0.0 in acme for web-frontend (ref v3.0.0), finalized now.\n" +
-        "Nothing was sent. If the version already exists, Sentry keeps it and only adds missing projects.\n",
+    const lines = res.stdout.split("\n");
+    expect(lines[0]).toBe("Would create release web-frontend@3.0.0 in acme for web-frontend (ref v3.0.0), finalized now.");
+    expect(lines[1]).toBe("Would send:");
+    expect(lines[2]).toMatch(
+      /^ {2}POST \/api\/0\/organizations\/acme\/releases\/ \{"version":"web-frontend@3\.0\.0","projects":\["web-frontend"\],"ref":"v3\.0\.0","dateReleased":"[^"]+"\}$/,
     );
     expect(res.stderr).toContain("preview only, nothing was changed; re-run with --yes to apply");
-    expect(sandbox.requests()).toEqual([]);
+    // The only request: does the version exist (404: no)?
+    expect(calls()).toEqual(["GET 404"]);
     expect(stored("web-frontend@3.0.0")).toBeUndefined();
   });
 
-  it("creates the release with --yes (201), then reports the same version as already existing (208)", async () => {
+  it("previews what --yes would change on an existing release, and says when there is nothing to do (exit 0)", async () => {
+    const version = "web-frontend@3.0.1";
+    await runTool("create-release", [version, "--project", "web-frontend", "--yes"], { env: sandbox.env() });
+
+    sandbox.clearRequests();
+    const preview = await runTool("create-release", [version, "--project", "web-frontend", "--project", "mobile-ios", "--finalize", "--json"], { env: sandbox.env() });
+    expect(preview.code).toBe(3);
+    expect(preview.json).toMatchObject({ applied: false, changes: 2, outcome: "would add projects", addedProjects: ["mobile-ios"], updated: ["finalized"] });
+    const requests = (preview.json as { requests: Array<{ method: string; path: string; body: Record<string, unknown> }> }).requests;
+    expect(requests.map((q) => `${q.method} ${q.path}`)).toEqual([`POST ${RELEASES_PATH}`, `PUT ${RELEASES_PATH}web-frontend%403.0.1/`]);
+    expect(requests[0]!.body).toEqual({ version, projects: ["mobile-ios"] });
+    expect(Object.keys(requests[1]!.body)).toEqual(["dateReleased"]);
+    expect(writes()).toEqual([]);
+
+    const text = await runTool("create-release", [version, "--project", "web-frontend", "--finalize"], { env: sandbox.env() });
+    expect(text.code).toBe(3);
+    expect(text.stdout.split("\n").slice(0, 2)).toEqual([`Release ${version} exists in acme (not finalized); would finalize it (released now).`, "Would send:"]);
+
+    await runTool("create-release", [version, "--project", "web-frontend", "--finalize", "--yes"], { env: sandbox.env() });
+    sandbox.clearRequests();
+    const nothing = await runTool("create-release", [version, "--project", "web-frontend", "--finalize"], { env: sandbox.env() });
+    expect(nothing.code).toBe(0);
+    expect(nothing.stdout).toBe(`Release ${version} already exists in acme for web-frontend, released just now; nothing to do.\n`);
+    expect(calls()).toEqual(["GET 200"]);
+  });
+
+  it("creates the release with --yes (201), then reports the same version as already existing, sending nothing", async () => {
     sandbox.clearRequests();
     const version = "web-frontend@3.1.0+build.7";
     const created = await runTool("create-release", [version, "--project", "web-frontend", "--project", "api-backend", "--ref", "v3.1.0", "--yes"], {
@@ -39,7 +73,9 @@ describe("create-release", () => {
     });
     expect(created.code).toBe(0);
     expect(created.stdout.split("\n")[0]).toBe(`Created release ${version} in acme for web-frontend, api-backend (ref v3.1.0), not finalized.`);
-    expect(created.stdout).toContain(`Next: node dist/set-commits.mjs ${version} --yes`);
+    // The next writes in their preview form: the agent reads what they would do before adding --yes.
+    expect(created.stdout).toContain(`Next: node dist/set-commits.mjs ${version}, and after deploying: node dist/create-release.mjs ${version} --finalize\n`);
+    expect(created.stdout).not.toContain("--yes");
     const [post] = writes();
     expect(post).toMatchObject({ method: "POST", path: RELEASES_PATH, status: 201 });
     expect(post!.body).toEqual({ version, projects: ["web-frontend", "api-backend"], ref: "v3.1.0" });
@@ -51,20 +87,20 @@ describe("create-release", () => {
     sandbox.clearRequests();
     const again = await runTool("create-release", [version, "--project", "web-frontend", "--yes", "--json"], { env: sandbox.env() });
     expect(again.code).toBe(0);
-    expect(again.json).toMatchObject({ applied: true, changes: 0, outcome: "already existed", updated: [], dateReleased: null });
-    expect(writes().map((r) => r.status)).toEqual([208]);
+    expect(again.json).toMatchObject({ applied: false, changes: 0, outcome: "already existed", updated: [], requests: [], dateReleased: null });
+    expect(writes()).toEqual([]);
   });
 
-  it("says it added a project to an existing release (201) instead of claiming it created it, at no extra request", async () => {
+  it("says it added a project to an existing release (201) instead of claiming it created it", async () => {
     const version = "web-frontend@3.3.0";
     await runTool("create-release", [version, "--project", "web-frontend", "--yes"], { env: sandbox.env() });
 
     sandbox.clearRequests();
     const res = await runTool("create-release", [version, "--project", "api-backend", "--yes"], { env: sandbox.env() });
     expect(res.code).toBe(0);
-    expect(res.stdout.trim()).toBe(`Release ${version} already existed in acme; added project api-backend, now for web-frontend, api-backend (not finalized).`);
-    // One project: the POST's answer (a release with another project too) is enough to tell.
-    expect(sandbox.requests().filter((r) => r.path.startsWith(RELEASES_PATH)).map((r) => `${r.method} ${r.status}`)).toEqual(["POST 201"]);
+    expect(res.stdout.split("\n")[0]).toBe(`Release ${version} already existed in acme; added project api-backend, now for web-frontend, api-backend (not finalized).`);
+    expect(res.stdout).toContain(`Sent:\n  POST ${RELEASES_PATH} {"version":"${version}","projects":["api-backend"]}`);
+    expect(calls()).toEqual(["GET 200", "POST 201"]);
 
     const again = await runTool("create-release", [version, "--project", "mobile-ios", "--yes", "--json"], { env: sandbox.env() });
     expect(again.json).toMatchObject({ outcome: "added projects", addedProjects: ["mobile-ios"], changes: 1, projects: ["web-frontend", "api-backend", "mobile-ios"] });
@@ -77,18 +113,17 @@ describe("create-release", () => {
     sandbox.clearRequests();
     const res = await runTool("create-release", [version, "--project", "web-frontend", "--project", "mobile-ios", "--finalize", "--yes"], { env: sandbox.env() });
     expect(res.code).toBe(0);
-    expect(res.stdout.trim()).toBe(
+    expect(res.stdout.split("\n")[0]).toBe(
       `Release ${version} already existed in acme; added project mobile-ios, now for web-frontend, mobile-ios; updated: finalized (released just now).`,
     );
-    const calls = sandbox.requests().filter((r) => r.path.startsWith(RELEASES_PATH)).map((r) => `${r.method} ${r.status}`);
-    expect(calls).toEqual(["GET 200", "POST 201", "PUT 200"]);
+    expect(calls()).toEqual(["GET 200", "POST 201", "PUT 200"]);
     expect(stored(version)!.dateReleased).not.toBeNull();
 
     // A new version with several projects: the GET answers 404, and the release is created.
     sandbox.clearRequests();
     const fresh = await runTool("create-release", ["web-frontend@3.5.0", "--project", "web-frontend", "--project", "mobile-ios", "--yes", "--json"], { env: sandbox.env() });
     expect(fresh.json).toMatchObject({ outcome: "created", addedProjects: [], changes: 1 });
-    expect(sandbox.requests().filter((r) => r.path.startsWith(RELEASES_PATH)).map((r) => `${r.method} ${r.status}`)).toEqual(["GET 404", "POST 201"]);
+    expect(calls()).toEqual(["GET 404", "POST 201"]);
   });
 
   it("finalizes an existing release with a PUT, and keeps that date when finalized again", async () => {
@@ -102,8 +137,9 @@ describe("create-release", () => {
     });
     expect(finalized.code).toBe(0);
     expect(finalized.stdout).toMatch(/^Release web-frontend@3\.2\.0 already existed in acme for web-frontend; updated: finalized, url \(released just now\)\.$/m);
-    const [post, put] = writes();
-    expect(post!.status).toBe(208);
+    // The release has the project already: only the PUT is sent.
+    const [put, ...more] = writes();
+    expect(more).toEqual([]);
     expect(put).toMatchObject({ method: "PUT", path: `${RELEASES_PATH}web-frontend%403.2.0/`, status: 200 });
     const body = put!.body as { dateReleased: string; url: string };
     expect(body.url).toBe("https://ci.example.com/runs/42");
@@ -114,8 +150,8 @@ describe("create-release", () => {
     sandbox.clearRequests();
     const twice = await runTool("create-release", [version, "--project", "web-frontend", "--finalize", "--yes"], { env: sandbox.env() });
     expect(twice.code).toBe(0);
-    expect(twice.stdout).toContain("nothing changed");
-    expect(writes().map((r) => r.method)).toEqual(["POST"]);
+    expect(twice.stdout).toContain("nothing to do");
+    expect(writes()).toEqual([]);
     expect(stored(version)!.dateReleased).toBe(releasedAt);
   });
 
@@ -166,7 +202,8 @@ describe("create-release", () => {
   it("explains Sentry's refusal of an unknown project", async () => {
     const res = await runTool("create-release", ["2.0.0", "--project", "no-such-project", "--yes"], { env: sandbox.env() });
     expect(res.code).toBe(2);
-    expect(res.stderr).toContain("Sentry rejected the request (400): projects: Invalid project ids or slugs");
+    expect(res.stderr).toContain("unknown project no-such-project in this organization (Sentry: projects: Invalid project ids or slugs)");
+    expect(res.stderr).toContain("hint: check the slug: node dist/list-projects.mjs lists the projects");
   });
 
   it("works with the organization token (org:ci) a CI job uses", async () => {

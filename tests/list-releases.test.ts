@@ -14,6 +14,7 @@ const LIST_OUTPUT_BUDGET = 0.05;
 interface ApiRelease {
   version: string;
   newGroups: number;
+  commitCount: number;
   projects: Array<{ slug: string; healthData?: { crashFreeSessions: number | null; crashFreeUsers: number | null; adoption: number | null } | null }>;
 }
 
@@ -80,7 +81,7 @@ describe("list-releases", () => {
     expect(res.code).toBe(0);
     expect(res.stderr).toBe("");
     const lines = res.stdout.trim().split("\n");
-    expect(lines[0]).toBe("20 releases in acme, newest first (crash-free sessions/users over 24h):");
+    expect(lines[0]).toBe("20 releases in acme (all projects; --project web-frontend for one), newest first (crash-free sessions/users over 24h):");
     const expected = newestFirst().slice(0, 20);
     const rows = lines.slice(1, 21);
     expect(rows.map((l) => l.split(/\s+/)[0])).toEqual(expected.map(shorten));
@@ -97,6 +98,7 @@ describe("list-releases", () => {
         expect(rows[i]).toContain("no sessions");
       }
       expect(rows[i]).toContain(`${release.newGroups} new issue`);
+      expect(rows[i]).toMatch(new RegExp(`\\b${release.commitCount} commits?\\b`));
       expect(rows[i]!.endsWith(release.projects.map((p) => p.slug).join(", "))).toBe(true);
     }
 
@@ -104,6 +106,15 @@ describe("list-releases", () => {
     expect(request!.query).toMatchObject({ health: "1", summaryStatsPeriod: "24h", per_page: "20" });
     expect(request!.query.flatten).toBeUndefined();
     expect(request!.query.sort).toBeUndefined();
+  });
+
+  it("says it lists every project although SENTRY_PROJECT is set, and says nothing of it when none is", async () => {
+    const configured = await runTool("list-releases", ["--limit", "1"], { env: { ...sandbox.env(), SENTRY_PROJECT: "mobile-ios" } });
+    expect(configured.stdout.split("\n")[0]).toMatch(/^1 release in acme \(all projects; --project mobile-ios for one\), newest first /);
+    const unset = await runTool("list-releases", ["--limit", "1"], { env: { ...sandbox.env(), SENTRY_PROJECT: undefined } });
+    expect(unset.stdout.split("\n")[0]).toMatch(/^1 release in acme, newest first /);
+    const named = await runTool("list-releases", ["--limit", "1", "--project", "web-frontend"], { env: sandbox.env() });
+    expect(named.stdout.split("\n")[0]).toMatch(/^1 release in acme \(project web-frontend\), newest first /);
   });
 
   it("says a release without session data has none, instead of printing zeros", async () => {
@@ -122,7 +133,7 @@ describe("list-releases", () => {
     const res = await runTool("list-releases", ["--sort", "crash_free_sessions", "--period", "7d", "--limit", "5"], { env: sandbox.env() });
     expect(res.code).toBe(0);
     const lines = res.stdout.trim().split("\n");
-    expect(lines[0]).toBe("5 release-project rows in acme, least crash-free sessions first (crash-free sessions/users over 7d, adoption over 24h):");
+    expect(lines[0]).toBe("5 release-project rows in acme (all projects; --project web-frontend for one), least crash-free sessions first (crash-free sessions/users over 7d, adoption over 24h):");
     const query = listCalls()[0]!.query;
     expect(query).toMatchObject({ health: "1", flatten: "1", sort: "crash_free_sessions", summaryStatsPeriod: "7d" });
 
@@ -146,7 +157,7 @@ describe("list-releases", () => {
     for (const r of records) expect(r.projects).toEqual([r.project]);
 
     const text = await runTool("list-releases", ["--sort", "users", "--limit", "3"], { env: sandbox.env() });
-    expect(text.stdout.split("\n")[0]).toMatch(/^3 release-project rows in acme, most users first /);
+    expect(text.stdout.split("\n")[0]).toMatch(/^3 release-project rows in acme \(all projects; --project web-frontend for one\), most users first /);
     const crashFreeUsers = await runTool("list-releases", ["--sort", "crash_free_users", "--limit", "6", "--json"], { env: sandbox.env() });
     const rates = (crashFreeUsers.json.data as Array<{ health: Array<{ crashFreeUsers: number }> }>).map((r) => r.health[0]!.crashFreeUsers);
     expect(rates).toEqual([...rates].sort((a, b) => a - b));
@@ -205,7 +216,7 @@ describe("list-releases", () => {
 
     const none = await runTool("list-releases", ["--query", "no-such-version"], { env: sandbox.env() });
     expect(none.code).toBe(0);
-    expect(none.stdout.trim()).toBe('No releases in acme (matching "no-such-version"). Try without --query/--environment.');
+    expect(none.stdout.trim()).toBe('No releases in acme (all projects; --project web-frontend for one; matching "no-such-version"). Try without --query/--environment.');
   });
 
   it("works with the organization token (org:ci), which cannot read organizations or projects", async () => {
@@ -239,7 +250,7 @@ describe("list-releases", () => {
     const rows = lines.slice(1).filter((l) => !l.startsWith("Long hashes"));
     // One row per release and project of acme's open releases: the header counts those, not releases.
     const expectedRows = sandbox.world.releases.releases.filter((r) => r.orgSlug === "acme" && r.status === "open").reduce((n, r) => n + r.projectIds.length, 0);
-    expect(lines[0]).toMatch(new RegExp(`^${expectedRows} release-project rows in acme, most sessions first `));
+    expect(lines[0]).toMatch(new RegExp(`^${expectedRows} release-project rows in acme \\(all projects; --project web-frontend for one\\), most sessions first `));
     expect(rows).toHaveLength(expectedRows);
     const labels = rows.map(rowLabel);
     expect(labels.every(Boolean)).toBe(true);

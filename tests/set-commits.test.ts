@@ -190,6 +190,8 @@ describe("set-commits", () => {
     const [put] = puts(sandbox);
     expect(put).toMatchObject({ method: "PUT", path: releasePath("web-frontend@4.0.0"), status: 200 });
     expect(put!.body).toEqual({ refs: [{ repository: "acme/web-frontend", commit: shas[2] }] });
+    expect(res.stdout).toContain("Release web-frontend@4.0.0 now has 1 commit in Sentry (the integration fetches the range in the background; the count may still grow).");
+    expect(res.stdout).toContain(`Sent:\n  PUT /api/0/organizations/acme/releases/web-frontend%404.0.0/ {"refs":[{"repository":"acme/web-frontend","commit":"${shas[2]}"}]}`);
     expect(sandbox.requests().map((r) => r.path)).toContain("/api/0/organizations/acme/repos/");
 
     const everything = JSON.stringify(sandbox.requests()) + res.stdout + res.stderr;
@@ -272,11 +274,16 @@ describe("set-commits", () => {
     sandbox.clearRequests();
     const preview = await runTool("set-commits", ["web-frontend@4.2.0", "--clear"], { env: sandbox.env() });
     expect(preview.code).toBe(3);
-    expect(preview.stdout.trim()).toBe("Would clear the 1 commit of release web-frontend@4.2.0 in acme.");
+    expect(preview.stdout.trim()).toBe(
+      "Would clear the 1 commit of release web-frontend@4.2.0 in acme.\n" +
+        "Would send:\n" +
+        '  PUT /api/0/organizations/acme/releases/web-frontend%404.2.0/ {"refs":[]}',
+    );
     expect(puts(sandbox)).toEqual([]);
 
     const cleared = await runTool("set-commits", ["web-frontend@4.2.0", "--clear", "--yes"], { env: sandbox.env() });
     expect(cleared.code).toBe(0);
+    expect(cleared.stdout).toContain("Release web-frontend@4.2.0 now has 0 commits in Sentry.\nSent:\n");
     expect(puts(sandbox)[0]!.body).toEqual({ refs: [] });
     expect(storedCommits(sandbox, "web-frontend@4.2.0")).toEqual([]);
 
@@ -326,7 +333,7 @@ describe("set-commits", () => {
   it("says how to create a release that does not exist", async () => {
     const res = await runTool("set-commits", ["web-frontend@0.0.0-missing", "--clear", "--yes"], { env: sandbox.env() });
     expect(res.code).toBe(5);
-    expect(res.stderr).toContain('hint: no release "web-frontend@0.0.0-missing" in this organization: create it first with node dist/create-release.mjs');
+    expect(res.stderr).toContain('hint: no release "web-frontend@0.0.0-missing" in this organization: create it first (preview, then --yes): node dist/create-release.mjs web-frontend@0.0.0-missing --project SLUG\n');
   });
 });
 
@@ -348,6 +355,14 @@ describe("set-commits --local › the range since the previous release", () => {
     );
     expect(lines[1]).toMatch(new RegExp(`^  newest ${shas[2]!.slice(0, 12)}  Move the readme into docs \\(Ada Lovelace, \\d+d ago\\)$`));
     expect(lines[2]).toMatch(new RegExp(`^  oldest ${shas[1]!.slice(0, 12)}  Rename the cart to basket \\(Grace Hopper, \\d+d ago\\)$`));
+    // What Sentry now holds, the request as sent (its commit list summarised), and the preview form of the next write.
+    expect(lines.slice(3)).toEqual([
+      "Release legacy-php@1.0.0 now has 2 commits in Sentry.",
+      "Sent:",
+      `  PUT /api/0/organizations/acme/releases/legacy-php%401.0.0/ {"commits": [2 commits of acme/web-frontend: ${shas[2]!.slice(0, 12)} (newest) … ${shas[1]!.slice(0, 12)} (oldest), each with message, author, timestamp, patch_set]}`,
+      "Next, once deployed: node dist/create-release.mjs legacy-php@1.0.0 --finalize",
+      "",
+    ]);
     // The repository is named as Sentry spells it (the matching acme/web-frontend), not as the remote writes it.
     expect(puts(sandbox)[0]!.body).toEqual({ commits: expectedCommits(shas, "acme/web-frontend").slice(0, 2) });
     expect(JSON.stringify(sandbox.requests()) + res.stdout + res.stderr).not.toContain(REMOTE_SECRET);
@@ -423,6 +438,18 @@ describe("set-commits without a mode › falls back to the local history", () =>
       "Mode: local history (auto found no match: no repository of acme matches the remotes origin (https://github.com/someone/unrelated.git)).",
     );
     expect(puts(sandbox)).toEqual([]);
+    const asJson = await runTool("set-commits", ["legacy-php@2.0.0", "--path", repo.dir, "--json"], { env: sandbox.env() });
+    expect(asJson.json).toMatchObject({
+      applied: false,
+      releaseCommitCount: null,
+      requests: [
+        {
+          method: "PUT",
+          path: "/api/0/organizations/acme/releases/legacy-php%402.0.0/",
+          body: { commits: { count: shas.length, repository: "someone/unrelated", first: shas.at(-1), last: shas[0] } },
+        },
+      ],
+    });
 
     const res = await runTool("set-commits", ["legacy-php@2.0.0", "--path", repo.dir, "--yes"], { env: sandbox.env() });
     expect(res.code).toBe(0);

@@ -13,7 +13,7 @@ import { parseSlug } from "./validate.js";
 export const RELEASE_SCOPES = "project:releases or org:ci";
 
 export function releaseNotFoundHint(version: string): string {
-  return `no release ${JSON.stringify(version)} in this organization: create it first with node dist/create-release.mjs ${shellQuote(version)} --project SLUG --yes`;
+  return `no release ${JSON.stringify(version)} in this organization: create it first (preview, then --yes): node dist/create-release.mjs ${shellQuote(version)} --project SLUG`;
 }
 
 
