@@ -193,7 +193,7 @@ function releaseTime(r: RawRelease): number {
 }
 
 function createHint(version: string, projects: ReadonlyArray<{ slug: string }>): string {
-  return `create it first with node dist/create-release.mjs ${shellQuote(version)}${projects.map((p) => ` --project ${p.slug}`).join("")} --yes`;
+  return `create it first with node dist/create-release.mjs ${shellQuote(version)}${projects.map((p) => ` --project ${p.slug}`).join("")} (preview; then add --yes)`;
 }
 
 async function checkReleaseInProjects(org: string, version: string, projects: ReadonlyArray<RawIssue["project"]>, ctx: ToolContext): Promise<RawRelease> {
@@ -206,7 +206,7 @@ async function checkReleaseInProjects(org: string, version: string, projects: Re
   if (missing.length) {
     throw new NotFoundError(
       `release ${version} is not a release of ${plural(missing.length, "project")} ${missing.map((p) => p.slug).join(", ")}, which Sentry needs to resolve in it`,
-      `add the project to it with node dist/create-release.mjs ${shellQuote(version)}${missing.map((p) => ` --project ${p.slug}`).join("")} --yes, or pick another with node dist/list-releases.mjs --project ${missing[0]!.slug}`,
+      `add the project to it with node dist/create-release.mjs ${shellQuote(version)}${missing.map((p) => ` --project ${p.slug}`).join("")} (preview; then add --yes), or pick another with node dist/list-releases.mjs --project ${missing[0]!.slug}`,
     );
   }
   return { version, dateCreated: res.body?.dateCreated, dateReleased: res.body?.dateReleased ?? null };
@@ -217,7 +217,7 @@ async function latestRelease(org: string, project: RawIssue["project"], ctx: Too
   const res = await ctx.api.get<RawRelease[]>(apiPath`/organizations/${org}/releases/`, { project: project.id, per_page: 1 }, { scopes: RELEASE_READ_SCOPE });
   const newest = Array.isArray(res.body) ? res.body[0] : undefined;
   if (newest?.version) return newest;
-  throw new NotFoundError(`project ${project.slug} has no release, so there is no latest release to resolve in`, `create one first with node dist/create-release.mjs VERSION --project ${project.slug} --yes`);
+  throw new NotFoundError(`project ${project.slug} has no release, so there is no latest release to resolve in`, `create one first with node dist/create-release.mjs VERSION --project ${project.slug} (preview; then add --yes)`);
 }
 
 runIfMain(tool, import.meta.url);

@@ -85,7 +85,7 @@ describe("resolve-issue", () => {
       expect(res.code, yes.join(" ")).toBe(5);
       expect(writes()).toEqual([]);
       expect(sandbox.requests().map((r) => [r.path, r.status])).toContainEqual([`/api/0/organizations/${orgSlug()}/releases/9.9.9-never-made/`, 404]);
-      expect(res.stderr).toContain(`hint: no release "9.9.9-never-made" in ${orgSlug()}: create it first with node dist/create-release.mjs 9.9.9-never-made --project ${project.slug} --yes`);
+      expect(res.stderr).toContain(`hint: no release "9.9.9-never-made" in ${orgSlug()}: create it first with node dist/create-release.mjs 9.9.9-never-made --project ${project.slug} (preview; then add --yes)`);
     }
     expect(sandbox.world.issues.byId.get(issue!.id)!.status).toBe("unresolved");
   });
@@ -99,7 +99,7 @@ describe("resolve-issue", () => {
     expect(res.code).toBe(5);
     expect(writes()).toEqual([]);
     expect(res.stderr).toContain(`error: release ${other.version} is not a release of 1 project ${project.slug}`);
-    expect(res.stderr).toMatch(new RegExp(`hint: add the project to it with node dist/create-release.mjs \\S+ --project ${project.slug} --yes`));
+    expect(res.stderr).toMatch(new RegExp(`hint: add the project to it with node dist/create-release.mjs \\S+ --project ${project.slug} \\(preview; then add --yes\\)`));
   });
 
   it("resolves in the project's latest release with inRelease \"latest\", as Sentry accepts it", async () => {
