@@ -10,6 +10,7 @@ import { UsageError } from "./lib/errors.js";
 const ACTIVITY_PERIOD = "14d";
 const MAX_TEAMS_SHOWN = 2;
 const NAME_WIDTH = 28;
+const DAY_MS = 86400e3;
 
 interface RawProject {
   id: string;
@@ -76,7 +77,7 @@ export const tool = defineListTool<Input, ListSummary & { query?: string }>({
       nextCursor = page.nextCursor;
       const matching = filtering ? page.items.filter((p) => matchesPlatform(p, input.platform!)) : page.items;
       const room = ctx.list.all ? matching.length : ctx.list.limit - kept;
-      ctx.emit(matching.slice(0, room).map((p) => projectRecord(p, ctx.now)));
+      ctx.emit(matching.slice(0, room).map(projectRecord));
       kept += Math.min(room, matching.length);
       ctx.progress(`fetched ${fetched} projects…`);
       if (!ctx.list.all && kept >= ctx.list.limit) break;
@@ -110,12 +111,11 @@ function matchesPlatform(p: RawProject, wanted: string): boolean {
   return own === wanted || own.startsWith(`${wanted}-`) || (p.platforms ?? []).includes(wanted);
 }
 
-function projectRecord(p: RawProject, now: number): Record<string, unknown> {
+function projectRecord(p: RawProject): Record<string, unknown> {
   const stats = Array.isArray(p.stats) ? p.stats : null;
   const events = stats ? stats.reduce((sum, [, n]) => sum + (Number(n) || 0), 0) : null;
-  // The end of the newest bucket with events: Sentry sends no last-event time, so this is the best
-  // "latest activity" there is (to the bucket's width, a day for 14d).
-  const width = stats && stats.length > 1 ? stats[1]![0] - stats[0]![0] : 86400;
+  // The start of the newest bucket with events: Sentry sends no last-event time, so this is the best
+  // "latest activity" there is, to the bucket's width (a day for 14d).
   const lastBucket = stats ? [...stats].reverse().find(([, n]) => Number(n) > 0) : undefined;
   const activity: Activity = !p.firstEvent ? "no events ever" : events === null ? "unknown" : events > 0 ? "live" : "quiet";
   return {
@@ -127,7 +127,7 @@ function projectRecord(p: RawProject, now: number): Record<string, unknown> {
     dateCreated: p.dateCreated,
     firstEvent: p.firstEvent,
     events14d: events,
-    lastActivity: lastBucket ? new Date(Math.min(now, (lastBucket[0] + width) * 1000)).toISOString() : null,
+    lastActivity: lastBucket ? new Date(lastBucket[0] * 1000).toISOString() : null,
     activity,
     latestRelease: p.latestRelease?.version ?? null,
   };
@@ -137,9 +137,9 @@ function activityLabel(r: Record<string, unknown>, now: number): string {
   const events = r.events14d as number | null;
   switch (r.activity as Activity) {
     case "live": {
-      // Buckets are a day wide: "within a day" is as precise as the stats allow.
+      // Buckets are a day wide: "today" (the bucket now running) is as precise as the stats allow.
       const last = r.lastActivity ? Date.parse(r.lastActivity as string) : now;
-      const when = now - last < 86400e3 ? "within a day" : relativeTime(r.lastActivity as string, now);
+      const when = now - last < DAY_MS ? "today" : relativeTime(r.lastActivity as string, now);
       return `${compactNumber(events)} events in ${ACTIVITY_PERIOD}, last ${when}`;
     }
     case "quiet":

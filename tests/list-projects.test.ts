@@ -19,7 +19,7 @@ describe("list-projects", () => {
       expect(line, p.slug).toBeDefined();
       expect(line).toContain(p.platform);
       if (p.firstEvent === null) expect(line).toContain("never sent events");
-      else expect(line).toMatch(/\d+(\.\d)?k? events in 14d, last (within a day|\d+d ago)/);
+      else expect(line).toMatch(/\d+(\.\d)?k? events in 14d, last (today|\d+d ago)/);
     }
     expect(res.stderr).toBe("");
   });
