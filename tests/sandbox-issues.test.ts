@@ -304,6 +304,35 @@ describe("sandbox issues › one issue", () => {
     expect((body.tags as Row[]).map((t) => t.key)).toContain("environment");
   });
 
+  it("names each release by the same ID the release endpoints answer for that version", async () => {
+    const withReleases = listable().filter((i) => i.firstRelease !== null && i.lastRelease !== null && i.firstRelease !== i.lastRelease);
+    const picked = [...new Map(withReleases.map((i) => [i.firstRelease, i])).values()].slice(0, 4);
+    expect(picked.length).toBeGreaterThanOrEqual(3);
+    const releaseIds = new Set<number>();
+    let checkedEvents = 0;
+    for (const issue of picked) {
+      const details = (await call("GET", `/organizations/${org()}/issues/${issue.id}/`)).body as Row;
+      for (const side of ["firstRelease", "lastRelease"] as const) {
+        const version = issue[side]!;
+        const release = await call("GET", `/organizations/${org()}/releases/${encodeURIComponent(version)}/`);
+        expect(release.status).toBe(200);
+        const id = (release.body as Row).id as number;
+        expect(details[side]).toMatchObject({ id, version, ref: (release.body as Row).ref, commitCount: (release.body as Row).commitCount });
+        releaseIds.add(id);
+      }
+      const latest = (await call("GET", `/organizations/${org()}/issues/${issue.id}/events/latest/`)).body as Row;
+      const eventRelease = latest.release as Row | null;
+      if (eventRelease) {
+        checkedEvents++;
+        const release = await call("GET", `/organizations/${org()}/releases/${encodeURIComponent(eventRelease.version as string)}/`);
+        expect(eventRelease.id).toBe((release.body as Row).id);
+      }
+    }
+    expect(checkedEvents).toBeGreaterThan(0);
+    // Distinct versions keep distinct IDs (a shared constant would pass the equality checks above).
+    expect(releaseIds.size).toBe(new Set(picked.flatMap((i) => [i.firstRelease, i.lastRelease])).size);
+  });
+
   it("resolves a short ID through /shortids/", async () => {
     const issue = listable()[0]!;
     const res = await call("GET", `/organizations/${org()}/shortids/${issue.shortId}/`);

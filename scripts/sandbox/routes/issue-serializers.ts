@@ -2,11 +2,12 @@
 // item (GET …/issues/) and the details (GET …/issues/{id}/), with users, releases and activity as Sentry
 // serializes them. Field sets follow the schema's required lists for each operation.
 
-import { issueEventType, issueMetadata, issueTags, projectOf, releaseIdOf, releaseStub, shortVersion } from "../seed/issue-events.js";
+import { issueEventType, issueMetadata, issueTags, projectOf, releaseIdOf, releaseRecordOf, releaseStub, shortVersion } from "../seed/issue-events.js";
 import { versionInfo } from "../release-version.js";
 import { bucketStarts, DAILY_BUCKETS, type Issue } from "../seed/issues.js";
 import type { Member, RequestContext, World } from "../types.js";
 import { issueTypeOf, windowTotals } from "./issue-search.js";
+import { serializeRelease as serializeReleaseRecord } from "./releases.js";
 import { memberById, serializeUser } from "./users.js";
 import { DAY, HOUR, iso, SECOND } from "../time.js";
 
@@ -193,15 +194,21 @@ export function serializeStreamItem(ctx: RequestContext, issue: Issue, options: 
   return item;
 }
 
-/** firstRelease / lastRelease of the details, as the release serializer gives them. */
+/**
+ * firstRelease / lastRelease of the details, as the release serializer gives them: from the release world's
+ * record when it has the version (so ID, ref, commits and deploys match GET …/releases/{version}/), else built
+ * from the core seed's stub.
+ */
 function serializeRelease(ctx: RequestContext, issue: Issue, version: string | null): Record<string, unknown> | null {
   const stub = releaseStub(ctx.world, version);
   if (!stub) return null;
+  const record = releaseRecordOf(ctx.world, stub.orgSlug, stub.version);
+  if (record) return serializeReleaseRecord(ctx, record);
   const project = projectOf(ctx.world, issue);
   const newGroups = ctx.world.issues.issues.filter((i) => i.projectId === issue.projectId && i.firstRelease === stub.version).length;
   const released = stub.dateReleased ?? stub.dateCreated;
   return {
-    id: releaseIdOf(stub.version),
+    id: releaseIdOf(ctx.world, stub),
     version: stub.version,
     shortVersion: shortVersion(stub.version),
     versionInfo: versionInfo(stub.version),

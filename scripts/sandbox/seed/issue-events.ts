@@ -5,6 +5,7 @@
 import type { Project, ReleaseStub, World } from "../types.js";
 import type { CrumbSpec, ExceptionSpec, FrameSpec, IssueSpec } from "./issue-catalog.js";
 import type { Issue } from "./issues.js";
+import type { ReleaseRecord } from "./releases.js";
 import { rngFor, type Rng } from "./rng.js";
 import { HOUR, iso, SECOND } from "../time.js";
 import { parseRelease, versionInfo } from "../release-version.js";
@@ -201,11 +202,24 @@ export function shortVersion(version: string): string {
   return at > 0 ? version.slice(at + 1) : version;
 }
 
-/** A stable numeric release ID derived from the version (the sandbox has no release table to read it from). */
-export function releaseIdOf(version: string): number {
+/**
+ * A stable numeric ID derived from the version, only for versions the release world has no record of (a world
+ * whose release records were replaced by a loaded state file): the seeded versions take the record's ID.
+ */
+function derivedReleaseId(version: string): number {
   let h = 2166136261;
   for (let i = 0; i < version.length; i++) h = Math.imul(h ^ version.charCodeAt(i), 16777619) >>> 0;
   return 100_000_000 + (h % 900_000_000);
+}
+
+/** The release world's record of a version in an org (what GET /organizations/{org}/releases/{version}/ serves). */
+export function releaseRecordOf(world: World, orgSlug: string, version: string): ReleaseRecord | undefined {
+  return world.releases.releases.find((r) => r.orgSlug === orgSlug && r.version === version);
+}
+
+/** The ID a release has everywhere in the sandbox: the record's, so issues and the release endpoints agree. */
+export function releaseIdOf(world: World, stub: ReleaseStub): number {
+  return releaseRecordOf(world, stub.orgSlug, stub.version)?.id ?? derivedReleaseId(stub.version);
 }
 
 export function releaseStub(world: World, version: string | null): ReleaseStub | undefined {
@@ -216,19 +230,20 @@ export function releaseStub(world: World, version: string | null): ReleaseStub |
 function eventRelease(world: World, version: string | null): Record<string, unknown> | null {
   const stub = releaseStub(world, version);
   if (!stub) return null;
+  const record = releaseRecordOf(world, stub.orgSlug, stub.version);
   return {
-    id: releaseIdOf(stub.version),
-    commitCount: 0,
-    data: {},
-    dateCreated: stub.dateCreated,
-    dateReleased: stub.dateReleased,
-    deployCount: 0,
-    ref: null,
+    id: releaseIdOf(world, stub),
+    commitCount: record?.commits.length ?? 0,
+    data: record?.data ?? {},
+    dateCreated: record?.dateCreated ?? stub.dateCreated,
+    dateReleased: record ? record.dateReleased : stub.dateReleased,
+    deployCount: record?.deploys.length ?? 0,
+    ref: record?.ref ?? null,
     lastCommit: null,
     lastDeploy: null,
-    status: "open",
-    url: null,
-    userAgent: null,
+    status: record?.status ?? "open",
+    url: record?.url ?? null,
+    userAgent: record?.userAgent ?? null,
     version: stub.version,
     versionInfo: versionInfo(stub.version),
   };
