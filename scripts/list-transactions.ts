@@ -13,7 +13,7 @@ import {
 } from "./lib/events.js";
 import { UsageError } from "./lib/errors.js";
 import { alignColumns, millis, percent, plural, shellQuote } from "./lib/output.js";
-import { ENVIRONMENT_FLAG, PERIOD_FLAG, parseEnvironmentFlag, parsePeriodFlag, perMinute, scopeFlags, scopePhrase, score, type Period } from "./lib/performance.js";
+import { ENVIRONMENT_FLAG, PERIOD_FLAG, parseEnvironmentFlag, parsePeriodFlag, perMinute, roundFraction, roundMs, scopeFlags, scopePhrase, score, type Period } from "./lib/performance.js";
 import { ALL_PROJECTS_FLAG, parseProjectScopeFlags, PROJECT_FLAG, resolveProjectScope, type ProjectFlags, type ProjectScope } from "./lib/projects.js";
 import { parseChoice } from "./lib/validate.js";
 import { defineListTool, runIfMain, type ListSummary } from "./lib/tool.js";
@@ -142,16 +142,20 @@ export const tool = defineListTool<Input, Summary>({
   },
 });
 
+/**
+ * One transaction, rounded as transaction-summary rounds: aggregates come back as raw floats (873.1579999999999),
+ * so ms keep 0.1 and rates and scores 4 decimals. count stays as sent: it is a (sample-weighted) whole number.
+ */
 function transactionRecord(row: Record<string, unknown>, f: TransactionFields): Record<string, unknown> {
   return {
     transaction: stringOrNull(row.transaction) ?? "(unnamed)",
     project: stringOrNull(row.project),
-    tpm: numberOrNull(row[f.tpm]),
-    p50: numberOrNull(row[f.p50]),
-    p95: numberOrNull(row[f.p95]),
-    failureRate: numberOrNull(row[f.failureRate]),
+    tpm: roundFraction(numberOrNull(row[f.tpm])),
+    p50: roundMs(numberOrNull(row[f.p50])),
+    p95: roundMs(numberOrNull(row[f.p95])),
+    failureRate: roundFraction(numberOrNull(row[f.failureRate])),
     count: numberOrNull(row[f.count]),
-    apdex: numberOrNull(row[f.apdex]),
+    apdex: roundFraction(numberOrNull(row[f.apdex])),
   };
 }
 

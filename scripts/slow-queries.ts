@@ -14,7 +14,7 @@ import {
 } from "./lib/events.js";
 import { UsageError } from "./lib/errors.js";
 import { alignColumns, millis, percent, plural, shellQuote, truncate } from "./lib/output.js";
-import { ENVIRONMENT_FLAG, PERIOD_FLAG, parseEnvironmentFlag, parsePeriodFlag, perMinute, scopeFlags, scopePhrase, type Period } from "./lib/performance.js";
+import { ENVIRONMENT_FLAG, PERIOD_FLAG, parseEnvironmentFlag, parsePeriodFlag, perMinute, roundFraction, roundMs, scopeFlags, scopePhrase, type Period } from "./lib/performance.js";
 import { ALL_PROJECTS_FLAG, parseProjectScopeFlags, PROJECT_FLAG, resolveProjectScope, type ProjectFlags, type ProjectScope } from "./lib/projects.js";
 import { parseChoice } from "./lib/validate.js";
 import { defineListTool, runIfMain, type ListSummary, type ToolContext } from "./lib/tool.js";
@@ -213,6 +213,11 @@ function totalsOf(settled: { table: EventsTable } | { error: unknown }): Totals 
   return { totalMs: numberOrNull(row[TOTAL]) ?? 0, totalSpans: numberOrNull(row[COUNT]) ?? 0 };
 }
 
+/**
+ * One statement, rounded as transaction-summary rounds (ms to 0.1; shares, rates and runs per transaction to 4
+ * decimals) so that no float noise reaches the JSON. The share and the N+1 flag are computed before rounding;
+ * counts stay as sent (whole numbers).
+ */
 function queryRecord(row: EventsRow, totalMs: number): Record<string, unknown> {
   const count = numberOrNull(row[COUNT]);
   const segments = numberOrNull(row[SEGMENTS]);
@@ -224,14 +229,14 @@ function queryRecord(row: EventsRow, totalMs: number): Record<string, unknown> {
     group: stringOrNull(row["span.group"]),
     table: stringOrNull(row[TABLE]),
     project: stringOrNull(row.project),
-    totalMs: total,
-    avgMs: numberOrNull(row[AVG]),
-    p95Ms: numberOrNull(row[P95]),
+    totalMs: roundMs(total),
+    avgMs: roundMs(numberOrNull(row[AVG])),
+    p95Ms: roundMs(numberOrNull(row[P95])),
     count,
-    perMinute: numberOrNull(row[RATE]),
-    share: total !== null && totalMs > 0 ? total / totalMs : null,
+    perMinute: roundFraction(numberOrNull(row[RATE])),
+    share: roundFraction(total !== null && totalMs > 0 ? total / totalMs : null),
     transactions: segments,
-    perTransaction,
+    perTransaction: roundFraction(perTransaction),
     nPlusOne: perTransaction !== null && perTransaction >= N_PLUS_ONE_MIN_PER_TRANSACTION,
     nPlusOneTransaction: null,
   };

@@ -47,14 +47,28 @@ function expectedTransactions(world: World, periodMs: number, opts: { project?: 
   return out;
 }
 
+/** JSON rounds milliseconds to 0.1 and rates and scores to 4 decimals, as transaction-summary does. */
+const MS_DECIMALS = 1;
+const FRACTION_DECIMALS = 4;
+
+/** `value` rounded to `decimals`, as the JSON carries it and the text is printed from it. */
+const rounded = (value: number, decimals: number) => Math.round(value * 10 ** decimals) / 10 ** decimals;
+
+/** `actual` is `expected` rounded to `decimals`: within half a step (plus float noise) and no finer. */
+function expectRounded(actual: number, expected: number, label: string, decimals: number): void {
+  expect(Math.abs(actual - expected), label).toBeLessThanOrEqual(0.5 * 10 ** -decimals + 1e-9);
+  expect(Math.round(actual * 10 ** decimals) / 10 ** decimals, `${label} has at most ${decimals} decimals`).toBe(actual);
+}
+
 function expectRecordMatches(record: Record<string, any>, expected: Expected | undefined): void {
-  expect(expected, `${record.project} ${record.transaction}`).toBeDefined();
+  const label = `${record.project} ${record.transaction}`;
+  expect(expected, label).toBeDefined();
   expect(record.count).toBe(expected!.count);
-  expect(record.tpm).toBeCloseTo(expected!.tpm, 9);
-  expect(record.p50).toBeCloseTo(expected!.p50!, 6);
-  expect(record.p95).toBeCloseTo(expected!.p95!, 6);
-  expect(record.failureRate).toBeCloseTo(expected!.failureRate, 9);
-  expect(record.apdex).toBeCloseTo(expected!.apdex!, 9);
+  expectRounded(record.tpm, expected!.tpm, `${label} tpm`, FRACTION_DECIMALS);
+  expectRounded(record.p50, expected!.p50!, `${label} p50`, MS_DECIMALS);
+  expectRounded(record.p95, expected!.p95!, `${label} p95`, MS_DECIMALS);
+  expectRounded(record.failureRate, expected!.failureRate, `${label} failureRate`, FRACTION_DECIMALS);
+  expectRounded(record.apdex, expected!.apdex!, `${label} apdex`, FRACTION_DECIMALS);
 }
 
 describe("list-transactions", () => {
@@ -73,6 +87,8 @@ describe("list-transactions", () => {
     const busiest = [...expected.values()].map((e) => e.count).sort((a, b) => b - a).slice(0, 20);
     expect(counts).toEqual(busiest);
     expect(res.json.nextCursor).toBe("0:20:0");
+    // No float noise anywhere in the JSON (873.1579999999999): at most 4 decimals.
+    expect(res.stdout).not.toMatch(/\d\.\d{5,}/);
     // Every project the token can access, not only the caller's member projects.
     expect(eventsRequests(sandbox.requests())[0]!.query.project).toBe("-1");
   });
@@ -88,10 +104,11 @@ describe("list-transactions", () => {
     expected.forEach((e, i) => {
       const line = lines[2 + i]!;
       expect(line.endsWith(`  api-backend  ${e.transaction}`), line).toBe(true);
-      expect(line).toContain(` ${Math.round(e.p50!)}ms `);
-      expect(line).toContain(` ${Math.round(e.p95!)}ms `);
-      expect(line).toContain(` ${(e.failureRate * 100).toFixed(1)}% `);
-      expect(line).toContain(` ${e.apdex!.toFixed(2)} `);
+      // The text is printed from the rounded records: 126.49ms is 126.5 in JSON, so 127ms in text.
+      expect(line).toContain(` ${Math.round(rounded(e.p50!, MS_DECIMALS))}ms `);
+      expect(line).toContain(` ${Math.round(rounded(e.p95!, MS_DECIMALS))}ms `);
+      expect(line).toContain(` ${(rounded(e.failureRate, FRACTION_DECIMALS) * 100).toFixed(1)}% `);
+      expect(line).toContain(` ${rounded(e.apdex!, FRACTION_DECIMALS).toFixed(2)} `);
       expect(line).toMatch(new RegExp(`/min\\s`));
     });
     // Columns line up: the p95 column ends at the same offset on every row.
@@ -133,6 +150,8 @@ describe("list-transactions", () => {
     const all = await runTool("list-transactions", ["--all", "--period", "7d", "--ndjson"], { env: allProjects() });
     const lines = all.stdout.trim().split("\n");
     expect(lines).toHaveLength(expectedTransactions(sandbox.world, 7 * DAY_MS).size);
+    // Every streamed record is rounded too.
+    expect(all.stdout).not.toMatch(/\d\.\d{5,}/);
   });
 
   it("filters by --environment and --query", async () => {

@@ -61,19 +61,36 @@ function expectedQueries(world: World, periodMs: number, opts: { project?: strin
   return out;
 }
 
+/** JSON rounds milliseconds to 0.1 and shares, rates and runs per transaction to 4 decimals, as transaction-summary does. */
+const MS_DECIMALS = 1;
+const FRACTION_DECIMALS = 4;
+
+/** `value` rounded to `decimals`, as the JSON carries it and the text is printed from it. */
+const rounded = (value: number, decimals: number) => Math.round(value * 10 ** decimals) / 10 ** decimals;
+
+/** `actual` is `expected` rounded to `decimals`: within half a step (plus float noise) and no finer. */
+function expectRounded(actual: number, expected: number, label: string, decimals: number): void {
+  expect(Math.abs(actual - expected), label).toBeLessThanOrEqual(0.5 * 10 ** -decimals + 1e-9);
+  expect(Math.round(actual * 10 ** decimals) / 10 ** decimals, `${label} has at most ${decimals} decimals`).toBe(actual);
+}
+
+const expectMs = (actual: number, expected: number, label: string) => expectRounded(actual, expected, label, MS_DECIMALS);
+const expectFraction = (actual: number, expected: number, label: string) => expectRounded(actual, expected, label, FRACTION_DECIMALS);
+
 function expectQueryMatches(record: Record<string, any>, expected: ExpectedQuery | undefined): void {
-  expect(expected, `${record.project} ${record.query}`).toBeDefined();
+  const label = `${record.project} ${record.query}`;
+  expect(expected, label).toBeDefined();
   const e = expected!;
   expect(record.query).toBe(e.query);
   expect(record.table).toBe(e.table);
   expect(record.count).toBe(e.count);
   expect(record.transactions).toBe(e.transactions);
-  expect(record.totalMs).toBeCloseTo(e.totalMs, 6);
-  expect(record.avgMs).toBeCloseTo(e.avgMs, 6);
-  expect(record.p95Ms).toBeCloseTo(e.p95Ms, 6);
-  expect(record.perMinute).toBeCloseTo(e.perMinute, 9);
-  expect(record.share).toBeCloseTo(e.share, 9);
-  expect(record.perTransaction).toBeCloseTo(e.perTransaction, 9);
+  expectMs(record.totalMs, e.totalMs, `${label} totalMs`);
+  expectMs(record.avgMs, e.avgMs, `${label} avgMs`);
+  expectMs(record.p95Ms, e.p95Ms, `${label} p95Ms`);
+  expectFraction(record.perMinute, e.perMinute, `${label} perMinute`);
+  expectFraction(record.share, e.share, `${label} share`);
+  expectFraction(record.perTransaction, e.perTransaction, `${label} perTransaction`);
 }
 
 describe("slow-queries", () => {
@@ -85,7 +102,9 @@ describe("slow-queries", () => {
     expect(records).toHaveLength(Math.min(10, expected.size));
     for (const r of records) expectQueryMatches(r, expected.get(`${r.project} ${r.group}`));
     const top = [...expected.values()].map((e) => e.totalMs).sort((a, b) => b - a).slice(0, records.length);
-    records.forEach((r, i) => expect(r.totalMs).toBeCloseTo(top[i]!, 6));
+    records.forEach((r, i) => expectMs(r.totalMs, top[i]!, `total #${i}`));
+    // No float noise anywhere in the JSON (873.1579999999999): at most 4 decimals.
+    expect(res.stdout).not.toMatch(/\d\.\d{5,}/);
   });
 
   it("flags the query that runs once per row as N+1 and names the endpoint that repeats it", async () => {
@@ -162,7 +181,7 @@ describe("slow-queries", () => {
     for (const r of res.json.data) {
       const e = expected.get(`${r.project} ${r.group}`)!;
       expect(r.count).toBe(e.count);
-      expect(r.share).toBeCloseTo(e.totalMs / both, 9);
+      expectFraction(r.share, e.totalMs / both, `${r.project} ${r.query} share of both projects`);
     }
     expect(eventsRequests(sandbox.requests()).every((r) => JSON.stringify(r.query.project) === JSON.stringify(["api-backend", "payments"]) || String(r.query.query).includes("span.group:"))).toBe(true);
   });
@@ -185,14 +204,15 @@ describe("slow-queries", () => {
       const res = await runTool("slow-queries", ["--sort", sort, "--limit", "5", "--period", "7d", "--json"], { env: allProjects() });
       const values = res.json.data.map((r: any) => r[key]);
       const best = [...expectedQueries(sandbox.world, 7 * DAY_MS).values()].map((e) => e[key]).sort((a, b) => b - a).slice(0, 5);
-      values.forEach((v: number, i: number) => expect(v, `${sort} #${i}`).toBeCloseTo(best[i]!, 6));
+      // count is a whole number, sent as is; the durations are rounded to 0.1 ms.
+      values.forEach((v: number, i: number) => expectRounded(v, best[i]!, `${sort} #${i}`, key === "count" ? 0 : MS_DECIMALS));
     }
     const first = await runTool("slow-queries", ["--limit", "3", "--period", "7d"], { env: allProjects() });
     const footer = first.stdout.split("\n").find((l) => l.startsWith("More: "))!;
     expect(footer).toBe("More: --cursor 0:3:0");
     const second = await runTool("slow-queries", ["--limit", "3", "--period", "7d", "--cursor", "0:3:0", "--json"], { env: allProjects() });
     const ranked = [...expectedQueries(sandbox.world, 7 * DAY_MS).values()].sort((a, b) => b.totalMs - a.totalMs);
-    second.json.data.forEach((r: any, i: number) => expect(r.totalMs).toBeCloseTo(ranked[3 + i]!.totalMs, 6));
+    second.json.data.forEach((r: any, i: number) => expectMs(r.totalMs, ranked[3 + i]!.totalMs, `total #${3 + i}`));
   });
 
   it("prints aligned rows with statements shortened to their start, and whole with --full", async () => {
@@ -206,7 +226,8 @@ describe("slow-queries", () => {
     expect(lines[1]).toMatch(/^\s*total\s+share\s+avg\s+p95\s+count\s+qpm\s+per txn\s+project\s+table\s+query$/);
     const top = [...expected.values()].sort((a, b) => b.totalMs - a.totalMs)[0]!;
     // Totals in ms like every other duration of the performance tools, never in seconds.
-    expect(lines[2]).toContain(`${Math.round(top.totalMs)}ms  ${(top.share * 100).toFixed(1)}%`);
+    // Printed from the rounded record, as --json carries it: a share of 0.55349 is 0.5535, so 55.4%.
+    expect(lines[2]).toContain(`${Math.round(rounded(top.totalMs, MS_DECIMALS))}ms  ${(rounded(top.share, FRACTION_DECIMALS) * 100).toFixed(1)}%`);
     expect(res.stdout).not.toMatch(/\d\.\ds\b/);
     const queryStart = lines[1]!.indexOf("query");
     for (const line of lines.slice(2, 7)) expect(line.slice(queryStart).length).toBeLessThanOrEqual(90);
