@@ -9,7 +9,7 @@ import type { SpanRecord } from "../scripts/sandbox/seed/spans.js";
 import type { World } from "../scripts/sandbox/types.js";
 import { runTool } from "./helpers/run.js";
 import { useSandbox } from "./helpers/sandbox.js";
-import { apdex, count, DAY_MS, duration, eventsRequests, failureRate, groupBy, lastPeriod, minutes, percentile, rawResponseBytes, spansIn } from "./helpers/performance.js";
+import { apdex, count, DAY_MS, duration, eventsRequests, expectRounded, failureRate, FRACTION_DECIMALS, groupBy, lastPeriod, minutes, MS_DECIMALS, percentile, rawResponseBytes, rounded, spansIn } from "./helpers/performance.js";
 
 const sandbox = useSandbox();
 
@@ -47,18 +47,6 @@ function expectedTransactions(world: World, periodMs: number, opts: { project?: 
   return out;
 }
 
-/** JSON rounds milliseconds to 0.1 and rates and scores to 4 decimals, as transaction-summary does. */
-const MS_DECIMALS = 1;
-const FRACTION_DECIMALS = 4;
-
-/** `value` rounded to `decimals`, as the JSON carries it and the text is printed from it. */
-const rounded = (value: number, decimals: number) => Math.round(value * 10 ** decimals) / 10 ** decimals;
-
-/** `actual` is `expected` rounded to `decimals`: within half a step (plus float noise) and no finer. */
-function expectRounded(actual: number, expected: number, label: string, decimals: number): void {
-  expect(Math.abs(actual - expected), label).toBeLessThanOrEqual(0.5 * 10 ** -decimals + 1e-9);
-  expect(Math.round(actual * 10 ** decimals) / 10 ** decimals, `${label} has at most ${decimals} decimals`).toBe(actual);
-}
 
 function expectRecordMatches(record: Record<string, any>, expected: Expected | undefined): void {
   const label = `${record.project} ${record.transaction}`;

@@ -7,7 +7,7 @@ import type { SpanRecord } from "../scripts/sandbox/seed/spans.js";
 import type { World } from "../scripts/sandbox/types.js";
 import { runTool } from "./helpers/run.js";
 import { useSandbox } from "./helpers/sandbox.js";
-import { count, DAY_MS, eventsRequests, groupBy, lastPeriod, minutes, percentile, rawResponseBytes, selfTime, spansIn, sum, weightedSum } from "./helpers/performance.js";
+import { count, DAY_MS, eventsRequests, expectRounded, FRACTION_DECIMALS, groupBy, lastPeriod, minutes, MS_DECIMALS, percentile, rawResponseBytes, rounded, selfTime, spansIn, sum, weightedSum } from "./helpers/performance.js";
 
 const sandbox = useSandbox();
 const allProjects = () => ({ ...sandbox.env(), SENTRY_PROJECT: undefined });
@@ -61,18 +61,6 @@ function expectedQueries(world: World, periodMs: number, opts: { project?: strin
   return out;
 }
 
-/** JSON rounds milliseconds to 0.1 and shares, rates and runs per transaction to 4 decimals, as transaction-summary does. */
-const MS_DECIMALS = 1;
-const FRACTION_DECIMALS = 4;
-
-/** `value` rounded to `decimals`, as the JSON carries it and the text is printed from it. */
-const rounded = (value: number, decimals: number) => Math.round(value * 10 ** decimals) / 10 ** decimals;
-
-/** `actual` is `expected` rounded to `decimals`: within half a step (plus float noise) and no finer. */
-function expectRounded(actual: number, expected: number, label: string, decimals: number): void {
-  expect(Math.abs(actual - expected), label).toBeLessThanOrEqual(0.5 * 10 ** -decimals + 1e-9);
-  expect(Math.round(actual * 10 ** decimals) / 10 ** decimals, `${label} has at most ${decimals} decimals`).toBe(actual);
-}
 
 const expectMs = (actual: number, expected: number, label: string) => expectRounded(actual, expected, label, MS_DECIMALS);
 const expectFraction = (actual: number, expected: number, label: string) => expectRounded(actual, expected, label, FRACTION_DECIMALS);

@@ -8,27 +8,7 @@ import type { World } from "../scripts/sandbox/types.js";
 import { FLAT_CHANGE } from "../scripts/lib/output.js";
 import { runTool } from "./helpers/run.js";
 import { useSandbox } from "./helpers/sandbox.js";
-import {
-  apdex,
-  count,
-  DAY_MS,
-  duration,
-  eventsRequests,
-  failureRate,
-  groupBy,
-  lastPeriod,
-  minutes,
-  percentile,
-  rawResponseBytes,
-  selfTime,
-  spansIn,
-  sum,
-  userMisery,
-  weightedMean,
-  weightedSum,
-  windowOf,
-  type Window,
-} from "./helpers/performance.js";
+import { apdex, count, DAY_MS, duration, eventsRequests, expectRounded, failureRate, FRACTION_DECIMALS, groupBy, lastPeriod, minutes, MS_DECIMALS, percentile, rawResponseBytes, selfTime, spansIn, sum, type Window, userMisery, weightedMean, weightedSum, windowOf } from "./helpers/performance.js";
 
 const sandbox = useSandbox();
 const PROJECT = "api-backend";
@@ -39,17 +19,6 @@ function transactionSpans(world: World, name: string, window: Window, project = 
   return { segments: spans.filter((s) => s.isTransaction), children: spans.filter((s) => !s.isTransaction) };
 }
 
-/** JSON rounds milliseconds to 0.1 and fractions (shares, rates, scores) to 4 decimals. */
-const MS_DECIMALS = 1;
-const FRACTION_DECIMALS = 4;
-
-function expectRounded(actual: number | null, expected: number | null, label: string, decimals: number): void {
-  if (expected === null) return expect(actual, label).toBeNull();
-  expect(actual, label).not.toBeNull();
-  // Rounded to `decimals`: off by at most half a step (plus float noise in the expectation's own sum).
-  expect(Math.abs(actual! - expected), label).toBeLessThanOrEqual(0.5 * 10 ** -decimals + 1e-9);
-  expect(Math.round(actual! * 10 ** decimals) / 10 ** decimals, `${label} has at most ${decimals} decimals`).toBe(actual);
-}
 
 const expectMs = (actual: number | null, expected: number | null, label: string) => expectRounded(actual, expected, label, MS_DECIMALS);
 const expectFraction = (actual: number | null, expected: number | null, label: string) => expectRounded(actual, expected, label, FRACTION_DECIMALS);

@@ -3,6 +3,7 @@
 // what a tool prints with numbers it derived on its own; and the raw size of the API answers a tool read, for the
 // output budgets.
 
+import { expect } from "vitest";
 import type { SpanRecord } from "../../scripts/sandbox/seed/spans.js";
 import type { LoggedRequest } from "../../scripts/sandbox/server.js";
 import type { World } from "../../scripts/sandbox/types.js";
@@ -137,4 +138,19 @@ export async function rawResponseBytes(baseUrl: string, request: LoggedRequest, 
   }
   const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
   return (await res.arrayBuffer()).byteLength;
+}
+
+/** The performance tools' JSON rounds milliseconds to 0.1 and fractions (shares, rates, scores) to 4 decimals. */
+export const MS_DECIMALS = 1;
+export const FRACTION_DECIMALS = 4;
+
+/** `value` rounded to `decimals`, as the JSON carries it and the text is printed from it. */
+export const rounded = (value: number, decimals: number) => Math.round(value * 10 ** decimals) / 10 ** decimals;
+
+/** `actual` is `expected` rounded to `decimals`: within half a step (plus float noise) and no finer; null stays null. */
+export function expectRounded(actual: number | null, expected: number | null, label: string, decimals: number): void {
+  if (expected === null) return expect(actual, label).toBeNull();
+  expect(actual, label).not.toBeNull();
+  expect(Math.abs(actual! - expected), label).toBeLessThanOrEqual(0.5 * 10 ** -decimals + 1e-9);
+  expect(Math.round(actual! * 10 ** decimals) / 10 ** decimals, `${label} has at most ${decimals} decimals`).toBe(actual);
 }
