@@ -118,7 +118,7 @@ function resolveChange(r: Resolution): StatusChange {
     case "inNextRelease":
       return {
         ...base,
-        label: "resolved in next release",
+        label: "resolved in the next release",
         body: { status: "resolved", statusDetails: { inNextRelease: true } },
         perProject: true,
         isCurrent: (i) => resolved(i) && details(i).inNextRelease === true,

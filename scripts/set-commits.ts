@@ -415,11 +415,11 @@ async function planLocal(
       usedPrevious = previousCommit;
     } else if (input.ignoreMissing) {
       missingPrevious = previousCommit;
-      ctx.warn(`the previous release's last commit ${short(previousCommit)} is not in the local history; sending the newest ${input.initialDepth} commits (--ignore-missing)`);
+      ctx.warn(`the previous release's last commit ${short(previousCommit)} is not in the local history; sending up to the newest ${input.initialDepth} commits (--ignore-missing)`);
     } else {
       throw new UsageError(
         `the last commit of the previous release ${previousRelease ?? ""} (${previousCommit}) is not in the local history`.replace("  ", " "),
-        "fetch more history (git fetch --unshallow), or add --ignore-missing to send the newest --initial-depth commits",
+        "fetch the history that holds it (git fetch, or git fetch --unshallow in a shallow clone), or add --ignore-missing to send the newest --initial-depth commits",
       );
     }
   }

@@ -33,7 +33,7 @@ describe("create-release", () => {
     expect(lines[2]).toMatch(
       /^ {2}POST \/api\/0\/organizations\/acme\/releases\/ \{"version":"web-frontend@3\.0\.0","projects":\["web-frontend"\],"ref":"v3\.0\.0","dateReleased":"[^"]+"\}$/,
     );
-    expect(res.stderr).toContain("preview only, nothing was changed; re-run with --yes to apply");
+    expect(res.stderr).toContain("preview only, nothing was changed; once the user confirms this exact change, re-run with --yes");
     // The only request: does the version exist (404: no)?
     expect(calls()).toEqual(["GET 404"]);
     expect(stored("web-frontend@3.0.0")).toBeUndefined();

@@ -41,7 +41,7 @@ describe("resolve-issue", () => {
     expect(lines[0]).toBe("Preview (nothing sent): resolve 1 of 1 issue, to resolved.");
     expect(lines[1]).toMatch(new RegExp(`^${issue!.shortId} {2}unresolved \\(${issue!.substatus}\\) -> resolved {2}`));
     expect(lines).toContain(`  PUT /api/0/organizations/${orgSlug()}/issues/${issue!.id}/ {"status":"resolved","statusDetails":{}}`);
-    expect(res.stderr).toMatch(/preview only, nothing was changed; re-run with --yes/);
+    expect(res.stderr).toMatch(/preview only, nothing was changed; once the user confirms this exact change, re-run with --yes/);
     expect(sandbox.world.issues.byId.get(issue!.id)!.status).toBe("unresolved");
   });
 
@@ -64,7 +64,7 @@ describe("resolve-issue", () => {
     const repo = sandbox.world.repos.find((r) => r.orgSlug === orgSlug())!.name;
     const cases: Array<[Issue, string[], unknown, RegExp]> = [
       [a!, ["--in-release", version], { inRelease: version }, new RegExp(`now resolved in ${version.replace(/[.+]/g, "\\$&")}`)],
-      [b!, ["--in-next-release"], { inNextRelease: true }, /now resolved in next release/],
+      [b!, ["--in-next-release"], { inNextRelease: true }, /now resolved in the next release/],
       [c!, ["--in-commit", `${repo}@1a2b3c4d5e6f`], { inCommit: { commit: "1a2b3c4d5e6f", repository: repo } }, /now resolved in commit 1a2b3c4d5e6f/],
     ];
     for (const [issue, flags, statusDetails, done] of cases) {

@@ -404,14 +404,14 @@ describe("set-commits --local › the range since the previous release", () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain("the last commit of the previous release legacy-php@1.1.0");
     expect(refused.stderr).toContain("is not in the local history");
-    expect(refused.stderr).toContain("hint: fetch more history (git fetch --unshallow), or add --ignore-missing");
+    expect(refused.stderr).toContain("hint: fetch the history that holds it (git fetch, or git fetch --unshallow in a shallow clone), or add --ignore-missing");
     expect(puts(sandbox)).toEqual([]);
 
     const ignored = await runTool("set-commits", ["legacy-php@1.2.0", "--local", "--ignore-missing", "--initial-depth", "1", "--path", fresh.dir, "--yes"], {
       env: sandbox.env(),
     });
     expect(ignored.code).toBe(0);
-    expect(ignored.stderr).toMatch(/not in the local history; sending the newest 1 commits \(--ignore-missing\)/);
+    expect(ignored.stderr).toMatch(/not in the local history; sending up to the newest 1 commits \(--ignore-missing\)/);
     // What happened, said on stdout too: an earlier release has commits, only its last one is not here.
     const previous = sandbox.world.releases.releases.find((r) => r.version === "legacy-php@1.1.0")!.commits[0]!.id;
     expect(ignored.stdout.split("\n")[0]).toBe(

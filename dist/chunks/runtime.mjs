@@ -14,7 +14,7 @@ var me=Object.defineProperty;var T=(e,t,r)=>()=>{if(r)throw r[0];try{return e&&(
 `):l.nextCursor&&i.err(`${e.name}: more records exist; continue with --cursor ${l.nextCursor}
 `)}else{let l=await e.run(p,j);if(O&&process.stderr.write("\r\x1B[K"),a.mode==="text"?i.out(`${e.render(l,v)}
 `):i.out(`${JSON.stringify(d(l))}
-`),e.writes){let $=l;!$.applied&&$.changes>0&&(i.err(`${e.name}: preview only, nothing was changed; re-run with --yes to apply
+`),e.writes){let $=l;!$.applied&&$.changes>0&&(i.err(`${e.name}: preview only, nothing was changed; once the user confirms this exact change, re-run with --yes
 `),F=x.CONFIRMATION_REQUIRED)}}}finally{await f()}return F}catch(a){if(a instanceof y)return Xe(i,a,e.name),a.exitCode;let p=a;return i.err(`${e.name}: unexpected error: ${p?.message??String(a)}
 `),n&&p?.stack?i.err(`${p.stack}
 `):i.err(`hint: re-run with --verbose for details, and report it if it persists

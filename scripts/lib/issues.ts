@@ -183,7 +183,7 @@ export function untilCount(count: unknown, what: "events" | "users", windowMinut
 export function describeStatus(status: string, substatus: string | null | undefined, statusDetails: Details | undefined, now = Date.now()): string {
   const d = statusDetails ?? {};
   if (status === "resolved") {
-    if (d.inNextRelease) return "resolved in next release";
+    if (d.inNextRelease) return "resolved in the next release";
     if (d.inUpcomingRelease) return "resolved in upcoming release";
     if (typeof d.inRelease === "string") return `resolved in ${d.inRelease}`;
     if (d.inCommit) return `resolved in ${commitLabel(d.inCommit)}`;
@@ -218,7 +218,7 @@ export interface StatusBody {
 export interface StatusChange {
   /** "resolve" or "ignore", for the text. */
   verb: string;
-  /** "resolved in next release": what the issue will read like afterwards. */
+  /** "resolved in the next release": what the issue will read like afterwards. */
   label: string;
   body: StatusBody;
   /**
@@ -426,6 +426,5 @@ export function renderStatusUpdate(r: StatusUpdateResult): string {
     lines.push(r.applied ? "Sent:" : "Would send:");
     for (const q of r.requests) lines.push(`  ${q.method} ${q.path} ${JSON.stringify(q.body)}`);
   }
-  if (!r.applied && r.changes > 0) lines.push("Re-run with --yes to apply.");
   return lines.join("\n");
 }

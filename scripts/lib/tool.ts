@@ -441,7 +441,7 @@ export async function runTool(tool: AnyTool, argv: string[], rawIo: Output = pro
         if (tool.writes) {
           const w = result as WriteSummary;
           if (!w.applied && w.changes > 0) {
-            io.err(`${tool.name}: preview only, nothing was changed; re-run with --yes to apply\n`);
+            io.err(`${tool.name}: preview only, nothing was changed; once the user confirms this exact change, re-run with --yes\n`);
             exitCode = EXIT.CONFIRMATION_REQUIRED;
           }
         }
