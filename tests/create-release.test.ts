@@ -131,7 +131,6 @@ describe("create-release", () => {
     await runTool("create-release", [version, "--project", "web-frontend", "--yes"], { env: sandbox.env() });
 
     sandbox.clearRequests();
-    const before = Date.now();
     const finalized = await runTool("create-release", [version, "--project", "web-frontend", "--finalize", "--url", "https://ci.example.com/runs/42", "--yes"], {
       env: sandbox.env(),
     });
@@ -143,7 +142,8 @@ describe("create-release", () => {
     expect(put).toMatchObject({ method: "PUT", path: `${RELEASES_PATH}web-frontend%403.2.0/`, status: 200 });
     const body = put!.body as { dateReleased: string; url: string };
     expect(body.url).toBe("https://ci.example.com/runs/42");
-    expect(Date.parse(body.dateReleased)).toBeGreaterThanOrEqual(before - 1000);
+    // The tool's clock is the sandbox's (SENTRY_MONITORING_NOW): "now" is that instant, to the millisecond.
+    expect(Date.parse(body.dateReleased)).toBe(sandbox.world.now);
     const releasedAt = stored(version)!.dateReleased;
     expect(releasedAt).not.toBeNull();
 

@@ -180,7 +180,7 @@ export function untilCount(count: unknown, what: "events" | "users", windowMinut
  * escalating", "ignored until 100 more events in 1h". Reads the response keys of IgnoredStatusDetails
  * (src/sentry/issues/ignored.py) and the resolution keys of update.py.
  */
-export function describeStatus(status: string, substatus: string | null | undefined, statusDetails: Details | undefined, now = Date.now()): string {
+export function describeStatus(status: string, substatus: string | null | undefined, statusDetails: Details | undefined, now: number): string {
   const d = statusDetails ?? {};
   if (status === "resolved") {
     if (d.inNextRelease) return "resolved in the next release";
@@ -201,7 +201,7 @@ export function describeStatus(status: string, substatus: string | null | undefi
   return substatus ? `${status} (${substatus})` : status;
 }
 
-export function issueStatus(issue: RawIssue, now?: number): string {
+export function issueStatus(issue: RawIssue, now: number): string {
   return describeStatus(issue.status, issue.substatus, issue.statusDetails, now);
 }
 

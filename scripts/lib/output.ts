@@ -7,8 +7,8 @@ const UNITS: Array<[number, string]> = [
   [60, "m"],
 ];
 
-/** "5m ago", "3h ago", "12d ago", "just now", "in 2h"; "-" when absent. */
-export function relativeTime(iso: string | null | undefined, now = Date.now()): string {
+/** "5m ago", "3h ago", "12d ago", "just now", "in 2h"; "-" when absent. `now` is the tools' clock (ctx.now), never the wall clock read here. */
+export function relativeTime(iso: string | null | undefined, now: number): string {
   if (!iso) return "-";
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return "-";

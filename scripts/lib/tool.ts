@@ -402,7 +402,7 @@ export async function runTool(tool: AnyTool, argv: string[], rawIo: Output = pro
       list: inv.raw.list,
       yes: inv.yes,
       verbose: inv.verbose,
-      now: Date.now(),
+      now: (await import("./clock.js")).toolNow(),
       emit(page) {
         if (inv.mode === "ndjson") {
           io.out(page.map((r) => JSON.stringify(project(r))).join("\n") + (page.length ? "\n" : ""));

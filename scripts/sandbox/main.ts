@@ -2,6 +2,7 @@
 // The first stdout line is the base URL (scripts wait for it); request lines go to stderr.
 
 import { parseArgs } from "node:util";
+import { NOW_VARIABLE, parseInstant } from "../lib/clock.js";
 import { startSandbox } from "./server.js";
 import type { SandboxOptions } from "./types.js";
 import { DEFAULT_SEED, StateFileError } from "./world.js";
@@ -24,6 +25,8 @@ Options:
   --rate-limit N/SECONDS   allow N requests per SECONDS per token, then answer 429 like Sentry
   --regions                serve the first organization from a second listener (its links.regionUrl)
   --state FILE             load writes from FILE at start and save them there
+  --now TIME               stop the clock at TIME (ISO 8601 with Z or an offset, or epoch ms): the seeded
+                           world and every write use it, and ${NOW_VARIABLE} gives the tools the same clock
   --legacy-alerts-gone     legacy alert endpoints answer 410, as during Sentry's brownouts
   --current-alerts-missing workflows/detectors answer 404, as on older self-hosted servers
   --reject-spans           dataset=spans answers 400, as on older self-hosted servers
@@ -49,6 +52,13 @@ function parseRateLimit(raw: string | undefined): SandboxOptions["rateLimit"] {
   return { limit: Number(m[1]), windowSeconds: Number(m[2]) };
 }
 
+function parseNow(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const ms = parseInstant(raw);
+  if (ms === undefined) throw new UsageError(`--now expects ISO 8601 with an offset (2026-03-15T12:00:00Z) or epoch milliseconds, got "${raw}"`);
+  return ms;
+}
+
 function parseOptions(argv: string[]): { options: SandboxOptions; help: boolean; printOrgToken: boolean } {
   const { values } = parseArgs({
     args: argv,
@@ -62,6 +72,7 @@ function parseOptions(argv: string[]): { options: SandboxOptions; help: boolean;
       "rate-limit": { type: "string" },
       regions: { type: "boolean" },
       state: { type: "string" },
+      now: { type: "string" },
       "legacy-alerts-gone": { type: "boolean" },
       "current-alerts-missing": { type: "boolean" },
       "reject-spans": { type: "boolean" },
@@ -75,6 +86,7 @@ function parseOptions(argv: string[]): { options: SandboxOptions; help: boolean;
   const rateLimit = parseRateLimit(values["rate-limit"]);
   const latencyMs = nonNegativeInt("latency", values.latency);
   const extraIssues = nonNegativeInt("extra-issues", values["extra-issues"]);
+  const now = parseNow(values.now);
   const options: SandboxOptions = {
     port,
     host: values.host ?? "127.0.0.1",
@@ -84,6 +96,7 @@ function parseOptions(argv: string[]): { options: SandboxOptions; help: boolean;
     ...(rateLimit && { rateLimit }),
     ...(values.regions && { regions: true }),
     ...(values.state !== undefined && { stateFile: values.state }),
+    ...(now !== undefined && { now }),
     ...(values["legacy-alerts-gone"] && { legacyAlertsGone: true }),
     ...(values["current-alerts-missing"] && { currentAlertsMissing: true }),
     ...(values["reject-spans"] && { rejectSpansDataset: true }),
@@ -129,7 +142,9 @@ async function main(): Promise<void> {
   const org = sandbox.world.orgs[0]!;
   const project = sandbox.world.projects.find((p) => p.orgSlug === org.slug && p.firstEvent !== null)!;
   process.stdout.write(`${sandbox.url}\n`);
-  process.stdout.write(`export SENTRY_URL=${sandbox.url} SENTRY_AUTH_TOKEN=sandbox SENTRY_ORG=${org.slug} SENTRY_PROJECT=${project.slug}\n`);
+  // With a fixed clock the tools must read the same instant, or their ages and time windows drift from the world's.
+  const clock = parsed.options.now !== undefined ? ` ${NOW_VARIABLE}=${new Date(parsed.options.now).toISOString()}` : "";
+  process.stdout.write(`export SENTRY_URL=${sandbox.url} SENTRY_AUTH_TOKEN=sandbox SENTRY_ORG=${org.slug} SENTRY_PROJECT=${project.slug}${clock}\n`);
   if (sandbox.regionUrl) process.stdout.write(`region listener: ${sandbox.regionUrl} (organization ${org.slug} lives there)\n`);
   if (parsed.printOrgToken) process.stdout.write(`org token: ${sandbox.orgToken}\n`);
 }

@@ -180,7 +180,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     };
   }
 
-  /** Counts one request in the token's fixed window (windows aligned to the epoch, like Sentry's). */
+  /**
+   * Counts one request in the token's fixed window (windows aligned to the epoch, like Sentry's). The window
+   * follows the real clock, not world.clock(): a limit is about how fast requests really arrive, and a clock
+   * stopped by --now would otherwise keep every request of a run in one window forever.
+   */
   function countRequest(key: string): { allowed: boolean; headers: Record<string, string> } | undefined {
     const limit = options.rateLimit;
     if (!limit) return undefined;

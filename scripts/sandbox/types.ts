@@ -21,7 +21,10 @@ export interface SandboxOptions {
   regions?: boolean;
   /** Persist writes (issue status, releases) to this JSON file and load them at start. */
   stateFile?: string;
-  /** Epoch milliseconds the seeded times are relative to; defaults to Date.now() at start. */
+  /**
+   * Epoch milliseconds the seeded times are relative to; defaults to Date.now() at start. When given, the
+   * world's clock also stands still at this instant (writes are stamped with it), so answers are reproducible.
+   */
   now?: number;
   /** Legacy alert endpoints answer 410 as during Sentry's brownouts. */
   legacyAlertsGone?: boolean;
@@ -119,6 +122,11 @@ export interface World {
   seed: number;
   /** Epoch ms the seed is relative to. */
   now: number;
+  /**
+   * The world's current time for writes (a resolution's date, a new release, an activity entry): frozen at
+   * `now` when the sandbox was started with a fixed clock (SandboxOptions.now), else the wall clock.
+   */
+  clock(): number;
   /** The options the sandbox was started with (flags such as rejectSpansDataset, legacyAlertsGone). */
   options: Readonly<SandboxOptions>;
   orgs: Org[];

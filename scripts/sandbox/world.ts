@@ -42,9 +42,11 @@ export class StateFileError extends Error {}
 export function createWorld(options: SandboxOptions, now: number): World {
   const seed = options.seed ?? DEFAULT_SEED;
   const core = seedCore(seed, now, options.regions === true);
+  const fixed = options.now;
   const world: World = {
     seed,
     now,
+    clock: fixed !== undefined ? () => fixed : () => Date.now(),
     options: Object.freeze({ ...options }),
     ...core,
     // Filled just below, in dependency order; each seeder may read what the earlier ones produced.

@@ -7,10 +7,11 @@ import type { FaultControl } from "../../scripts/sandbox/faults.js";
 import type { SandboxOptions, World } from "../../scripts/sandbox/types.js";
 
 /**
- * A fixed clock for tests that assert on seeded timestamps (`useSandbox({ now: TEST_NOW })`). Not the default:
- * tools compute ages and time windows from the real clock, so a world anchored in the past would look stale.
+ * The clock every test runs at: the in-process sandbox stands still at this instant and the spawned tools read
+ * it from SENTRY_MONITORING_NOW, so seeded times, query windows and printed ages never depend on the wall clock.
+ * Deliberately not on a round hour or day: nothing may depend on where `now` falls in Sentry's aligned buckets.
  */
-export const TEST_NOW = Date.parse("2026-03-15T12:00:00.000Z");
+export const TEST_NOW = Date.parse("2026-03-15T12:34:56.789Z");
 
 export interface SandboxHandle {
   /** Base URL of the main listener (valid once beforeAll ran). */
@@ -19,14 +20,14 @@ export interface SandboxHandle {
   readonly world: World;
   readonly orgToken: string;
   readonly faults: FaultControl;
-  /** Environment for a child process: SENTRY_URL, SENTRY_AUTH_TOKEN, SENTRY_ORG, SENTRY_PROJECT. */
+  /** Environment for a child process: SENTRY_URL, SENTRY_AUTH_TOKEN, SENTRY_ORG, SENTRY_PROJECT, SENTRY_MONITORING_NOW. */
   env(token?: string): Record<string, string>;
   requests(): LoggedRequest[];
   clearRequests(): void;
 }
 
 /**
- * Starts a sandbox for the calling test file on a free port (seed 1, now = start time unless given).
+ * Starts a sandbox for the calling test file on a free port (seed 1, clock fixed at TEST_NOW unless given).
  * Requests and faults are left to the test: call clearRequests() / faults.clear() where it counts.
  */
 export function useSandbox(options: SandboxOptions = {}): SandboxHandle {
@@ -36,7 +37,7 @@ export function useSandbox(options: SandboxOptions = {}): SandboxHandle {
     return sandbox;
   };
   beforeAll(async () => {
-    sandbox = await startSandbox({ port: 0, ...options });
+    sandbox = await startSandbox({ port: 0, now: TEST_NOW, ...options });
   });
   afterAll(async () => {
     await sandbox?.close();
@@ -62,7 +63,13 @@ export function useSandbox(options: SandboxOptions = {}): SandboxHandle {
       const world = running().world;
       const org = world.orgs[0]!;
       const project = world.projects.find((p) => p.orgSlug === org.slug && p.firstEvent !== null)!;
-      return { SENTRY_URL: running().url, SENTRY_AUTH_TOKEN: token, SENTRY_ORG: org.slug, SENTRY_PROJECT: project.slug };
+      return {
+        SENTRY_URL: running().url,
+        SENTRY_AUTH_TOKEN: token,
+        SENTRY_ORG: org.slug,
+        SENTRY_PROJECT: project.slug,
+        SENTRY_MONITORING_NOW: new Date(world.now).toISOString(),
+      };
     },
     requests: () => running().requests(),
     clearRequests: () => running().clearRequests(),

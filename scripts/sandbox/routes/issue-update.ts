@@ -230,7 +230,7 @@ function currentUserId(ctx: RequestContext): string | null {
 }
 
 function addActivity(ctx: RequestContext, issue: Issue, type: string, data: Record<string, unknown>): void {
-  issue.activity.push({ id: String(ctx.world.issues.nextActivityId++), type, userId: currentUserId(ctx), data, at: Date.now() });
+  issue.activity.push({ id: String(ctx.world.issues.nextActivityId++), type, userId: currentUserId(ctx), data, at: ctx.world.clock() });
 }
 
 function actorDetails(ctx: RequestContext): Record<string, unknown> {
@@ -247,7 +247,7 @@ function projectsOf(world: World, issues: Issue[]): Project[] {
 /** handle_resolve_in_release: resolves now, in a release, in the next release or in a commit. */
 function resolveIssues(ctx: RequestContext, issues: Issue[], v: ValidatedUpdate, result: Record<string, unknown>): void {
   const d = v.details;
-  const now = Date.now();
+  const now = ctx.world.clock();
   const next = v.status === "resolvedInNextRelease" || d.inNextRelease === true;
   let details: Record<string, unknown> = {};
   let activityType = "set_resolved";
@@ -302,7 +302,7 @@ function inferSubstatus(newStatus: "unresolved" | "ignored", requested: Substatu
 
 /** handle_other_status_updates: unresolve or ignore. Issues already in the new status keep their substatus. */
 function changeStatus(ctx: RequestContext, issues: Issue[], v: ValidatedUpdate, result: Record<string, unknown>): void {
-  const now = Date.now();
+  const now = ctx.world.clock();
   const newStatus = v.status === "unresolved" ? "unresolved" : "ignored";
   // First-seen times are relative to the seeded clock, so "seen in the last 7 days" is judged on that clock.
   const substatus = inferSubstatus(newStatus, v.substatus, v, issues, ctx.world.now);
@@ -418,7 +418,7 @@ export function applyUpdate(ctx: RequestContext, issues: Issue[], v: ValidatedUp
   if (v.priority) {
     for (const issue of issues) {
       issue.priority = v.priority;
-      issue.priorityLockedAt = Date.now();
+      issue.priorityLockedAt = ctx.world.clock();
       addActivity(ctx, issue, "set_priority", { priority: v.priority, reason: "user" });
     }
   }
@@ -438,7 +438,7 @@ export function applyUpdate(ctx: RequestContext, issues: Issue[], v: ValidatedUp
     for (const issue of issues) {
       issue.hasSeen = v.booleans.hasSeen;
       issue.seenBy = issue.seenBy.filter((s) => s.memberId !== me);
-      if (v.booleans.hasSeen && me) issue.seenBy.push({ memberId: me, at: Date.now() });
+      if (v.booleans.hasSeen && me) issue.seenBy.push({ memberId: me, at: ctx.world.clock() });
     }
   }
   if (v.booleans.isBookmarked !== undefined) for (const issue of issues) issue.isBookmarked = v.booleans.isBookmarked;
@@ -453,7 +453,7 @@ export function applyUpdate(ctx: RequestContext, issues: Issue[], v: ValidatedUp
   }
   if (v.booleans.merge && issues.length > 1) result.merge = mergeIssues(ctx, issues);
   if (v.booleans.inbox !== undefined) {
-    for (const issue of issues) issue.inbox = v.booleans.inbox ? { reason: INBOX_REASON.manual, at: Date.now() } : null;
+    for (const issue of issues) issue.inbox = v.booleans.inbox ? { reason: INBOX_REASON.manual, at: ctx.world.clock() } : null;
   }
   for (const issue of issues) issue.activity.sort((a, b) => a.at - b.at);
   // Sentry answers "inbox": null after a resolve or ignore; the bulk schema types inbox as a boolean, so the

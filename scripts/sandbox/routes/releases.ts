@@ -964,7 +964,7 @@ function setCommits(ctx: RequestContext, org: Org, release: ReleaseRecord, commi
         id: String(CREATED_REPO_FIRST_ID + world.releases.createdRepos.length),
         orgSlug: org.slug,
         name: repository,
-        dateCreated: new Date().toISOString(),
+        dateCreated: iso(ctx.world.clock()),
       });
     }
     return {
@@ -973,7 +973,7 @@ function setCommits(ctx: RequestContext, org: Org, release: ReleaseRecord, commi
       message: c.message,
       // CommitAuthor rows are keyed by email: a commit without author_email has no author.
       author: c.authorEmail ? { name: c.authorName ?? c.authorEmail.split("@")[0]!, email: c.authorEmail } : null,
-      dateCreated: c.timestamp ?? new Date().toISOString(),
+      dateCreated: c.timestamp ?? iso(ctx.world.clock()),
       patchSet: c.patchSet,
     };
   });
@@ -991,7 +991,7 @@ function setRefs(ctx: RequestContext, org: Org, release: ReleaseRecord, refs: Re
   const invalid = names.filter((n) => !known.has(n));
   if (invalid.length > 0) throw new SandboxHttpError(400, { refs: [`Invalid repository names: ${invalid.join(",")}`] });
   if (!fetch) return;
-  const now = new Date().toISOString();
+  const now = iso(ctx.world.clock());
   release.commits = refs.map((ref) => ({
     id: /^.+?\.\.(.+)$/.exec(ref.commit)?.[1] ?? ref.commit,
     repository: ref.repository,
@@ -1065,7 +1065,7 @@ function createRelease(ctx: RequestContext): Reply {
       version,
       ref: input.ref ?? null,
       url: input.url ?? null,
-      dateCreated: new Date().toISOString(),
+      dateCreated: iso(ctx.world.clock()),
       // No dateReleased means unreleased until a PUT sets it (the docs' "current time is used" is not what
       // the code does: organization_releases.py stores date_released=None).
       dateReleased: input.dateReleased ?? null,
@@ -1207,7 +1207,7 @@ function createDeploy(ctx: RequestContext): Reply {
     name: name || null,
     url: url ?? null,
     dateStarted: dateStarted ?? null,
-    dateFinished: dateFinished ?? new Date().toISOString(),
+    dateFinished: dateFinished ?? iso(ctx.world.clock()),
     projectIds,
   };
   release.deploys.push(deploy);
