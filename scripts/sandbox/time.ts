@@ -12,3 +12,20 @@ export const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** The unit letters of Sentry's durations: `statsPeriod=14d`, `firstSeen:-24h`, `30m`, `2w`. */
 export const DURATION_UNITS: Readonly<Record<string, number>> = { s: SECOND, m: MINUTE, h: HOUR, d: DAY, w: WEEK };
+
+/**
+ * The seeded world's own hour of day (0 ≤ h < 24) at time `t`: its "now" is always mid-afternoon, whatever the
+ * real clock says, so day/night traffic curves are offsets from `now` and the world is the same at any start time.
+ */
+export const WORLD_HOUR_AT_NOW = 15;
+export function worldHourOfDay(t: number, now: number): number {
+  const hours = (t - now) / HOUR + WORLD_HOUR_AT_NOW;
+  return ((hours % 24) + 24) % 24;
+}
+
+/** The world's own weekday (0 Sunday … 6 Saturday) at time `t`: "now" is always a Wednesday afternoon. */
+export const WORLD_WEEKDAY_AT_NOW = 3;
+export function worldWeekday(t: number, now: number): number {
+  const days = Math.floor((t - now) / DAY + WORLD_HOUR_AT_NOW / 24) + WORLD_WEEKDAY_AT_NOW;
+  return ((days % 7) + 7) % 7;
+}

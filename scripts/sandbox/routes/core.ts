@@ -10,7 +10,7 @@ import { serializeUser } from "./users.js";
 import type { ClientKey, Member, Org, Project, Repo, RequestContext, RouteDef, Team } from "../types.js";
 import { SandboxHttpError } from "../types.js";
 import { DAY, HOUR, SECOND } from "../time.js";
-import { bucketStarts } from "../seed/issues.js";
+import { bucketStarts, eventsPerBucket } from "../seed/issues.js";
 
 const ORG_READ = ["org:read", "org:write", "org:admin"];
 const PROJECT_READ = ["project:read", "project:write", "project:admin"];
@@ -275,10 +275,9 @@ const STATS_BUCKETS: Record<string, { buckets: number; sizeMs: number }> = {
 };
 
 /**
- * Error events per bucket for the projects list, summed from the project's seeded issues (the
- * stats serializer counts error events, not transactions), so the projects list and the issues
- * tell the same story. Buckets follow the issues' own: hourly for 24h (the last hour split evenly
- * for 1h), daily otherwise; days older than the issues' 30-day history count as quiet.
+ * Error events per bucket for the projects list, summed from the project's seeded issues (the stats serializer
+ * counts error events, not transactions), so the projects list and the issues tell the same story. Buckets are
+ * aligned to their size as Sentry's are; days older than the issues' series count their older events evenly.
  */
 function projectEventStats(ctx: RequestContext, project: Project, period: string): Array<[number, number]> {
   const shape = STATS_BUCKETS[period];
@@ -286,24 +285,10 @@ function projectEventStats(ctx: RequestContext, project: Project, period: string
     throw new SandboxHttpError(400, { error: { params: { stats_period: { message: "Invalid stats_period. Valid choices are '', '1h', '24h', '7d', '14d', '30d', and '90d'" } } } });
   }
   const issues = ctx.world.issues.issues.filter((i) => i.projectId === project.id);
-  const hourly = sumBuckets(issues.map((i) => i.hourly));
-  const daily = sumBuckets(issues.map((i) => i.daily));
   const starts = bucketStarts(ctx.world.now, shape.sizeMs, shape.buckets);
-  return starts.map((start, index) => {
-    const fromEnd = shape.buckets - 1 - index;
-    let count: number;
-    if (shape.sizeMs === HOUR) count = hourly[hourly.length - 1 - fromEnd] ?? 0;
-    else if (shape.sizeMs === DAY) count = daily[daily.length - 1 - fromEnd] ?? 0;
-    else count = Math.round((hourly[hourly.length - 1] ?? 0) / shape.buckets);
-    return [Math.floor(start / SECOND), count];
-  });
-}
-
-function sumBuckets(series: number[][]): number[] {
-  const length = Math.max(0, ...series.map((s) => s.length));
-  const out = new Array<number>(length).fill(0);
-  for (const s of series) s.forEach((n, i) => (out[i + length - s.length] = out[i + length - s.length]! + n));
-  return out;
+  const totals = new Array<number>(starts.length).fill(0);
+  for (const issue of issues) eventsPerBucket(issue, ctx.world.now, starts, shape.sizeMs).forEach((n, i) => (totals[i] = totals[i]! + n));
+  return starts.map((start, i) => [Math.floor(start / SECOND), totals[i]!]);
 }
 
 function listOrganizations(ctx: RequestContext) {

@@ -5,7 +5,7 @@
 import { selectedProjects, timeWindow } from "../lookup.js";
 import { wildcardMatcher } from "../match.js";
 import { issueTags } from "../seed/issue-events.js";
-import { bucketStarts, type Issue, type IssueStatus } from "../seed/issues.js";
+import { eventsBefore, type Issue, type IssueStatus } from "../seed/issues.js";
 import type { Org, Project, RequestContext, World } from "../types.js";
 import { SandboxHttpError } from "../types.js";
 import { DAY, DURATION_UNITS, HOUR } from "../time.js";
@@ -322,30 +322,10 @@ export interface WindowTotals {
   userCount: number;
 }
 
-/**
- * Events in [start, end) from the issue's own stats buckets: the hourly series where it reaches (the last day),
- * the daily series before that, and the lifetime rest (events older than the daily series) before that. A bucket
- * partly inside the window contributes the share of its active time (between the issue's first and last event,
- * never past `now`) that the window covers.
- */
+/** Events in [start, end) from the issue's seeded series (never more than its lifetime count). */
 function eventsInWindow(world: World, issue: Issue, start: number, end: number): number {
-  const hourlyStarts = bucketStarts(world.now, HOUR, issue.hourly.length);
-  const dailyStarts = bucketStarts(world.now, DAY, issue.daily.length);
-  /** Events of a stretch [from, to) holding `n` events, inside [lo, hi) of the window. */
-  const part = (n: number, from: number, to: number, lo: number, hi: number): number => {
-    const a = Math.max(from, issue.firstSeen);
-    const b = Math.min(to, issue.lastSeen + 1, world.now + 1);
-    if (b <= a || n <= 0) return 0;
-    return (n * Math.max(0, Math.min(b, hi) - Math.max(a, lo))) / (b - a);
-  };
-  const hourlyFrom = hourlyStarts[0]!;
-  const dailyFrom = dailyStarts[0]!;
-  let events = 0;
-  issue.hourly.forEach((n, i) => (events += part(n, hourlyStarts[i]!, hourlyStarts[i]! + HOUR, Math.max(start, hourlyFrom), end)));
-  if (start < hourlyFrom) issue.daily.forEach((n, i) => (events += part(n, dailyStarts[i]!, dailyStarts[i]! + DAY, start, Math.min(end, hourlyFrom))));
-  const older = issue.count - issue.daily.reduce((s, n) => s + n, 0);
-  if (start < dailyFrom) events += part(older, issue.firstSeen, dailyFrom, start, Math.min(end, dailyFrom));
-  return events;
+  const to = Math.min(end, world.now + 1);
+  return to <= start ? 0 : eventsBefore(issue, world.now, to) - eventsBefore(issue, world.now, start);
 }
 
 /**

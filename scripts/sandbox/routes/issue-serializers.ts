@@ -4,7 +4,7 @@
 
 import { issueEventType, issueMetadata, issueTags, projectOf, releaseIdOf, releaseRecordOf, releaseStub, shortVersion } from "../seed/issue-events.js";
 import { versionInfo } from "../release-version.js";
-import { bucketStarts, DAILY_BUCKETS, type Issue } from "../seed/issues.js";
+import { bucketStarts, DAILY_BUCKETS, eventsPerBucket, type Issue } from "../seed/issues.js";
 import type { Member, RequestContext, World } from "../types.js";
 import { issueTypeOf, windowTotals } from "./issue-search.js";
 import { serializeRelease as serializeReleaseRecord } from "./releases.js";
@@ -114,15 +114,12 @@ export function serializeBase(ctx: RequestContext, issue: Issue): Record<string,
   };
 }
 
-/** Stats buckets as [[unix seconds, count], …] for a stats period, from the issue's hourly/daily series. */
+/** Stats buckets as [[unix seconds, count], …] for a stats period: hour- or day-aligned, as Sentry answers them. */
 export function statsSeries(world: World, issue: Issue, period: "24h" | "14d" | "30d"): Array<[number, number]> {
-  if (period === "24h") {
-    const starts = bucketStarts(world.now, HOUR, issue.hourly.length);
-    return issue.hourly.map((n, i) => [starts[i]! / SECOND, n]);
-  }
-  const days = period === "14d" ? 14 : DAILY_BUCKETS;
-  const starts = bucketStarts(world.now, DAY, issue.daily.length);
-  return issue.daily.slice(-days).map((n, i) => [starts[issue.daily.length - days + i]! / SECOND, n]);
+  const [size, count] = period === "24h" ? [HOUR, 24] : [DAY, period === "14d" ? 14 : DAILY_BUCKETS];
+  const starts = bucketStarts(world.now, size, count);
+  const events = eventsPerBucket(issue, world.now, starts, size);
+  return starts.map((start, i) => [start / SECOND, events[i]!]);
 }
 
 /**

@@ -372,8 +372,8 @@ function mergeIssues(ctx: RequestContext, issues: Issue[]): { parent: string; ch
     parent.userCount += child.userCount;
     parent.firstSeen = Math.min(parent.firstSeen, child.firstSeen);
     parent.lastSeen = Math.max(parent.lastSeen, child.lastSeen);
-    parent.hourly = parent.hourly.map((n, i) => n + (child.hourly[i] ?? 0));
-    parent.daily = parent.daily.map((n, i) => n + (child.daily[i] ?? 0));
+    parent.lastDay = parent.lastDay.map((n, i) => n + (child.lastDay[i] ?? 0));
+    parent.earlierDays = parent.earlierDays.map((n, i) => n + (child.earlierDays[i] ?? 0));
     parent.mergedIds.push(child.id);
     // The child is gone; only its IDs answer, with the parent's body (GroupRedirect).
     child.status = "pending_deletion";

@@ -268,8 +268,7 @@ function adoptionStage(world: World, projectId: string, version: string): Adopti
   if (cached) return cached;
   let adopted: number | null = null;
   let unadopted: number | null = null;
-  // The hour in progress is left out: its few sessions make the share jumpy.
-  for (let slot = 0; slot < world.releases.slotCount - 1; slot++) {
+  for (let slot = 0; slot < world.releases.slotCount; slot++) {
     const whole = total[slot]!;
     if (whole <= 0) continue;
     const share = series.sessions[slot]! / whole;

@@ -6,12 +6,18 @@
 import type { Member, Project, ReleaseStub, World } from "../types.js";
 import { EVENT_PLATFORM, familyOf, issueCatalogue, type IssueSpec, type Level } from "./issue-catalog.js";
 import { rngFor, type Rng } from "./rng.js";
-import { DAY, HOUR, iso, MINUTE } from "../time.js";
+import { DAY, HOUR, iso, MINUTE, worldHourOfDay } from "../time.js";
 
 /** Issues older than this leave the "new" substatus for "ongoing" (sentry/issues/ongoing.py TRANSITION_AFTER_DAYS). */
 export const NEW_ISSUE_DAYS = 7;
-/** Hourly buckets of the "24h" stats and daily buckets kept for "14d"/"30d" stats. */
-export const HOURLY_BUCKETS = 24;
+/**
+ * The seeded event series of an issue, relative to world.now: events per hour of the last day and per day of
+ * the 30 days before it. Sentry's answer buckets are aligned to the hour or the UTC day, which depends on where
+ * `now` falls; the seed is not, so the world is the same at any start time and only its answers are bucketed.
+ */
+export const LAST_DAY_HOURS = 24;
+export const EARLIER_DAYS = 30;
+/** Daily buckets the "30d" stats answer with (the "14d" ones are their tail). */
 export const DAILY_BUCKETS = 30;
 /** Oldest first-seen time of a seeded issue. */
 const MAX_ISSUE_AGE_DAYS = 90;
@@ -94,10 +100,10 @@ export interface Issue {
   firstSeen: number;
   lastSeen: number;
   trend: Trend;
-  /** 24 hourly buckets ending with the current hour. */
-  hourly: number[];
-  /** 30 daily buckets ending with the current (UTC) day. */
-  daily: number[];
+  /** Events per hour of the last day, oldest first, the last ending at world.now (LAST_DAY_HOURS of them). */
+  lastDay: number[];
+  /** Events per day of the EARLIER_DAYS days before that, oldest first. Older events are `count` minus both sums. */
+  earlierDays: number[];
   assignee: ActorRef | null;
   firstRelease: string | null;
   lastRelease: string | null;
@@ -145,6 +151,63 @@ export function encodeShortIdNumber(n: number): string {
 export function bucketStarts(now: number, size: number, count: number): number[] {
   const last = Math.floor(now / size) * size;
   return Array.from({ length: count }, (_, i) => last - (count - 1 - i) * size);
+}
+
+type SeriesOf = Pick<Issue, "count" | "firstSeen" | "lastSeen" | "lastDay" | "earlierDays">;
+
+/**
+ * Events of the issue before time `t` (fractional inside a stretch of the series). A stretch's events sit one at
+ * the issue's first and last event when those fall inside it, the rest spread evenly over its active part; so
+ * any bucket holding the first or the last event counts at least one, and no window counts more than the lifetime.
+ */
+export function eventsBefore(issue: SeriesOf, now: number, t: number): number {
+  const { firstSeen, lastSeen, lastDay, earlierDays } = issue;
+  const seriesStart = now - DAY - earlierDays.length * DAY;
+  /** Events of the stretch [from, to) holding `n` that are before t (t inside it). */
+  const partial = (from: number, to: number, n: number): number => {
+    let points = 0;
+    let pointsBefore = 0;
+    for (const p of firstSeen === lastSeen ? [firstSeen] : [firstSeen, lastSeen]) {
+      if (p < from || p >= to || points >= n) continue;
+      points += 1;
+      if (p < t) pointsBefore += 1;
+    }
+    const a = Math.max(from, firstSeen);
+    const b = Math.min(to, lastSeen + 1);
+    const share = b <= a ? 0 : Math.min(1, Math.max(0, (t - a) / (b - a)));
+    return pointsBefore + (n - points) * share;
+  };
+  let inSeries = 0;
+  for (const n of earlierDays) inSeries += n;
+  for (const n of lastDay) inSeries += n;
+  const older = issue.count - inSeries;
+  if (t <= Math.min(firstSeen, seriesStart)) return 0;
+  if (t < seriesStart) return older > 0 ? partial(Math.min(firstSeen, seriesStart), seriesStart, older) : 0;
+  let before = Math.max(0, older);
+  for (let i = 0; i < earlierDays.length + lastDay.length; i++) {
+    const daily = i < earlierDays.length;
+    const from = daily ? seriesStart + i * DAY : now - DAY + (i - earlierDays.length) * HOUR;
+    const to = from + (daily ? DAY : HOUR);
+    const n = daily ? earlierDays[i]! : lastDay[i - earlierDays.length]!;
+    if (t <= from) break;
+    before += t >= to ? n : n > 0 ? partial(from, to, n) : 0;
+  }
+  return before;
+}
+
+/**
+ * Whole events per aligned bucket [start, start + size) of consecutive starts (bucketStarts): differences of the
+ * rounded running count, so buckets are integers that add up to the events of the range they cover.
+ */
+export function eventsPerBucket(issue: SeriesOf, now: number, starts: readonly number[], size: number): number[] {
+  const runningCount = (t: number): number => Math.round(eventsBefore(issue, now, Math.min(t, now + 1)));
+  let previous = starts.length > 0 ? runningCount(starts[0]!) : 0;
+  return starts.map((start) => {
+    const next = runningCount(start + size);
+    const events = next - previous;
+    previous = next;
+    return events;
+  });
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -211,6 +274,8 @@ function stateDeck(rng: Rng, n: number): State[] {
 // ------------------------------------------------------------------------------------------------
 
 interface Timeline {
+  /** world.now: the times below are offsets from it. */
+  now: number;
   firstSeen: number;
   lastSeen: number;
   trend: Trend;
@@ -230,8 +295,9 @@ function rateAt(t: number, tl: Timeline, diurnal: boolean): number {
   else if (tl.trend === "falling") rate = Math.exp(-3 * x);
   else if (tl.trend === "spike" && tl.spikeFrom !== undefined && t >= tl.spikeFrom) rate = 14;
   else if (tl.trend === "regressed" && tl.gap && t >= tl.gap.to) rate = 2.5;
-  // People use shops in the daytime: a day/night swing makes hourly stats look like real traffic.
-  if (diurnal) rate *= 1 + 0.5 * Math.sin((2 * Math.PI * ((t / HOUR) % 24 - 9)) / 24);
+  // People use shops in the daytime: a day/night swing makes hourly stats look like real traffic. The world's
+  // own hour of day, not the UTC one, so the curve is the same whatever the clock says at start.
+  if (diurnal) rate *= 1 + 0.5 * Math.sin((2 * Math.PI * (worldHourOfDay(t, tl.now) - 9)) / 24);
   return rate;
 }
 
@@ -248,36 +314,35 @@ function weightOver(a: number, b: number, tl: Timeline, diurnal: boolean, steps:
 
 interface Stats {
   count: number;
-  hourly: number[];
-  daily: number[];
+  lastDay: number[];
+  earlierDays: number[];
 }
 
 function seedStats(rng: Rng, now: number, tl: Timeline, wantedCount: number, diurnal: boolean): Stats {
   const lifeSteps = Math.min(240, Math.max(8, Math.ceil((tl.lastSeen - tl.firstSeen) / (6 * HOUR))));
   const total = weightOver(tl.firstSeen, tl.lastSeen + 1, tl, diurnal, lifeSteps) || 1;
-  const spread = (starts: number[], size: number, steps: number): number[] =>
-    starts.map((start) => {
-      const expected = (wantedCount * weightOver(start, start + size, tl, diurnal, steps)) / total;
-      return Math.floor(expected + rng.next());
-    });
-  const hourlyStarts = bucketStarts(now, HOUR, HOURLY_BUCKETS);
-  const dailyStarts = bucketStarts(now, DAY, DAILY_BUCKETS);
-  const hourly = spread(hourlyStarts, HOUR, 2);
-  const daily = spread(dailyStarts, DAY, 8);
-  // The buckets holding the first and last event cannot be empty.
-  const mark = (buckets: number[], starts: number[], size: number, t: number): void => {
-    const i = starts.findIndex((s) => t >= s && t < s + size);
-    if (i >= 0 && buckets[i] === 0) buckets[i] = 1;
-  };
-  for (const t of [tl.firstSeen, tl.lastSeen]) {
-    mark(hourly, hourlyStarts, HOUR, t);
-    mark(daily, dailyStarts, DAY, t);
+  const spread = (start: number, size: number, steps: number): number =>
+    Math.floor((wantedCount * weightOver(start, start + size, tl, diurnal, steps)) / total + rng.next());
+  const lastDay = Array.from({ length: LAST_DAY_HOURS }, (_, i) => spread(now - DAY + i * HOUR, HOUR, 2));
+  const seriesStart = now - DAY - EARLIER_DAYS * DAY;
+  const earlierDays = Array.from({ length: EARLIER_DAYS }, (_, i) => spread(seriesStart + i * DAY, DAY, 8));
+  // A stretch holding the first or the last event has at least those (eventsBefore places them there).
+  const stretchOf = (t: number): number[] | undefined =>
+    t >= now - DAY ? lastDay : t >= seriesStart ? earlierDays : undefined;
+  const indexOf = (t: number): number => (t >= now - DAY ? Math.floor((t - (now - DAY)) / HOUR) : Math.floor((t - seriesStart) / DAY));
+  const marks = new Map<number[], Map<number, number>>();
+  for (const t of new Set([tl.firstSeen, tl.lastSeen])) {
+    const series = stretchOf(t);
+    if (!series) continue;
+    const perIndex = marks.get(series) ?? new Map<number, number>();
+    perIndex.set(indexOf(t), (perIndex.get(indexOf(t)) ?? 0) + 1);
+    marks.set(series, perIndex);
   }
-  const inDaily = daily.reduce((s, n) => s + n, 0);
-  const inHourly = hourly.reduce((s, n) => s + n, 0);
-  // An issue born inside the daily window has no events outside it, so its lifetime count is the window's.
-  const count = tl.firstSeen >= dailyStarts[0]! ? Math.max(inDaily, inHourly) : Math.max(wantedCount, inDaily, inHourly);
-  return { count, hourly, daily };
+  for (const [series, perIndex] of marks) for (const [i, n] of perIndex) series[i] = Math.max(series[i]!, n);
+  const inSeries = lastDay.reduce((s, n) => s + n, 0) + earlierDays.reduce((s, n) => s + n, 0);
+  // An issue born inside the series has no older events; an older one has at least its first event before it.
+  const count = tl.firstSeen >= seriesStart ? inSeries : Math.max(wantedCount, inSeries + 1);
+  return { count, lastDay, earlierDays };
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -310,7 +375,7 @@ function wantedCount(rng: Rng, spec: IssueSpec, state: State): number {
   return Math.max(1, Math.min(250_000, Math.round(rng.logNormal(median, 1.25))));
 }
 
-function timelineFor(rng: Rng, state: State, ctx: ProjectContext, now: number): Timeline & { resolvedAt?: number; ignoredAt?: number } {
+function timelineFor(rng: Rng, state: State, ctx: ProjectContext, now: number): Omit<Timeline, "now"> & { resolvedAt?: number; ignoredAt?: number } {
   const clampFirst = (t: number): number => Math.max(ctx.born, t);
   // Second-level jitter keeps sort orders by time free of ties, as real timestamps are.
   const jitter = (): number => rng.int(0, 59_999);
@@ -396,7 +461,7 @@ interface Dealt {
 function buildIssue(rng: Rng, world: World, dealt: Dealt, addActivity: (issue: Issue, type: string, userId: string | null, data: Record<string, unknown>, at: number) => void): Issue {
   const { spec, state, project: ctx } = dealt;
   const now = world.now;
-  const tl = timelineFor(rng, state, ctx, now);
+  const tl = { ...timelineFor(rng, state, ctx, now), now };
   const diurnal = spec.hasUser;
   const stats = seedStats(rng, now, tl, wantedCount(rng, spec, state), diurnal);
   const unhandled = spec.exceptions.some((e) => !e.mechanism.handled);
@@ -426,8 +491,8 @@ function buildIssue(rng: Rng, world: World, dealt: Dealt, addActivity: (issue: I
     firstSeen: tl.firstSeen,
     lastSeen: tl.lastSeen,
     trend: tl.trend,
-    hourly: stats.hourly,
-    daily: stats.daily,
+    lastDay: stats.lastDay,
+    earlierDays: stats.earlierDays,
     assignee: pickAssignee(rng, ctx),
     firstRelease: releaseAt(ctx.stubs, tl.firstSeen),
     lastRelease: releaseAt(ctx.stubs, tl.lastSeen),
@@ -477,7 +542,8 @@ function buildIssue(rng: Rng, world: World, dealt: Dealt, addActivity: (issue: I
     }
     case "escalating": {
       issue.substatus = "escalating";
-      const forecast = Math.max(10, Math.round(issue.daily.slice(-8, -1).reduce((s, n) => s + n, 0) / 7));
+      // The week before the last day: the baseline the escalation forecast is made from.
+      const forecast = Math.max(10, Math.round(issue.earlierDays.slice(-7).reduce((s, n) => s + n, 0) / 7));
       addActivity(issue, "set_escalating", null, { forecast }, tl.spikeFrom!);
       issue.inbox = { reason: INBOX_REASON.escalating, at: tl.spikeFrom! };
       break;

@@ -6,12 +6,12 @@
 
 import type { Project, Repo, World } from "../types.js";
 import { rngFor, type Rng } from "./rng.js";
-import { DAY, HOUR, iso, MINUTE } from "../time.js";
+import { DAY, HOUR, iso, MINUTE, worldHourOfDay, worldWeekday } from "../time.js";
 
 /** Sentry's session store answers for the last 90 days (release_health check_has_health_data, 90d max period). */
 export const HEALTH_HISTORY_DAYS = 90;
-/** Hourly slots in the health series: 90 days plus the hour in progress. */
-const HEALTH_SLOTS = HEALTH_HISTORY_DAYS * 24 + 1;
+/** Hourly slots in the health series: 90 days, the last ending at world.now (not aligned to the clock's hours). */
+const HEALTH_SLOTS = HEALTH_HISTORY_DAYS * 24;
 /** First numeric release ID; Sentry's release IDs are plain autoincrement integers in the ~10^9 range today. */
 const FIRST_RELEASE_ID = 1_294_017_000;
 const FIRST_DEPLOY_ID = 22_352_000;
@@ -334,11 +334,11 @@ function adoptionCurve(rng: Rng, project: Project): AdoptionCurve {
   return { rampMs: 6 * HOUR, decayMs: 10 * HOUR, dailySessions: rng.int(30_000, 50_000), sessionDurationP50: rng.int(150, 300) };
 }
 
-/** Traffic by hour of day (peaks mid-afternoon UTC) and a quieter weekend. */
-function trafficShape(slotMs: number): number {
-  const date = new Date(slotMs);
-  const hour = date.getUTCHours();
-  const weekend = date.getUTCDay() === 0 || date.getUTCDay() === 6;
+/** Traffic by the world's hour of day (peaks mid-afternoon) and a quieter weekend, as offsets from `now`. */
+function trafficShape(slotMs: number, now: number): number {
+  const hour = worldHourOfDay(slotMs, now);
+  const weekday = worldWeekday(slotMs, now);
+  const weekend = weekday === 0 || weekday === 6;
   return (1 + 0.5 * Math.sin((2 * Math.PI * (hour - 9)) / 24)) * (weekend ? 0.8 : 1);
 }
 
@@ -359,9 +359,7 @@ function seedProjectHealth(
   const preProd = preProductionEnvironment(project);
   for (let slot = 0; slot < HEALTH_SLOTS; slot++) {
     const t = slotStart + slot * HOUR + HOUR / 2;
-    // The hour in progress has only seen part of its sessions.
-    const elapsed = slot === HEALTH_SLOTS - 1 ? Math.min(1, (world.now - (slotStart + slot * HOUR)) / HOUR) : 1;
-    const volume = hourlyBase * trafficShape(t) * (0.95 + 0.1 * rng.next()) * elapsed;
+    const volume = hourlyBase * trafficShape(t, world.now) * (0.95 + 0.1 * rng.next());
     const weights = starts.map((start, i) => {
       if (t < start) return 0;
       const ramp = Math.min(1, (t - start) / curve.rampMs);
@@ -405,7 +403,7 @@ function seedProjectHealth(
 
 export function seedReleases(world: World): ReleasesWorld {
   const rng = rngFor(world.seed, "releases");
-  const slotStart = Math.floor(world.now / HOUR) * HOUR - (HEALTH_SLOTS - 1) * HOUR;
+  const slotStart = world.now - HEALTH_SLOTS * HOUR;
   const out: ReleasesWorld = {
     releases: [],
     health: new Map(),
@@ -538,6 +536,15 @@ function slotRange(releases: ReleasesWorld, startMs: number, endMs: number): [nu
   return [first, last];
 }
 
+/**
+ * The share of slot i inside [startMs, endMs): slots follow world.now while answer buckets are aligned to the
+ * hour or day as Sentry's are, so a slot on a bucket boundary is split between its two buckets, never counted twice.
+ */
+function slotShare(releases: ReleasesWorld, i: number, startMs: number, endMs: number): number {
+  const from = releases.slotStart + i * HOUR;
+  return Math.max(0, Math.min(endMs, from + HOUR) - Math.max(startMs, from)) / HOUR;
+}
+
 /** Environment share of a series: all traffic without a filter, else the filtered environments' part. */
 export function environmentFactor(series: ReleaseHealthSeries, environments: readonly string[]): number {
   if (environments.length === 0) return 1;
@@ -547,7 +554,7 @@ export function environmentFactor(series: ReleaseHealthSeries, environments: rea
 export function sumSlots(values: Float64Array, releases: ReleasesWorld, startMs: number, endMs: number): number {
   const [first, last] = slotRange(releases, startMs, endMs);
   let sum = 0;
-  for (let i = first; i < last; i++) sum += values[i]!;
+  for (let i = first; i < last; i++) sum += values[i]! * slotShare(releases, i, startMs, endMs);
   return sum;
 }
 
@@ -563,7 +570,7 @@ export function windowTotals(
   let firstActive = -1;
   let lastActive = -1;
   for (let i = first; i < last; i++) {
-    const value = series.sessions[i]!;
+    const value = series.sessions[i]! * slotShare(releases, i, startMs, endMs);
     raw += value;
     if (value > 0) {
       if (firstActive < 0) firstActive = i;

@@ -44,6 +44,7 @@ import { createHash } from "node:crypto";
 import type { Project, World } from "../types.js";
 import type { Rng } from "./rng.js";
 import { rngFor } from "./rng.js";
+import { worldHourOfDay } from "../time.js";
 
 /** Trace statuses as Sentry stores them on spans (`trace.status`). */
 export type SpanStatus =
@@ -1049,15 +1050,18 @@ function pickEnvironment(environments: readonly string[], rng: Rng): string {
   return rng.pick(others);
 }
 
-/** Start times over the last 15 days, denser in the (UTC) daytime than at night. */
+/**
+ * Start times over the last 15 days, denser in the world's daytime than at night. Offsets from `now` in whole
+ * milliseconds, and the hour of day is the world's own: the same seed draws the same spans at any clock.
+ */
 function pickStart(world: World, rng: Rng): number {
-  const oldest = world.now - SEEDED_DAYS * DAY_MS;
   const span = SEEDED_DAYS * DAY_MS - NEWEST_START_AGE_MS;
   for (;;) {
-    const t = oldest + rng.next() * span;
-    const hour = (t % DAY_MS) / HOUR_MS;
+    const age = SEEDED_DAYS * DAY_MS - Math.floor(rng.next() * span);
+    const t = world.now - age;
+    const hour = worldHourOfDay(t, world.now);
     const busy = 0.55 + 0.45 * Math.sin(((hour - 8) / 24) * 2 * Math.PI);
-    if (rng.next() < busy) return Math.floor(t);
+    if (rng.next() < busy) return t;
   }
 }
 
