@@ -220,9 +220,9 @@ describe("sandbox › the seeded world at many clocks", () => {
     expect(problems).toEqual([]);
   });
 
-  it("is the same world shifted in time when started a minute, an hour or a day and a half later", () => {
+  it("is the same world shifted in time when started a minute or a day and a half later", () => {
     const base = createWorld({ seed: 1, now: TEST_NOW }, TEST_NOW);
-    for (const delta of [MINUTE + 7 * SECOND + 123, HOUR, 36 * HOUR + 29 * MINUTE + 31 * SECOND + 500]) {
+    for (const delta of [MINUTE + 7 * SECOND + 123, 36 * HOUR + 29 * MINUTE + 31 * SECOND + 500]) {
       const later = createWorld({ seed: 1, now: TEST_NOW + delta }, TEST_NOW + delta);
       expect(shiftDifferences(seeded(base), seeded(later), delta, TEST_NOW), `shifted by ${delta} ms`).toEqual([]);
       // And the comparison is not blind: the same worlds are not each other shifted by a millisecond more.

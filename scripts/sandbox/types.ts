@@ -1,10 +1,6 @@
 // The sandbox's shared vocabulary: options, the seeded world, and how a route is declared.
 // Every category module (routes/*.ts, seed/*.ts) speaks in these types, so modules never import each other's internals.
-
-import type { IssuesWorld } from "./seed/issues.js";
-import type { SpansWorld } from "./seed/spans.js";
-import type { ReleasesWorld } from "./seed/releases.js";
-import type { AlertsWorld } from "./seed/alerts.js";
+// Types flow one way: this file imports nothing of seed/*; each seed module adds its category to World itself.
 
 export interface SandboxOptions {
   /** 0 picks a free port. */
@@ -118,6 +114,10 @@ export interface ReleaseStub {
   dateReleased: string | null;
 }
 
+/**
+ * The seeded world. Each category's seed module declares its own part (`issues` in seed/issues.ts, `spans`,
+ * `releases`, `alerts` likewise) with `declare module "../types.js"`, so this file never imports a seed module.
+ */
 export interface World {
   seed: number;
   /** Epoch ms the seed is relative to. */
@@ -136,10 +136,6 @@ export interface World {
   keys: ClientKey[];
   repos: Repo[];
   releaseStubs: ReleaseStub[];
-  issues: IssuesWorld;
-  spans: SpansWorld;
-  releases: ReleasesWorld;
-  alerts: AlertsWorld;
 }
 
 export type Scope = string;

@@ -150,6 +150,13 @@ export interface AlertsWorld {
   unattachedWorkflows: UnattachedWorkflow[];
 }
 
+// This category's part of the world (types.ts leaves it to each seed module, so types flow one way).
+declare module "../types.js" {
+  interface World {
+    alerts: AlertsWorld;
+  }
+}
+
 type Family = "frontend" | "backend" | "payments" | "mobile";
 
 function familyOf(project: Project): Family {

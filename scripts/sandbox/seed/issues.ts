@@ -136,6 +136,13 @@ export interface IssuesWorld {
   nextActivityId: number;
 }
 
+// This category's part of the world (types.ts leaves it to each seed module, so types flow one way).
+declare module "../types.js" {
+  interface World {
+    issues: IssuesWorld;
+  }
+}
+
 /** Base32 of a per-project counter, as Sentry renders short IDs ("WEB-FRONTEND-1A"). */
 export function encodeShortIdNumber(n: number): string {
   let out = "";

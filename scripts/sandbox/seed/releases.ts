@@ -114,6 +114,13 @@ export interface ReleasesWorld {
   createdRepos: CreatedRepo[];
 }
 
+// This category's part of the world (types.ts leaves it to each seed module, so types flow one way).
+declare module "../types.js" {
+  interface World {
+    releases: ReleasesWorld;
+  }
+}
+
 /**
  * A repository Sentry created because raw commits named it (Release.set_commits get_or_create): no provider,
  * no URL, no integration. Kept here rather than in world.repos, whose entries are the connected repositories.
