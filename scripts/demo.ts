@@ -7,6 +7,8 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { NOW_VARIABLE, toolNow } from "./lib/clock.js";
+import { UsageError } from "./lib/errors.js";
 import { FULL_ACCESS_TOKEN } from "./sandbox/auth.js";
 import { startSandbox, type LoggedRequest, type Sandbox } from "./sandbox/server.js";
 
@@ -210,7 +212,10 @@ async function main(): Promise<number> {
   let sandbox: Sandbox | undefined;
   let run: DemoRunner | undefined;
   try {
-    sandbox = await startSandbox({ port: 0 });
+    // One clock for the sandbox and every tool the demo runs (the caller's SENTRY_MONITORING_NOW, else the demo's
+    // start): the tools' time windows then end where the world's do, so the steps' figures agree with the seed.
+    const now = toolNow();
+    sandbox = await startSandbox({ port: 0, now });
     const world = sandbox.world;
     if (!world.projects.some((p) => p.orgSlug === ORG && p.slug === FRONTEND) || !world.projects.some((p) => p.slug === BACKEND)) {
       throw new DemoFailure(`the sandbox's world has no ${ORG}/${FRONTEND} and ${BACKEND} projects`);
@@ -226,6 +231,7 @@ async function main(): Promise<number> {
       SENTRY_AUTH_TOKEN: FULL_ACCESS_TOKEN,
       SENTRY_ORG: ORG,
       SENTRY_PROJECT: FRONTEND,
+      [NOW_VARIABLE]: new Date(now).toISOString(),
     };
     process.stdout.write(`sentry-monitoring demo: a local sandbox at ${sandbox.url} with seeded data; nothing leaves this machine.\n`);
     process.stdout.write(`The tools read: SENTRY_URL=${sandbox.url} SENTRY_AUTH_TOKEN=${FULL_ACCESS_TOKEN} SENTRY_ORG=${ORG} SENTRY_PROJECT=${FRONTEND}\n`);
@@ -256,7 +262,7 @@ async function main(): Promise<number> {
     return EXIT_OK;
   } catch (err) {
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    const reason = err instanceof DemoFailure ? err.message : `unexpected error: ${(err as Error).stack ?? String(err)}`;
+    const reason = err instanceof DemoFailure || err instanceof UsageError ? err.message : `unexpected error: ${(err as Error).stack ?? String(err)}`;
     process.stdout.write(`\ndemo: FAILED after ${seconds} s: ${reason}\n`);
     return EXIT_DEMO_FAILED;
   } finally {

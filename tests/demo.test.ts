@@ -7,6 +7,7 @@ import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DIST, tempDir } from "./helpers/run.js";
+import { TEST_NOW } from "./helpers/sandbox.js";
 
 /** The promise for the whole demo, on a machine that is not busy with anything else. */
 const DEMO_BUDGET_MS = 10_000;
@@ -30,8 +31,10 @@ function runDemo(distDir = DIST): Promise<DemoRun> {
   const home = tempDir("sm-demo-home-");
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    // Only PATH and an empty HOME: the demo must not need the caller's Sentry configuration.
-    const child = spawn(process.execPath, [join(distDir, "demo.mjs")], { cwd: home, env: { PATH: process.env.PATH ?? "", HOME: home } });
+    // Only PATH, an empty HOME and the suite's fixed clock (the demo hands it to its sandbox and tools): the demo
+    // must not need the caller's Sentry configuration, and its seeded steps must not depend on the wall clock.
+    const env = { PATH: process.env.PATH ?? "", HOME: home, SENTRY_MONITORING_NOW: new Date(TEST_NOW).toISOString() };
+    const child = spawn(process.execPath, [join(distDir, "demo.mjs")], { cwd: home, env });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
