@@ -84,9 +84,15 @@ function section(title) {
   process.stdout.write(`\n== ${title} ==\n`);
 }
 
+/**
+ * The clock of every sandbox and tool run here (sandbox --now, SENTRY_MONITORING_NOW): the output figures measure
+ * the same seeded world and the same printed ages on every run, whenever the bench runs.
+ */
+const BENCH_NOW = "2026-03-15T12:34:56.789Z";
+
 /** A sandbox as a child process: the first stdout line is its URL; the admin API gives its request log. */
 async function startSandbox(extraArgs = []) {
-  const child = spawn(process.execPath, [join(DIST, "sandbox.mjs"), "--port", "0", ...extraArgs], { stdio: ["ignore", "pipe", "ignore"] });
+  const child = spawn(process.execPath, [join(DIST, "sandbox.mjs"), "--port", "0", "--now", BENCH_NOW, ...extraArgs], { stdio: ["ignore", "pipe", "ignore"] });
   const url = await new Promise((resolve, reject) => {
     let buffer = "";
     const timer = setTimeout(() => reject(new Error("the sandbox did not start")), SANDBOX_START_TIMEOUT_MS);
@@ -119,7 +125,7 @@ async function startSandbox(extraArgs = []) {
 
 const home = mkdtempSync(join(tmpdir(), "sentry-monitoring-bench-"));
 function toolEnv(url) {
-  return { PATH: process.env.PATH ?? "", HOME: home, XDG_CACHE_HOME: join(home, ".cache"), SENTRY_URL: url, SENTRY_AUTH_TOKEN: TOKEN, SENTRY_ORG: ORG, SENTRY_PROJECT: PROJECT };
+  return { PATH: process.env.PATH ?? "", HOME: home, XDG_CACHE_HOME: join(home, ".cache"), SENTRY_URL: url, SENTRY_AUTH_TOKEN: TOKEN, SENTRY_ORG: ORG, SENTRY_PROJECT: PROJECT, SENTRY_MONITORING_NOW: BENCH_NOW };
 }
 
 /** Runs a node program and measures its wall time. */
