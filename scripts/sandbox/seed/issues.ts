@@ -333,19 +333,14 @@ function seedStats(rng: Rng, now: number, tl: Timeline, wantedCount: number, diu
   const lastDay = Array.from({ length: LAST_DAY_HOURS }, (_, i) => spread(now - DAY + i * HOUR, HOUR, 2));
   const seriesStart = now - DAY - EARLIER_DAYS * DAY;
   const earlierDays = Array.from({ length: EARLIER_DAYS }, (_, i) => spread(seriesStart + i * DAY, DAY, 8));
-  // A stretch holding the first or the last event has at least those (eventsBefore places them there).
-  const stretchOf = (t: number): number[] | undefined =>
-    t >= now - DAY ? lastDay : t >= seriesStart ? earlierDays : undefined;
-  const indexOf = (t: number): number => (t >= now - DAY ? Math.floor((t - (now - DAY)) / HOUR) : Math.floor((t - seriesStart) / DAY));
-  const marks = new Map<number[], Map<number, number>>();
-  for (const t of new Set([tl.firstSeen, tl.lastSeen])) {
-    const series = stretchOf(t);
-    if (!series) continue;
-    const perIndex = marks.get(series) ?? new Map<number, number>();
-    perIndex.set(indexOf(t), (perIndex.get(indexOf(t)) ?? 0) + 1);
-    marks.set(series, perIndex);
-  }
-  for (const [series, perIndex] of marks) for (const [i, n] of perIndex) series[i] = Math.max(series[i]!, n);
+  // The stretch holding the first or the last event has at least that event (eventsBefore places it there).
+  const stretchAt = (t: number): [series: number[], index: number] | undefined =>
+    t >= now - DAY ? [lastDay, Math.floor((t - (now - DAY)) / HOUR)] : t >= seriesStart ? [earlierDays, Math.floor((t - seriesStart) / DAY)] : undefined;
+  const first = stretchAt(tl.firstSeen);
+  const last = stretchAt(tl.lastSeen);
+  const together = first !== undefined && last !== undefined && first[0] === last[0] && first[1] === last[1];
+  if (first) first[0][first[1]] = Math.max(first[0][first[1]]!, together && tl.firstSeen !== tl.lastSeen ? 2 : 1);
+  if (last && !together) last[0][last[1]] = Math.max(last[0][last[1]]!, 1);
   const inSeries = lastDay.reduce((s, n) => s + n, 0) + earlierDays.reduce((s, n) => s + n, 0);
   // An issue born inside the series has no older events; an older one has at least its first event before it.
   const count = tl.firstSeen >= seriesStart ? inSeries : Math.max(wantedCount, inSeries + 1);
