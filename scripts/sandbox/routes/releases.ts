@@ -490,7 +490,7 @@ function filterByQuery(
           for (const project of projects) {
             const newest = releases
               .filter((r) => r.projectIds.includes(project.id))
-              .sort((a, b) => Date.parse(b.dateCreated) - Date.parse(a.dateCreated))[0];
+              .sort((a, b) => Date.parse(b.dateCreated) - Date.parse(a.dateCreated) || b.id - a.id)[0];
             if (newest) latest.add(newest.version);
           }
           keep = (r) => latest.has(r.version);
@@ -1157,7 +1157,8 @@ function previousWithCommits(ctx: RequestContext): Reply {
   const dateOf = (r: ReleaseRecord): number => Date.parse(r.dateReleased ?? r.dateCreated);
   const previous = orgReleases(ctx.world, org)
     .filter((r) => r.commits.length > 0 && r.projectIds.some((id) => projectIds.includes(id)) && dateOf(r) <= startDate)
-    .sort((a, b) => dateOf(b) - dateOf(a))[0];
+    // Equal dates (a sandbox whose clock stands still under --now) go to the later-created row, as IDs ascend.
+    .sort((a, b) => dateOf(b) - dateOf(a) || b.id - a.id)[0];
   return { status: 200, body: previous ? serializeRelease(ctx, previous) : {} };
 }
 
