@@ -39,7 +39,7 @@ function toolsOf(tools, cat) {
  */
 const LIB = join(ROOT, "scripts", "lib");
 /** Modules of scripts/lib/ that make up chunks/runtime.mjs. */
-const RUNTIME_MODULES = ["errors", "output", "validate", "urls", "tool", "config", "redact", "concurrency", "version"];
+const RUNTIME_MODULES = ["errors", "output", "validate", "urls", "tool", "flags", "config", "redact", "concurrency", "version"];
 /** Modules reached only through the runtime's lazy import of the API client. */
 const NET_MODULES = ["api", "http"];
 const BANNER = '#!/usr/bin/env node\nimport{createRequire as __cr}from"node:module";const require=__cr(import.meta.url);';
