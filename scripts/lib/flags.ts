@@ -64,6 +64,21 @@ export function text(opts: TextOptions & { default?: string }): Flag<string | un
   };
 }
 
+/**
+ * A string the tool's own parser checks and converts (a release version, REPO@SHA); absent when not given.
+ * `parse` throws UsageError with the message the user sees.
+ */
+export function value<T>(opts: Described, parse: (value: string, flag: string) => T): Flag<T | undefined> {
+  return {
+    type: "string",
+    ...opts,
+    read(raw, name) {
+      const given = single(raw);
+      return given === undefined ? undefined : parse(given, `--${name}`);
+    },
+  };
+}
+
 interface IntOptions extends Described {
   min: number;
   max: number;
@@ -100,8 +115,8 @@ export function choice<const C extends readonly string[]>(choices: C, fallback: 
 interface DurationOptions extends Described {
   /** Sentry's ignore windows are whole minutes: "90s" is refused. */
   wholeMinutes?: boolean;
-  /** Longest accepted, in seconds, and how the refusal names it. */
-  max?: { seconds: number; why: string };
+  /** Longest accepted, in seconds, and how the refusal names it ("7d (Sentry's limit)"). */
+  max?: { seconds: number; label: string };
 }
 
 /** A duration (30m, 2h, 7d, 1w) in seconds; absent when not given. */
@@ -116,7 +131,7 @@ export function duration(opts: DurationOptions): Flag<number | undefined> {
       if (value === undefined) return undefined;
       const seconds = parseDuration(value, `--${name}`);
       if (wholeMinutes && seconds % 60 !== 0) throw new UsageError(`--${name} must be whole minutes, got ${JSON.stringify(value)}`);
-      if (max && seconds > max.seconds) throw new UsageError(`--${name} is at most ${formatDuration(max.seconds)} (${max.why}), got ${value}`);
+      if (max && seconds > max.seconds) throw new UsageError(`--${name} is at most ${max.label}, got ${value}`);
       return seconds;
     },
   };

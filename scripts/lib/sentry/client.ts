@@ -70,6 +70,24 @@ export async function writeChecked<T>(
   return { status: res.status, body: checkAnswer(schema, res.body, what(method, path, opts.query)), headers: res.headers, bytes: res.bytes };
 }
 
+/**
+ * The hint for a 403 that a missing scope explains. Organization tokens carry org:ci alone (ENDPOINTS.md §18),
+ * which admits the release endpoints and nothing else, so they are named: they are the usual culprit.
+ */
+export function scopeHint(scopes: string): string {
+  return `this call needs a token with scope ${scopes} (an organization token, scope org:ci, can manage releases only)`;
+}
+
+/** A 403 explained by the scope the calling tool needs (scopeHint). */
+export async function withScopeHint<T>(call: Promise<T>, scopes: string): Promise<T> {
+  try {
+    return await call;
+  } catch (err) {
+    if (err instanceof AuthError && err.status === 403) throw new AuthError(err.message, scopeHint(scopes), 403);
+    throw err;
+  }
+}
+
 /** A 403: the token may not read this part, which an optional read treats as "absent". */
 export const isForbidden = (err: unknown): boolean => err instanceof AuthError && err.status === 403;
 
