@@ -68,12 +68,15 @@ export function text(opts: TextOptions & { default?: string }): Flag<string | un
  * A string the tool's own parser checks and converts (a release version, REPO@SHA); absent when not given.
  * `parse` throws UsageError with the message the user sees.
  */
-export function value<T>(opts: Described, parse: (value: string, flag: string) => T): Flag<T | undefined> {
+export function value<T>(opts: Described, parse: (value: string, flag: string) => T): Flag<T | undefined>;
+/** The same with a default (shown in help), parsed like a given value when the flag is absent. */
+export function value<T>(opts: Described & { default: string }, parse: (value: string, flag: string) => T): Flag<T>;
+export function value<T>(opts: Described & { default?: string }, parse: (value: string, flag: string) => T): Flag<T | undefined> {
   return {
     type: "string",
     ...opts,
     read(raw, name) {
-      const given = single(raw);
+      const given = single(raw) ?? opts.default;
       return given === undefined ? undefined : parse(given, `--${name}`);
     },
   };
