@@ -7,15 +7,13 @@ import type { SentryApi } from "./api.js";
 import type { Config } from "./config.js";
 import { AuthError, NetworkError, UsageError } from "./errors.js";
 import { scopeHint } from "./sentry/client.js";
+import { bool, parseSearchPeriod, projects, type FlagInput } from "./flags.js";
 import type { FlagSpec, FlagValues } from "./tool.js";
 import { apiPath } from "./urls.js";
-import { formatDuration, parseDuration, parseSlug } from "./validate.js";
+import { parseSlug } from "./validate.js";
 
 /** Sentry's `project` value for "every project the caller can access" (ENDPOINTS.md §1). */
 export const ALL_ACCESSIBLE_PROJECTS = "-1";
-/** Sentry keeps events, spans and transactions 90 days on its longest plans; a longer window is refused or empty. */
-export const MAX_PERIOD_SECONDS = 90 * 86_400;
-const MAX_PERIOD_LABEL = formatDuration(MAX_PERIOD_SECONDS);
 
 export const PROJECT_FLAG: FlagSpec = {
   type: "string",
@@ -24,6 +22,18 @@ export const PROJECT_FLAG: FlagSpec = {
   help: "Only this project (default SENTRY_PROJECT or .sentryclirc, else every project)",
 };
 export const ALL_PROJECTS_FLAG: FlagSpec = { type: "boolean", help: "Every project, even when SENTRY_PROJECT or .sentryclirc names one" };
+
+/** --project (repeatable) and --all-projects, for the tools that search across projects: spread into `flags`. */
+export const PROJECT_SCOPE_FLAGS = {
+  project: projects(),
+  "all-projects": bool("Every project, even when SENTRY_PROJECT or .sentryclirc names one"),
+};
+
+/** The check across the two (they exclude each other), for a tool's `parse`. */
+export function projectScopeOf(flags: FlagInput<typeof PROJECT_SCOPE_FLAGS>): ProjectFlags {
+  if (flags["all-projects"] && flags.project.length) throw new UsageError("--all-projects and --project do not go together");
+  return { projects: flags.project, allProjects: flags["all-projects"] };
+}
 
 /** What the project flags asked for, checked before any request. */
 export interface ProjectFlags {
@@ -66,12 +76,8 @@ export function projectFlagsText(projects: readonly string[]): string {
   return projects.map((p) => ` --project ${p}`).join("");
 }
 
-/** A --period: a duration up to what Sentry keeps. */
-export function parseSearchPeriod(raw: string, flag = "--period"): number {
-  const seconds = parseDuration(raw, flag);
-  if (seconds > MAX_PERIOD_SECONDS) throw new UsageError(`${flag} ${raw.trim()} is longer than Sentry keeps data (${MAX_PERIOD_LABEL})`);
-  return seconds;
-}
+/** The --period rule's home is lib/flags.ts (period()); re-exported for the tools not yet migrated. */
+export { parseSearchPeriod };
 
 /** Servers older than schema 2026-06-12 answer 400 "Invalid project parameter. Values must be numbers." to slugs. */
 export function wantsNumericProjects(err: unknown): boolean {

@@ -2,9 +2,9 @@
 // event:read|write|admin; status changes event:write. An issue reference is a numeric ID or a qualified short
 // ID: the organization issue endpoints resolve either (src/sentry/issues/endpoints/bases/group.py).
 
-import type { SentryApi } from "../api.js";
+import type { Page, SentryApi } from "../api.js";
 import { apiPath, type Query } from "../urls.js";
-import { getChecked, withScopeHint, writeChecked, type Checked } from "./client.js";
+import { getChecked, pages, withScopeHint, writeChecked, type Checked } from "./client.js";
 import { rawRelease } from "./releases.js";
 import { arrayOf, bool, nullable, num, numeric, object, optional, pair, record, str, unknownValue, type Infer } from "./schema.js";
 
@@ -44,6 +44,32 @@ export const rawIssue = object({
   lastRelease: optional(nullable(rawRelease)),
 });
 export type RawIssue = Infer<typeof rawIssue>;
+
+/** An issue search (GET /organizations/{org}/issues/): what the issue list sends besides paging. */
+export interface IssueSearch {
+  query: string;
+  environment: readonly string[];
+  statsPeriod: string;
+  /** The stats timeline attached to each issue: 24h (hourly) or 14d (daily). */
+  groupStatsPeriod: "24h" | "14d";
+  sort: string;
+  /** Slugs, numeric IDs, or -1 for every accessible project. */
+  project: readonly string[];
+}
+
+function searchContext(org: string) {
+  return { scopes: READ_SCOPE, notFoundHint: `check the organization slug ${JSON.stringify(org)} (SENTRY_ORG or --org)` };
+}
+
+/** The issues a search finds, page by page (X-Hits gives the total). */
+export function searchIssues(api: SentryApi, org: string, search: IssueSearch, paging: { limit: number; cursor?: string; all?: boolean }): AsyncGenerator<Page<RawIssue>> {
+  return pages(api, apiPath`/organizations/${org}/issues/`, rawIssue, { query: { ...search }, sizeParam: "limit", ...paging, context: searchContext(org) });
+}
+
+/** The cheapest request of a search (one issue), to tell a missing scope from an unseen project after a 403. */
+export async function probeIssueSearch(api: SentryApi, org: string, search: IssueSearch): Promise<void> {
+  await api.get(apiPath`/organizations/${org}/issues/`, { ...search, limit: 1 }, searchContext(org));
+}
 
 /** One issue, by numeric ID or short ID; `scopes` names what the calling tool needs, for a 403's hint. */
 export function getIssue(api: SentryApi, org: string, pathId: string, scopes: string, notFoundHint: string): Promise<Checked<RawIssue>> {
