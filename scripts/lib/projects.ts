@@ -1,27 +1,18 @@
 // Where a search looks, for the tools that search across projects (list-issues and the performance tools):
 // which projects (--project, repeatable; --all-projects; else the configured default), how a header names
 // them, the numeric project IDs older servers insist on, how to tell a bad project from a missing scope when
-// Sentry answers 403, and how far back Sentry keeps the data searched.
+// Sentry answers 403. How far back Sentry keeps the data searched is the --period rule in lib/flags.ts.
 
 import type { SentryApi } from "./api.js";
 import type { Config } from "./config.js";
 import { AuthError, NetworkError, UsageError } from "./errors.js";
 import { scopeHint } from "./sentry/client.js";
-import { bool, parseSearchPeriod, projects, type FlagInput } from "./flags.js";
-import type { FlagSpec, FlagValues } from "./tool.js";
+import { bool, projects, type FlagInput } from "./flags.js";
 import { apiPath } from "./urls.js";
 import { parseSlug } from "./validate.js";
 
 /** Sentry's `project` value for "every project the caller can access" (ENDPOINTS.md §1). */
 export const ALL_ACCESSIBLE_PROJECTS = "-1";
-
-export const PROJECT_FLAG: FlagSpec = {
-  type: "string",
-  multiple: true,
-  placeholder: "SLUG",
-  help: "Only this project (default SENTRY_PROJECT or .sentryclirc, else every project)",
-};
-export const ALL_PROJECTS_FLAG: FlagSpec = { type: "boolean", help: "Every project, even when SENTRY_PROJECT or .sentryclirc names one" };
 
 /** --project (repeatable) and --all-projects, for the tools that search across projects: spread into `flags`. */
 export const PROJECT_SCOPE_FLAGS = {
@@ -39,16 +30,6 @@ export function projectScopeOf(flags: FlagInput<typeof PROJECT_SCOPE_FLAGS>): Pr
 export interface ProjectFlags {
   projects: string[];
   allProjects: boolean;
-}
-
-/** --project (repeatable, each a valid slug, repeats dropped) and --all-projects, which exclude each other. */
-export function parseProjectScopeFlags(flags: FlagValues): ProjectFlags {
-  const raw = flags.project;
-  const values = Array.isArray(raw) ? raw : typeof raw === "string" ? [raw] : [];
-  const projects = [...new Set(values.map((p) => parseSlug(p, "project")))];
-  const allProjects = flags["all-projects"] === true;
-  if (allProjects && projects.length) throw new UsageError("--all-projects and --project do not go together");
-  return { projects, allProjects };
 }
 
 /** The projects a search covers. */
@@ -75,9 +56,6 @@ export function scopeLabel(scope: ProjectScope, notes: ReadonlyArray<string | un
 export function projectFlagsText(projects: readonly string[]): string {
   return projects.map((p) => ` --project ${p}`).join("");
 }
-
-/** The --period rule's home is lib/flags.ts (period()); re-exported for the tools not yet migrated. */
-export { parseSearchPeriod };
 
 /** Servers older than schema 2026-06-12 answer 400 "Invalid project parameter. Values must be numbers." to slugs. */
 export function wantsNumericProjects(err: unknown): boolean {
