@@ -11,13 +11,13 @@ import { pathToFileURL } from "node:url";
 
 const ROOT = new URL(".", import.meta.url).pathname;
 const CHECK = process.argv.includes("--check");
-/** Categories, and the order their tools are presented in: the order a workflow uses them. */
-const CATEGORIES = [
-  { id: "errors", title: "Errors", file: "references/errors.md", order: ["list-issues", "issue-details", "resolve-issue", "ignore-issue"] },
-  { id: "performance", title: "Performance", file: "references/performance.md", order: ["list-transactions", "transaction-summary", "slow-queries"] },
-  { id: "releases", title: "Releases", file: "references/releases.md", order: ["list-releases", "create-release", "set-commits"] },
-  { id: "projects", title: "Projects", file: "references/projects.md", order: ["list-projects", "project-settings", "list-alerts"] },
-];
+/**
+ * Categories (title, reference file) and the order their tools are presented in come from the registry,
+ * scripts/tools.ts: a category's tools in the order the registry lists them.
+ */
+function categoriesOf(runtime) {
+  return runtime.CATEGORIES.map((c) => ({ id: c.id, title: c.title, file: c.reference, order: runtime.TOOLS.filter((t) => t.category === c.id).map((t) => t.name) }));
+}
 
 /** A category's tools in presentation order; tools the order does not name come last, by name. */
 function toolsOf(tools, cat) {
@@ -39,15 +39,15 @@ function toolsOf(tools, cat) {
  */
 const LIB = join(ROOT, "scripts", "lib");
 /** Modules of scripts/lib/ that make up chunks/runtime.mjs. */
-const RUNTIME_MODULES = ["errors", "output", "validate", "urls", "tool", "config", "redact", "concurrency", "version"];
+const RUNTIME_MODULES = ["errors", "output", "validate", "urls", "tool", "flags", "config", "redact", "concurrency", "version"];
 /** Modules reached only through the runtime's lazy import of the API client. */
 const NET_MODULES = ["api", "http"];
 const BANNER = '#!/usr/bin/env node\nimport{createRequire as __cr}from"node:module";const require=__cr(import.meta.url);';
 
-/** Tool entry points: every scripts/<name>.ts that is not a program of its own. */
+/** Tool entry points: every scripts/<name>.ts that is not a program of its own nor the registry (tools.ts). */
 function toolEntries() {
   return readdirSync(join(ROOT, "scripts"))
-    .filter((f) => f.endsWith(".ts") && f !== "demo.ts")
+    .filter((f) => f.endsWith(".ts") && f !== "demo.ts" && f !== "tools.ts")
     .sort()
     .map((f) => join(ROOT, "scripts", f));
 }
@@ -155,9 +155,9 @@ function renderToolReference(tool, runtime) {
   return lines.join("\n");
 }
 
-function renderSkillIndex(tools) {
+function renderSkillIndex(tools, categories) {
   const lines = [];
-  for (const cat of CATEGORIES) {
+  for (const cat of categories) {
     const inCat = toolsOf(tools, cat);
     if (inCat.length === 0) continue;
     lines.push(`**${cat.title}** (details: \`${cat.file}\`)`);
@@ -182,12 +182,15 @@ function replaceBetween(text, name, body, file) {
 
 async function generateDocs(tools) {
   const runtime = await loadRuntime();
+  const unlisted = tools.filter((t) => !runtime.TOOLS.some((r) => r.name === t.name)).map((t) => t.name);
+  if (unlisted.length) throw new Error(`scripts/tools.ts does not list ${unlisted.join(", ")}: add each tool to the registry`);
+  const categories = categoriesOf(runtime);
   const docs = new Map();
   const skillPath = join(ROOT, "SKILL.md");
   if (existsSync(skillPath)) {
-    docs.set("SKILL.md", replaceBetween(readFileSync(skillPath, "utf8"), "tool-index", renderSkillIndex(tools), "SKILL.md"));
+    docs.set("SKILL.md", replaceBetween(readFileSync(skillPath, "utf8"), "tool-index", renderSkillIndex(tools, categories), "SKILL.md"));
   }
-  for (const cat of CATEGORIES) {
+  for (const cat of categories) {
     const path = join(ROOT, cat.file);
     const inCat = toolsOf(tools, cat);
     if (!existsSync(path)) continue;
@@ -197,15 +200,19 @@ async function generateDocs(tools) {
   return docs;
 }
 
-/** How the runtime merges a tool's flags (scripts/lib/tool.ts), so the docs list exactly what it accepts. */
+/**
+ * How the runtime merges a tool's flags (scripts/lib/tool.ts), so the docs list exactly what it accepts, and
+ * the registry (scripts/tools.ts): categories and the tools' order.
+ */
 async function loadRuntime() {
   const result = await build({
-    stdin: { contents: 'export { allFlags, commonFlagsOf } from "./scripts/lib/tool.ts";', resolveDir: ROOT, loader: "ts" },
+    stdin: { contents: 'export { allFlags, commonFlagsOf } from "./scripts/lib/tool.ts";\nexport { CATEGORIES, TOOLS } from "./scripts/tools.ts";', resolveDir: ROOT, loader: "ts" },
     bundle: true,
     platform: "node",
     format: "esm",
     write: false,
     logLevel: "warning",
+    banner: { js: BANNER },
   });
   const dir = mkdtempSync(join(tmpdir(), "sentry-monitoring-flags-"));
   try {

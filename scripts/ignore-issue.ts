@@ -2,13 +2,15 @@
 // count is reached, or forever. Without --yes it reads each issue and prints the exact requests --yes would send.
 
 import { UsageError } from "./lib/errors.js";
-import { minutesLabel, renderStatusUpdate, untilCount, updateIssueStatus, WRITE_SCOPE, type RawIssue, type StatusChange, type StatusUpdateResult } from "./lib/issues.js";
-import { defineTool, runIfMain } from "./lib/tool.js";
-import { parseDuration, parseIntegerFlag, parseIssueRef, type IssueRef } from "./lib/validate.js";
+import { bool, duration, int } from "./lib/flags.js";
+import { minutesLabel, planStatusUpdate, renderStatusUpdate, untilCount, WRITE_SCOPE, type RawIssue, type StatusChange } from "./lib/issues.js";
+import { runIfMain, writeTool } from "./lib/tool.js";
+import { parseIssueRef } from "./lib/validate.js";
 
 /** Sentry caps ignoreWindow and ignoreUserWindow at one week, in minutes (status_details.py validators). */
-const MAX_WINDOW_MINUTES = 7 * 24 * 60;
+const MAX_WINDOW_S = 7 * 24 * 3600;
 const MAX_COUNT = 1_000_000_000;
+const MINUTE_S = 60;
 
 type Mode =
   | { kind: "untilEscalating" }
@@ -17,24 +19,22 @@ type Mode =
   | { kind: "count"; count: number; windowMinutes?: number }
   | { kind: "users"; count: number; windowMinutes?: number };
 
-interface Input {
-  refs: Array<{ ref: IssueRef; label: string }>;
-  mode: Mode;
-}
-
-export const tool = defineTool<Input, StatusUpdateResult>({
+export const tool = writeTool({
   name: "ignore-issue",
   category: "errors",
   summary: "Ignore issues until escalating, for a time, until N events or users, or forever",
-  writes: true,
   positionals: [{ name: "issue", help: "Numeric ID, short ID or issue URL; several allowed", required: true, variadic: true }],
   flags: {
-    "until-escalating": { type: "boolean", help: "Until Sentry sees it escalate (the default, as in Sentry's UI)" },
-    for: { type: "string", placeholder: "DURATION", help: "For this long, e.g. 30m, 2h, 7d (whole minutes)" },
-    count: { type: "string", placeholder: "N", help: "Until N more events (or N events within --window)" },
-    users: { type: "string", placeholder: "N", help: "Until N more users are affected (or N within --window)" },
-    window: { type: "string", placeholder: "DURATION", help: "With --count or --users: N within this window (max 7d)" },
-    forever: { type: "boolean", help: "Until someone unignores it" },
+    "until-escalating": bool("Until Sentry sees it escalate (the default, as in Sentry's UI)"),
+    for: duration({ help: "For this long, e.g. 30m, 2h, 7d (whole minutes)", wholeMinutes: true }),
+    count: int({ min: 1, max: MAX_COUNT, help: "Until N more events (or N events within --window)" }),
+    users: int({ min: 1, max: MAX_COUNT, help: "Until N more users are affected (or N within --window)" }),
+    window: duration({
+      help: "With --count or --users: N within this window (max 7d)",
+      wholeMinutes: true,
+      max: { seconds: MAX_WINDOW_S, label: "7d (Sentry's limit)" },
+    }),
+    forever: bool("Until someone unignores it"),
   },
   fields: ["applied", "changes", "verb", "target", "issues", "requests", "warnings"],
   examples: [
@@ -51,39 +51,21 @@ export const tool = defineTool<Input, StatusUpdateResult>({
   ],
   parse({ flags, positionals }) {
     const refs = positionals.map((label) => ({ ref: parseIssueRef(label), label }));
-    return { refs, mode: parseMode(flags) };
+    const given = { "until-escalating": flags["until-escalating"], for: flags.for !== undefined, count: flags.count !== undefined, users: flags.users !== undefined, forever: flags.forever };
+    const modes = Object.entries(given).filter(([, on]) => on).map(([name]) => name);
+    if (modes.length > 1) throw new UsageError(`choose one of --${modes.join(", --")}`);
+    const windowMinutes = flags.window !== undefined ? flags.window / MINUTE_S : undefined;
+    if (windowMinutes !== undefined && flags.count === undefined && flags.users === undefined) throw new UsageError("--window goes with --count or --users");
+    let mode: Mode = { kind: "untilEscalating" };
+    if (flags.for !== undefined) mode = { kind: "for", minutes: flags.for / MINUTE_S };
+    else if (flags.count !== undefined) mode = { kind: "count", count: flags.count, windowMinutes };
+    else if (flags.users !== undefined) mode = { kind: "users", count: flags.users, windowMinutes };
+    else if (flags.forever) mode = { kind: "forever" };
+    return { refs, mode };
   },
-  async run(input, ctx) {
-    return updateIssueStatus(input.refs, ignoreChange(input.mode), ctx);
-  },
+  plan: (input, ctx) => planStatusUpdate(input.refs, ignoreChange(input.mode), ctx),
   render: (result) => renderStatusUpdate(result),
 });
-
-/** Sentry's ignore fields are whole minutes. */
-function minutesOf(value: string, flag: string): number {
-  const seconds = parseDuration(value, flag);
-  if (seconds % 60 !== 0) throw new UsageError(`${flag} must be whole minutes, got ${JSON.stringify(value)}`);
-  return seconds / 60;
-}
-
-function parseMode(flags: Record<string, unknown>): Mode {
-  const modes = ["until-escalating", "for", "count", "users", "forever"].filter((f) => flags[f] !== undefined && flags[f] !== false);
-  if (modes.length > 1) throw new UsageError(`choose one of --${modes.join(", --")}`);
-  const window = typeof flags.window === "string" ? minutesOf(flags.window, "--window") : undefined;
-  if (window !== undefined && window > MAX_WINDOW_MINUTES) throw new UsageError(`--window is at most 7d (Sentry's limit), got ${flags.window as string}`);
-  if (window !== undefined && modes[0] !== "count" && modes[0] !== "users") throw new UsageError("--window goes with --count or --users");
-  switch (modes[0]) {
-    case "for":
-      return { kind: "for", minutes: minutesOf(flags.for as string, "--for") };
-    case "count":
-    case "users":
-      return { kind: modes[0], count: parseIntegerFlag(flags[modes[0]] as string, modes[0], 1, MAX_COUNT), windowMinutes: window };
-    case "forever":
-      return { kind: "forever" };
-    default:
-      return { kind: "untilEscalating" };
-  }
-}
 
 /**
  * Request bodies as Sentry's UI sends them (static/app/components/actions/archive.tsx): the substatus

@@ -14,8 +14,9 @@ import {
 } from "./lib/issues.js";
 import { compactNumber, relativeTime, shellQuote, truncate } from "./lib/output.js";
 import type { SentryApi } from "./lib/api.js";
-import { defineTool, runIfMain } from "./lib/tool.js";
-import { parseIntegerFlag, parseIssueRef, type IssueRef } from "./lib/validate.js";
+import { bool, int, value } from "./lib/flags.js";
+import { itemTool, runIfMain } from "./lib/tool.js";
+import { parseIssueRef, type IssueRef } from "./lib/validate.js";
 
 const DEFAULT_FRAMES = 5;
 const MAX_FRAMES = 200;
@@ -171,15 +172,24 @@ interface Result {
   tags: TagSummary[];
 }
 
-export const tool = defineTool<Input, Result>({
+/** --event: latest, oldest, recommended, or a 32-hex event ID (dashes and case ignored). */
+function eventChoice(raw: string, flag: string): string {
+  const event = raw.trim().toLowerCase().replace(/-/g, "");
+  if (!NAMED_EVENTS.includes(event) && !EVENT_ID.test(event)) {
+    throw new UsageError(`invalid ${flag} ${JSON.stringify(raw)}: use latest, oldest, recommended or a 32-hex event ID`);
+  }
+  return event;
+}
+
+export const tool = itemTool({
   name: "issue-details",
   category: "errors",
   summary: "Show one issue: status, counts, releases, exception, top in-app frames, request, tags",
   positionals: [{ name: "issue", help: "Numeric ID, short ID (WEB-FRONTEND-1A2) or Sentry issue URL", required: true }],
   flags: {
-    event: { type: "string", placeholder: "ID", help: "Which event: latest, oldest, recommended, or a 32-hex event ID", default: "latest" },
-    frames: { type: "string", placeholder: "N", help: `In-app frames to show (max ${MAX_FRAMES})`, default: String(DEFAULT_FRAMES) },
-    full: { type: "boolean", help: "Every frame (library ones too) and every tag" },
+    event: value({ placeholder: "ID", help: "Which event: latest, oldest, recommended, or a 32-hex event ID", default: "latest" }, eventChoice),
+    frames: int({ min: 1, max: MAX_FRAMES, default: DEFAULT_FRAMES, help: `In-app frames to show (max ${MAX_FRAMES})` }),
+    full: bool("Every frame (library ones too) and every tag"),
   },
   fields: [
     "id",
@@ -219,16 +229,11 @@ export const tool = defineTool<Input, Result>({
     "GET /api/0/organizations/{org}/issues/{issue}/events/{latest|event_id}/",
     "GET /api/0/organizations/{org}/issues/{issue}/tags/",
   ],
-  parse({ flags, positionals }) {
+  parse({ flags, positionals }): Input {
     const label = positionals[0]!;
-    const event = ((flags.event as string | undefined) ?? "latest").trim().toLowerCase().replace(/-/g, "");
-    if (!NAMED_EVENTS.includes(event) && !EVENT_ID.test(event)) {
-      throw new UsageError(`invalid --event ${JSON.stringify(flags.event)}: use latest, oldest, recommended or a 32-hex event ID`);
-    }
-    const frames = flags.frames === undefined ? DEFAULT_FRAMES : parseIntegerFlag(flags.frames as string, "frames", 1, MAX_FRAMES);
-    return { ref: parseIssueRef(label), label, event, frames, full: flags.full === true };
+    return { ref: parseIssueRef(label), label, event: flags.event, frames: flags.frames, full: flags.full };
   },
-  async run(input, ctx) {
+  async run(input, ctx): Promise<Result> {
     const target = await issueTarget(input.ref, ctx.api, input.label);
     // Three independent reads, one round trip of wall time. A named event or the tags failing should not
     // hide the issue; an event ID the user typed that does not exist should.

@@ -1,48 +1,20 @@
 // list-issues: the organization's issues matching a Sentry search, one line each (short ID, level, status,
 // events and users, last seen, trend over the period, title and culprit), so an agent sees what is breaking.
 
-import { UsageError } from "./lib/errors.js";
+import { choice, environments, period, text } from "./lib/flags.js";
 import { issueSummary, READ_SCOPE, type RawIssue } from "./lib/issues.js";
-import { compactNumber, isFlatChange, relativeTime, truncate } from "./lib/output.js";
-import {
-  ALL_PROJECTS_FLAG,
-  parseProjectScopeFlags,
-  parseSearchPeriod,
-  PROJECT_FLAG,
-  ProjectSelector,
-  resolveProjectScope,
-  scopeLabel,
-  type ProjectFlags,
-  type ProjectScope,
-} from "./lib/projects.js";
-import { defineListTool, runIfMain, type ListSummary } from "./lib/tool.js";
-import { apiPath } from "./lib/urls.js";
-import { parseChoice, toStatsPeriod } from "./lib/validate.js";
+import { DAILY, HOURLY, trend, type StatsTimeline } from "./lib/issue-trend.js";
+import { compactNumber, relativeTime, truncate } from "./lib/output.js";
+import { PROJECT_SCOPE_FLAGS, projectScopeOf, ProjectSelector, resolveProjectScope, scopeLabel, type ProjectScope } from "./lib/projects.js";
+import { probeIssueSearch, searchIssues, type IssueSearch } from "./lib/sentry/issues.js";
+import { listTool, runIfMain, type ListSummary } from "./lib/tool.js";
+import { toStatsPeriod } from "./lib/validate.js";
 
 const DEFAULT_QUERY = "is:unresolved";
 const DEFAULT_PERIOD = "14d";
-const HOUR_S = 3600;
-const DAY_S = 86_400;
-const SORTS = { date: "last seen", new: "first seen", freq: "events", user: "users" } as const;
-type Sort = keyof typeof SORTS;
-
-/**
- * The stats timelines the issue list can attach (groupStatsPeriod, ENDPOINTS.md §1): hourly buckets over 24h or
- * daily buckets over 14d. Each bucket is [start in unix seconds, events]; the newest is the current, partial one.
- */
-interface StatsTimeline {
-  key: "24h" | "14d";
-  bucketSeconds: number;
-  spanSeconds: number;
-}
-const HOURLY: StatsTimeline = { key: "24h", bucketSeconds: HOUR_S, spanSeconds: DAY_S };
-const DAILY: StatsTimeline = { key: "14d", bucketSeconds: DAY_S, spanSeconds: 14 * DAY_S };
-/** Two buckets at least: one for each half of the trend. */
-const MIN_TREND_BUCKETS = 2;
-/** The current bucket stands alone once this share of it has elapsed; before, it is merged into the one before it. */
-const MIN_PARTIAL_SHARE = 0.5;
-/** A current bucket counts as at least this old, so its rate never divides by zero. */
-const MIN_ELAPSED_MS = 1000;
+const SORT_NAMES = ["date", "new", "freq", "user"] as const;
+type Sort = (typeof SORT_NAMES)[number];
+const SORTS: Record<Sort, string> = { date: "last seen", new: "first seen", freq: "events", user: "users" };
 
 /**
  * The budget is 5% of the raw bytes, about 105 bytes a line, most of it title. A title is cut only past
@@ -78,16 +50,6 @@ const IGNORED_LABEL: Record<string, string> = {
   archived_forever: "ignored-forever",
 };
 
-interface Input {
-  query: string;
-  projects: ProjectFlags;
-  environments: string[];
-  periodSeconds: number;
-  /** The period as the user wrote it, for the header. */
-  periodLabel: string;
-  sort: Sort;
-}
-
 interface Summary extends ListSummary {
   query: string;
   scope: ProjectScope;
@@ -98,17 +60,16 @@ interface Summary extends ListSummary {
   environments: string[];
 }
 
-export const tool = defineListTool<Input, Summary>({
+export const tool = listTool({
   name: "list-issues",
   category: "errors",
   summary: "List issues matching a Sentry search: level, status, events, users, last seen, trend, title",
   flags: {
-    query: { type: "string", placeholder: "SEARCH", help: "Sentry search ('' for all statuses), e.g. 'is:unresolved level:error'", default: DEFAULT_QUERY },
-    project: PROJECT_FLAG,
-    "all-projects": ALL_PROJECTS_FLAG,
-    environment: { type: "string", multiple: true, placeholder: "NAME", help: "Only this environment, e.g. production" },
-    period: { type: "string", placeholder: "DURATION", help: "Issues seen within this time, e.g. 1h, 24h, 14d (max 90d)", default: DEFAULT_PERIOD },
-    sort: { type: "string", placeholder: "ORDER", help: "date (last seen), new (first seen), freq (events) or user (users)", default: "date" },
+    query: text({ placeholder: "SEARCH", help: "Sentry search ('' for all statuses), e.g. 'is:unresolved level:error'", default: DEFAULT_QUERY }),
+    ...PROJECT_SCOPE_FLAGS,
+    environment: environments("Only this environment, e.g. production"),
+    period: period(DEFAULT_PERIOD, "Issues seen within this time, e.g. 1h, 24h, 14d (max 90d)"),
+    sort: choice(SORT_NAMES, "date", { help: "date (last seen), new (first seen), freq (events) or user (users)" }),
   },
   defaultLimit: 25,
   fields: ["id", "shortId", "title", "culprit", "level", "status", "substatus", "priority", "count", "userCount", "firstSeen", "lastSeen", "project", "assignedTo", "permalink", "trend"],
@@ -121,38 +82,27 @@ export const tool = defineListTool<Input, Summary>({
   ],
   scopes: READ_SCOPE,
   api: ["GET /api/0/organizations/{org}/issues/?query=…&project=…&statsPeriod=…&groupStatsPeriod=24h|14d&sort=…&limit=…"],
-  parse({ flags }) {
-    const projects = parseProjectScopeFlags(flags);
-    const sort = parseChoice(flags.sort as string | undefined, "sort", Object.keys(SORTS) as Sort[], "date");
-    const periodLabel = ((flags.period as string | undefined) ?? DEFAULT_PERIOD).trim();
-    const periodSeconds = parseSearchPeriod(periodLabel);
-    const environments = ((flags.environment as string[] | undefined) ?? []).map((e) => e.trim());
-    if (environments.some((e) => e === "" || /[\r\n/]/.test(e))) throw new UsageError("invalid --environment: use the name as Sentry shows it, e.g. production");
-    return { query: ((flags.query as string | undefined) ?? DEFAULT_QUERY).trim(), projects, environments, periodSeconds, periodLabel, sort: sort as Sort };
-  },
-  async run(input, ctx) {
+  parse: ({ flags }) => ({ ...flags, query: flags.query.trim(), scope: projectScopeOf(flags) }),
+  async run(input, ctx): Promise<Summary> {
     const org = await ctx.api.org();
-    const scope = resolveProjectScope(input.projects, ctx.config);
-    const period = toStatsPeriod(input.periodSeconds);
-    const timeline = input.periodSeconds <= HOURLY.spanSeconds ? HOURLY : DAILY;
-    const path = apiPath`/organizations/${org}/issues/`;
-    const query = { query: input.query, environment: input.environments, statsPeriod: period, groupStatsPeriod: timeline.key, sort: input.sort };
-    const errorContext = { scopes: READ_SCOPE, notFoundHint: `check the organization slug ${JSON.stringify(org)} (SENTRY_ORG or --org)` };
+    const scope = resolveProjectScope(input.scope, ctx.config);
+    const periodSeconds = input.period.seconds;
+    const timeline = periodSeconds <= HOURLY.spanSeconds ? HOURLY : DAILY;
+    const search = (project: string[]): IssueSearch => ({
+      query: input.query,
+      environment: input.environment,
+      statsPeriod: input.period.statsPeriod,
+      groupStatsPeriod: timeline.key,
+      sort: input.sort,
+      project,
+    });
 
     let nextCursor: string | null = null;
     let total: number | undefined;
     let fetched = 0;
     const consume = async (project: string[]) => {
-      const pages = ctx.api.paginate<RawIssue>(path, {
-        query: { ...query, project },
-        sizeParam: "limit",
-        limit: ctx.list.limit,
-        cursor: ctx.list.cursor,
-        all: ctx.list.all,
-        errorContext,
-      });
-      for await (const page of pages) {
-        ctx.emit(page.items.map((issue) => issueRecord(issue, input.periodSeconds, timeline, ctx.now)));
+      for await (const page of searchIssues(ctx.api, org, search(project), ctx.list)) {
+        ctx.emit(page.items.map((issue) => issueRecord(issue, periodSeconds, timeline, ctx.now)));
         fetched += page.items.length;
         nextCursor = page.nextCursor;
         total ??= page.hits;
@@ -161,18 +111,18 @@ export const tool = defineListTool<Input, Summary>({
     };
     await new ProjectSelector(ctx.api, org, ctx.warn).send(scope.projects, consume, {
       scopes: READ_SCOPE,
-      probe: (project) => ctx.api.get(path, { ...query, project, limit: 1 }, errorContext),
+      probe: (project) => probeIssueSearch(ctx.api, org, search(project)),
     });
-    const trendSeconds = Math.min(input.periodSeconds, timeline.spanSeconds);
+    const trendSeconds = Math.min(periodSeconds, timeline.spanSeconds);
     return {
       nextCursor,
       total,
       query: input.query,
       scope,
-      period: input.periodLabel,
-      trendSpan: trendSeconds < input.periodSeconds ? toStatsPeriod(trendSeconds) : null,
+      period: input.period.label,
+      trendSpan: trendSeconds < periodSeconds ? toStatsPeriod(trendSeconds) : null,
       sort: input.sort,
-      environments: input.environments,
+      environments: input.environment,
     };
   },
   render(records, s, ctx) {
@@ -211,46 +161,6 @@ export const tool = defineListTool<Input, Summary>({
 
 function issueRecord(issue: RawIssue, periodSeconds: number, timeline: StatsTimeline, now: number): Record<string, unknown> {
   return { ...issueSummary(issue), trend: trend(issue, periodSeconds, timeline, now) };
-}
-
-/**
- * The change over the period, from the issue's stats timeline: the event rate of the later half of the buckets
- * the period covers against the earlier half (with an odd count the middle bucket sits out, so both halves span
- * equal time). Bucket timestamps are bucket starts and the newest bucket is the current one, partly elapsed: its
- * rate is its count over the time elapsed, since comparing its raw count with full buckets would read every
- * issue as falling (-100% at --period 1h). Until half of it has elapsed its count is too thin to scale on its
- * own, so it counts together with the bucket before it. "new" means first seen since the first bucket used, so
- * the label always describes the window measured (a 90d search has 14 daily buckets).
- */
-export function trend(issue: RawIssue, periodSeconds: number, timeline: StatsTimeline, now: number): string {
-  const firstSeen = issue.firstSeen ? Date.parse(issue.firstSeen) : Number.NaN;
-  const size = timeline.bucketSeconds * 1000;
-  const buckets = (issue.stats?.[timeline.key] ?? [])
-    .map(([t, n]) => ({ start: Number(t) * 1000, count: Number(n) || 0, duration: size }))
-    .filter((b) => Number.isFinite(b.start))
-    .sort((a, b) => a.start - b.start);
-  if (buckets.length < MIN_TREND_BUCKETS) return firstSeen >= now - periodSeconds * 1000 ? "new" : "-";
-  const newest = buckets[buckets.length - 1]!;
-  // The server's clock is inside its newest bucket; a client clock outside it (skew) is pulled into it.
-  newest.duration = Math.min(Math.max(now - newest.start, MIN_ELAPSED_MS), size);
-  if (newest.duration < size * MIN_PARTIAL_SHARE && buckets.length > MIN_TREND_BUCKETS) {
-    buckets.pop();
-    const previous = buckets[buckets.length - 1]!;
-    previous.count += newest.count;
-    previous.duration += newest.duration;
-  }
-  const covered = Math.min(buckets.length, Math.max(MIN_TREND_BUCKETS, Math.ceil(periodSeconds / timeline.bucketSeconds)));
-  const window = buckets.slice(-covered);
-  if (firstSeen >= window[0]!.start) return "new";
-  const half = Math.floor(window.length / 2);
-  const rate = (part: typeof window): number => part.reduce((n, b) => n + b.count, 0) / part.reduce((t, b) => t + b.duration, 0);
-  const before = rate(window.slice(0, half));
-  const after = rate(window.slice(window.length - half));
-  if (before === 0 && after === 0) return "quiet";
-  if (before === 0) return "from 0";
-  const change = after / before - 1;
-  if (isFlatChange(change)) return "flat";
-  return `${change > 0 ? "+" : ""}${Math.round(change * 100)}%`;
 }
 
 /** The one status a query's `is:` terms pin down ("is:unresolved" → unresolved), or null when they do not. */

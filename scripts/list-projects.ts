@@ -1,10 +1,10 @@
 // list-projects: the organization's projects, one line each (slug, platform, teams, activity, age),
 // so an agent can pick a project slug and tell live projects from abandoned ones.
 
-import { apiPath } from "./lib/urls.js";
+import { text } from "./lib/flags.js";
 import { alignColumns, compactNumber, listWithMore, plural, relativeTime, truncate } from "./lib/output.js";
-import { defineListTool, runIfMain, type ListSummary } from "./lib/tool.js";
-import { UsageError } from "./lib/errors.js";
+import { listProjects, ORG_READ_SCOPE, type RawProject } from "./lib/sentry/projects.js";
+import { listTool, runIfMain, type ListSummary } from "./lib/tool.js";
 
 /** Window for "has it received events lately": Sentry's project stats accept 24h, 14d, 30d. */
 const ACTIVITY_PERIOD = "14d";
@@ -12,34 +12,18 @@ const MAX_TEAMS_SHOWN = 2;
 const NAME_WIDTH = 28;
 const DAY_MS = 86400e3;
 
-interface RawProject {
-  id: string;
-  slug: string;
-  name: string;
-  platform: string | null;
-  /** Platforms of the events the project received (e.g. ["python"] for a python-django project). */
-  platforms?: string[];
-  dateCreated: string;
-  firstEvent: string | null;
-  teams?: Array<{ slug: string }>;
-  /** [[unix seconds, events], …] over ACTIVITY_PERIOD when statsPeriod is sent. */
-  stats?: Array<[number, number]>;
-  hasSessions?: boolean;
-  latestRelease?: { version: string } | null;
-}
-
-interface Input {
-  query?: string;
-  platform?: string;
-}
-
-export const tool = defineListTool<Input, ListSummary & { query?: string }>({
+export const tool = listTool({
   name: "list-projects",
   category: "projects",
   summary: "List the organization's projects: slug, name, platform, teams, recent events, created",
   flags: {
-    query: { type: "string", placeholder: "TEXT", help: "Match project name or slug (Sentry search, e.g. team:backend)" },
-    platform: { type: "string", placeholder: "NAME", help: "Only projects of this platform or family (python matches python-django)" },
+    query: text({ placeholder: "TEXT", help: "Match project name or slug (Sentry search, e.g. team:backend)" }),
+    platform: text({
+      placeholder: "NAME",
+      help: "Only projects of this platform or family (python matches python-django)",
+      pattern: /^[a-z0-9][a-z0-9._-]{0,63}$/,
+      invalid: "use a Sentry platform name like python or javascript-react",
+    }),
   },
   defaultLimit: 50,
   fields: ["id", "slug", "name", "platform", "teams", "dateCreated", "firstEvent", "events14d", "lastActivity", "activity", "latestRelease"],
@@ -48,43 +32,30 @@ export const tool = defineListTool<Input, ListSummary & { query?: string }>({
     { args: "--platform python --json", about: "Python projects (python-django too) as JSON" },
     { args: "--query team:backend", about: "projects of one team" },
   ],
-  scopes: "org:read",
+  scopes: ORG_READ_SCOPE,
   api: ["GET /api/0/organizations/{org}/projects/?statsPeriod=14d"],
-  parse({ flags }) {
-    const platform = flags.platform as string | undefined;
-    if (platform !== undefined && !/^[a-z0-9][a-z0-9._-]{0,63}$/.test(platform)) {
-      throw new UsageError(`invalid --platform ${JSON.stringify(platform)}: use a Sentry platform name like python or javascript-react`);
-    }
-    return { query: flags.query as string | undefined, platform };
-  },
-  async run(input, ctx) {
+  async run(input, ctx): Promise<ListSummary & { query?: string }> {
     const org = await ctx.api.org();
     // Sentry's project search has no platform token (organization_projects.py answers an unknown key
     // with no projects), so --platform filters here, over every page, and then applies --limit.
-    const filtering = input.platform !== undefined;
+    const platform = input.platform;
     let nextCursor: string | null = null;
     let fetched = 0;
     let kept = 0;
-    for await (const page of ctx.api.paginate<RawProject>(apiPath`/organizations/${org}/projects/`, {
-      query: { query: input.query, statsPeriod: ACTIVITY_PERIOD },
-      sizeParam: "per_page",
-      limit: ctx.list.limit,
-      cursor: ctx.list.cursor,
-      all: ctx.list.all || filtering,
-      errorContext: { scopes: "org:read" },
-    })) {
+    const all = ctx.list.all || platform !== undefined;
+    for await (const page of listProjects(ctx.api, org, { query: input.query, statsPeriod: ACTIVITY_PERIOD, limit: ctx.list.limit, cursor: ctx.list.cursor, all })) {
       fetched += page.items.length;
       nextCursor = page.nextCursor;
-      const matching = filtering ? page.items.filter((p) => matchesPlatform(p, input.platform!)) : page.items;
+      const matching = platform !== undefined ? page.items.filter((p) => matchesPlatform(p, platform)) : page.items;
       const room = ctx.list.all ? matching.length : ctx.list.limit - kept;
       ctx.emit(matching.slice(0, room).map(projectRecord));
       kept += Math.min(room, matching.length);
       ctx.progress(`fetched ${fetched} projects…`);
       if (!ctx.list.all && kept >= ctx.list.limit) break;
     }
-    const described = [input.query, input.platform ? `platform ${input.platform}` : undefined].filter(Boolean).join(", ");
+    const described = [input.query, platform ? `platform ${platform}` : undefined].filter(Boolean).join(", ");
     // After client-side filtering the server's cursor no longer marks where the shown records end.
-    return { nextCursor: filtering ? null : nextCursor, query: described || undefined };
+    return { nextCursor: platform !== undefined ? null : nextCursor, query: described || undefined };
   },
   render(records, summary, ctx) {
     if (records.length === 0) return summary.query ? `No projects match ${summary.query}.` : "No projects in this organization.";
@@ -112,11 +83,11 @@ function matchesPlatform(p: RawProject, wanted: string): boolean {
 }
 
 function projectRecord(p: RawProject): Record<string, unknown> {
-  const stats = Array.isArray(p.stats) ? p.stats : null;
-  const events = stats ? stats.reduce((sum, [, n]) => sum + (Number(n) || 0), 0) : null;
+  const stats = p.stats ?? null;
+  const events = stats ? stats.reduce((sum, [, n]) => sum + n, 0) : null;
   // The start of the newest bucket with events: Sentry sends no last-event time, so this is the best
   // "latest activity" there is, to the bucket's width (a day for 14d).
-  const lastBucket = stats ? [...stats].reverse().find(([, n]) => Number(n) > 0) : undefined;
+  const lastBucket = stats ? [...stats].reverse().find(([, n]) => n > 0) : undefined;
   const activity: Activity = !p.firstEvent ? "no events ever" : events === null ? "unknown" : events > 0 ? "live" : "quiet";
   return {
     id: p.id,

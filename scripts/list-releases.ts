@@ -2,12 +2,12 @@
 // new issues, crash-free sessions and users, adoption, last deploy, projects), to tell a bad release quickly.
 // The health sorts list one row per release and project, as Sentry ranks them.
 
-import { apiPath } from "./lib/urls.js";
-import { alignColumns, listWithMore, percent, plural, relativeTime } from "./lib/output.js";
-import { defineListTool, runIfMain, type ListSummary } from "./lib/tool.js";
 import { UsageError } from "./lib/errors.js";
-import { parseChoice, parseDuration } from "./lib/validate.js";
-import { parseProjectFlags, RELEASE_SCOPES } from "./lib/releases.js";
+import { choice, environments, projects, text, value, type FlagInput } from "./lib/flags.js";
+import { alignColumns, listWithMore, percent, plural, relativeTime } from "./lib/output.js";
+import { listReleases, RELEASE_SCOPES, type RawRelease } from "./lib/sentry/releases.js";
+import { listTool, runIfMain, type ListSummary } from "./lib/tool.js";
+import { parseDuration } from "./lib/validate.js";
 
 /**
  * The windows Sentry accepts for summaryStatsPeriod (src/sentry/snuba/sessions.py STATS_PERIODS), keyed by
@@ -47,29 +47,6 @@ const LONG_HASH = /[0-9a-f]{20,64}/gi;
 const SHORT_HASH_LENGTH = 12;
 const MAX_PROJECTS_SHOWN = 2;
 
-interface RawHealth {
-  crashFreeSessions?: number | null;
-  crashFreeUsers?: number | null;
-  /** Percent of the project's users (over the last 24h) on this release. */
-  adoption?: number | null;
-  sessionsAdoption?: number | null;
-  totalSessions?: number | null;
-  totalUsers?: number | null;
-  hasHealthData?: boolean;
-}
-
-interface RawRelease {
-  version: string;
-  status?: string;
-  dateCreated: string;
-  dateReleased: string | null;
-  newGroups?: number;
-  commitCount?: number;
-  deployCount?: number;
-  lastDeploy?: { environment: string; dateFinished: string } | null;
-  projects?: Array<{ slug: string; hasHealthData?: boolean; healthData?: RawHealth | null }>;
-}
-
 /**
  * One project's health in a record. Rates and shares are fractions 0–1 like every rate in the skill's JSON
  * (Sentry sends percentages: 99.5 becomes 0.995); sessions and users are counts over --period.
@@ -86,13 +63,21 @@ interface ProjectHealth {
 /** Sentry's health rates are percentages; the records carry fractions. */
 const PERCENT = 100;
 
-interface Input {
-  projects: string[];
-  environments: string[];
-  query?: string;
-  sort: Sort;
-  period: string;
+/** --period: one of the windows Sentry keeps health for (STATS_PERIODS), as Sentry names it. */
+function healthPeriod(value: string, flag: string): string {
+  const period = STATS_PERIODS.get(parseDuration(value, flag));
+  if (!period) throw new UsageError(`${flag} ${value} is not a window Sentry keeps health for`, `use one of: ${[...STATS_PERIODS.values()].join(", ")}`);
+  return period;
 }
+
+const flags = {
+  project: projects("Only releases of this project (repeatable; default: every project)"),
+  environment: environments("Health and releases of this environment only (repeatable)"),
+  query: text({ placeholder: "TEXT", help: "Version contains TEXT, or Sentry release search (release.stage:adopted, finalized:false)" }),
+  sort: choice(SORTS, "date", { placeholder: SORTS.join("|"), help: "Order; the health sorts rank by --period" }),
+  period: value({ placeholder: "DURATION", help: "Health window: 1h, 24h, 48h, 7d, 14d, 30d or 90d", default: DEFAULT_PERIOD }, healthPeriod),
+};
+type Input = FlagInput<typeof flags>;
 
 interface Summary extends ListSummary {
   org: string;
@@ -104,17 +89,11 @@ interface Summary extends ListSummary {
 /** The session sorts are refused with 400 unless releases are flattened to one row per release and project. */
 const isFlattened = (sort: Sort): boolean => sort !== "date";
 
-export const tool = defineListTool<Input, Summary>({
+export const tool = listTool({
   name: "list-releases",
   category: "releases",
   summary: "List releases with health: crash-free sessions/users, adoption, new issues, last deploy",
-  flags: {
-    project: { type: "string", multiple: true, placeholder: "SLUG", help: "Only releases of this project (repeatable; default: every project)" },
-    environment: { type: "string", multiple: true, placeholder: "NAME", help: "Health and releases of this environment only (repeatable)" },
-    query: { type: "string", placeholder: "TEXT", help: "Version contains TEXT, or Sentry release search (release.stage:adopted, finalized:false)" },
-    sort: { type: "string", placeholder: SORTS.join("|"), help: "Order; the health sorts rank by --period", default: "date" },
-    period: { type: "string", placeholder: "DURATION", help: "Health window: 1h, 24h, 48h, 7d, 14d, 30d or 90d", default: DEFAULT_PERIOD },
-  },
+  flags,
   defaultLimit: 20,
   fields: ["version", "shortVersion", "project", "status", "dateCreated", "dateReleased", "newIssues", "commitCount", "deployCount", "lastDeploy", "projects", "health"],
   examples: [
@@ -125,58 +104,43 @@ export const tool = defineListTool<Input, Summary>({
   ],
   scopes: RELEASE_SCOPES,
   api: ["GET /api/0/organizations/{org}/releases/?health=1&summaryStatsPeriod=24h[&sort=…&flatten=1]"],
-  parse({ flags }) {
-    const sort = parseChoice(flags.sort as string | undefined, "sort", SORTS, "date");
-    const periodText = (flags.period as string | undefined) ?? DEFAULT_PERIOD;
-    const period = STATS_PERIODS.get(parseDuration(periodText, "--period"));
-    if (!period) throw new UsageError(`--period ${periodText} is not a window Sentry keeps health for`, `use one of: ${[...STATS_PERIODS.values()].join(", ")}`);
-    const environments = ((flags.environment as string[] | undefined) ?? []).map((e) => e.trim()).filter(Boolean);
-    const query = (flags.query as string | undefined)?.trim();
-    return { projects: parseProjectFlags(flags.project), environments, query: query || undefined, sort: sort as Sort, period };
-  },
-  async run(input, ctx) {
+  async run(input, ctx): Promise<Summary> {
     const org = await ctx.api.org();
+    const flattened = isFlattened(input.sort);
     let nextCursor: string | null = null;
     let fetched = 0;
-    for await (const page of ctx.api.paginate<RawRelease>(apiPath`/organizations/${org}/releases/`, {
-      query: {
-        // Sentry compares these to the string "1" (organization_releases.py); true/yes are ignored.
-        health: "1",
-        flatten: isFlattened(input.sort) ? "1" : undefined,
-        sort: isFlattened(input.sort) ? input.sort : undefined,
-        // summaryStatsPeriod is the window of the crash-free rates and totals, and of the session sorts;
-        // healthStatsPeriod only shapes the chart series we do not show, so it keeps Sentry's 24h default.
-        summaryStatsPeriod: input.period,
-        project: input.projects,
-        environment: input.environments,
-        query: input.query,
-      },
-      sizeParam: "per_page",
+    for await (const page of listReleases(ctx.api, org, {
+      query: input.query?.trim() || undefined,
+      projects: input.project,
+      environments: input.environment,
+      // The window of the crash-free rates and totals, and of the session sorts.
+      health: { summaryStatsPeriod: input.period },
+      flattenedSort: flattened ? input.sort : undefined,
       limit: ctx.list.limit,
       cursor: ctx.list.cursor,
       all: ctx.list.all,
-      errorContext: { scopes: RELEASE_SCOPES, notFoundHint: "check the organization slug (SENTRY_ORG or --org)" },
     })) {
-      ctx.emit(page.items.map((r) => releaseRecord(r, isFlattened(input.sort))));
+      ctx.emit(page.items.map((r) => releaseRecord(r, flattened)));
       fetched += page.items.length;
       nextCursor = page.nextCursor;
-      ctx.progress(`fetched ${fetched} ${isFlattened(input.sort) ? "release-project rows" : "releases"}…`);
+      ctx.progress(`fetched ${fetched} ${flattened ? "release-project rows" : "releases"}…`);
     }
-    return { nextCursor, org, input, flattened: isFlattened(input.sort) };
+    return { nextCursor, org, input, flattened };
   },
   render(records, summary, ctx) {
     const { input, org } = summary;
     // SENTRY_PROJECT is not a filter here on purpose: a release is the organization's, and a bad one often
     // spans projects. The header says so, so a configured project never reads as applied.
-    const configured = ctx.config.project && input.projects.length === 0 ? `all projects; --project ${ctx.config.project} for one` : "";
+    const query = input.query?.trim();
+    const configured = ctx.config.project && input.project.length === 0 ? `all projects; --project ${ctx.config.project} for one` : "";
     const filters = [
-      input.projects.length ? `project ${input.projects.join(", ")}` : configured,
-      input.environments.length ? `environment ${input.environments.join(", ")}` : "",
-      input.query ? `matching ${JSON.stringify(input.query)}` : "",
+      input.project.length ? `project ${input.project.join(", ")}` : configured,
+      input.environment.length ? `environment ${input.environment.join(", ")}` : "",
+      query ? `matching ${JSON.stringify(query)}` : "",
     ].filter(Boolean);
     const scope = `in ${org}${filters.length ? ` (${filters.join("; ")})` : ""}`;
     if (records.length === 0) {
-      const tip = input.query || input.environments.length ? "Try without --query/--environment." : "Create one with: node dist/create-release.mjs VERSION --project SLUG";
+      const tip = query || input.environment.length ? "Try without --query/--environment." : "Create one with: node dist/create-release.mjs VERSION --project SLUG";
       return `No releases ${scope}. ${tip}`;
     }
     // A flattened row is one release in one project: the same version comes back once per project, so the

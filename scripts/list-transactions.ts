@@ -13,10 +13,10 @@ import {
 } from "./lib/events.js";
 import { UsageError } from "./lib/errors.js";
 import { alignColumns, millis, percent, plural, shellQuote } from "./lib/output.js";
-import { ENVIRONMENT_FLAG, PERIOD_FLAG, parseEnvironmentFlag, parsePeriodFlag, perMinute, roundFraction, roundMs, scopeFlags, scopePhrase, score, type Period } from "./lib/performance.js";
-import { ALL_PROJECTS_FLAG, parseProjectScopeFlags, PROJECT_FLAG, resolveProjectScope, type ProjectFlags, type ProjectScope } from "./lib/projects.js";
-import { parseChoice } from "./lib/validate.js";
-import { defineListTool, runIfMain, type ListSummary } from "./lib/tool.js";
+import { choice, text } from "./lib/flags.js";
+import { ENVIRONMENT_FLAG, PERIOD_FLAG, perMinute, roundFraction, roundMs, scopeFlags, scopePhrase, score, type Period } from "./lib/performance.js";
+import { PROJECT_SCOPE_FLAGS, projectScopeOf, resolveProjectScope, type ProjectFlags, type ProjectScope } from "./lib/projects.js";
+import { listTool, runIfMain, type ListSummary } from "./lib/tool.js";
 
 const SORTS = ["tpm", "p95", "p50", "failure_rate", "count"] as const;
 type Sort = (typeof SORTS)[number];
@@ -49,17 +49,16 @@ interface Summary extends ListSummary {
   query?: string;
 }
 
-export const tool = defineListTool<Input, Summary>({
+export const tool = listTool({
   name: "list-transactions",
   category: "performance",
   summary: "List transactions (endpoints, pages, tasks) with tpm, p50, p95, failure rate, apdex",
   flags: {
     period: PERIOD_FLAG,
-    sort: { type: "string", placeholder: "KEY", help: `Order, highest first: ${SORTS.join("|")}`, default: "tpm" },
-    project: PROJECT_FLAG,
-    "all-projects": ALL_PROJECTS_FLAG,
+    sort: choice(SORTS, "tpm", { placeholder: "KEY", help: `Order, highest first: ${SORTS.join("|")}` }),
+    ...PROJECT_SCOPE_FLAGS,
     environment: ENVIRONMENT_FLAG,
-    query: { type: "string", placeholder: "SEARCH", help: "Extra Sentry search terms, e.g. 'transaction:*checkout*' or 'transaction.op:http.server'" },
+    query: text({ placeholder: "SEARCH", help: "Extra Sentry search terms, e.g. 'transaction:*checkout*' or 'transaction.op:http.server'" }),
   },
   defaultLimit: 20,
   fields: ["transaction", "project", "tpm", "p50", "p95", "failureRate", "count", "apdex"],
@@ -74,12 +73,14 @@ export const tool = defineListTool<Input, Summary>({
     "GET /api/0/organizations/{org}/events/?dataset=spans&query=is_transaction:true&field=transaction&field=project&field=tpm()&field=p50(span.duration)&field=p95(span.duration)&field=failure_rate()&field=count()&field=apdex(span.duration,300)&sort=-tpm()&statsPeriod=24h",
     "GET /api/0/organizations/{org}/events/?dataset=transactions&query=event.type:transaction&field=…p50(),p95(),apdex(300)… (servers without spans)",
   ],
-  parse({ flags }) {
-    const sort = parseChoice(flags.sort as string | undefined, "sort", SORTS, "tpm");
-    const query = typeof flags.query === "string" && flags.query.trim() ? flags.query.trim() : undefined;
-    return { period: parsePeriodFlag(flags), projects: parseProjectScopeFlags(flags), environment: parseEnvironmentFlag(flags), query, sort: sort as Sort };
-  },
-  async run(input, ctx) {
+  parse: ({ flags }): Input => ({
+    period: flags.period,
+    projects: projectScopeOf(flags),
+    environment: flags.environment,
+    query: flags.query?.trim() || undefined,
+    sort: flags.sort,
+  }),
+  async run(input, ctx): Promise<Summary> {
     const org = await ctx.api.org();
     const scope = resolveProjectScope(input.projects, ctx.config);
     const events = new EventsClient(ctx.api, org, { verbose: ctx.verbose, warn: ctx.warn });

@@ -1,15 +1,14 @@
 // project-settings: how one project is configured, grouped (general, issue handling, notifications,
 // data privacy, security, releases) with its client keys (DSNs); settings at Sentry's defaults are hidden unless --all.
 
-import type { HttpResponse } from "./lib/http.js";
-import { AuthError, UsageError } from "./lib/errors.js";
+import { bool, project } from "./lib/flags.js";
+import { UsageError } from "./lib/errors.js";
 import { listWithMore, plural, relativeTime, truncate } from "./lib/output.js";
-import { defineTool, runIfMain, type ToolContext } from "./lib/tool.js";
-import { apiPath, parseLinkHeader } from "./lib/urls.js";
+import { tryGet } from "./lib/sentry/client.js";
+import { getProject, getProjectKeys, PROJECT_READ_SCOPE, type RawKey, type RawProject } from "./lib/sentry/projects.js";
+import { itemTool, runIfMain } from "./lib/tool.js";
 import { formatDuration, parseSlug } from "./lib/validate.js";
 
-/** One page of keys covers every real project; more than this is reported, not fetched. */
-const KEYS_PAGE_SIZE = 100;
 const MAX_LIST_SHOWN = 6;
 const RULE_TEXT_WIDTH = 90;
 const HOUR_S = 3600;
@@ -102,28 +101,6 @@ const SETTINGS: Record<string, SettingSpec> = {
 
 const GROUP_ORDER: GroupName[] = ["general", "issueHandling", "notifications", "dataPrivacy", "security", "releases"];
 
-interface RawProject {
-  id: string;
-  slug: string;
-  name: string;
-  platform: string | null;
-  dateCreated: string;
-  firstEvent: string | null;
-  teams?: Array<{ slug: string }>;
-  organization?: { slug: string };
-  [setting: string]: unknown;
-}
-
-interface RawKey {
-  id: string;
-  public?: string;
-  name: string;
-  isActive: boolean;
-  dsn?: { public?: string };
-  rateLimit?: { window: number; count: number } | null;
-  dateCreated?: string;
-}
-
 /**
  * A client key as an SDK is configured with it: `<scheme>://<publicKey>@<ingest host>/<projectId>`.
  * The public key is not a secret (it ships in browser bundles, and lib/redact.ts leaves 32-hex keys
@@ -152,20 +129,15 @@ export interface ProjectSettings {
   hiddenDefaults: number;
 }
 
-interface Input {
-  project?: string;
-  all: boolean;
-}
-
-export const tool = defineTool<Input, ProjectSettings>({
+export const tool = itemTool({
   name: "project-settings",
   category: "projects",
   summary: "Show how a project is configured (grouped settings, defaults hidden) and its DSNs",
   positionals: [{ name: "project", help: "Project slug (default: SENTRY_PROJECT, .sentryclirc, or the first project)" }],
   flags: {
     // Accepted as well as the argument: the "using project …" note every tool prints suggests --project.
-    project: { type: "string", placeholder: "SLUG", help: "Same as the <project> argument" },
-    all: { type: "boolean", help: "Also show settings that are at Sentry's default or unset" },
+    project: project("Same as the <project> argument"),
+    all: bool("Also show settings that are at Sentry's default or unset"),
   },
   fields: ["general", "issueHandling", "notifications", "dataPrivacy", "security", "releases", "dsns", "moreDsns", "hiddenDefaults"],
   examples: [
@@ -173,23 +145,18 @@ export const tool = defineTool<Input, ProjectSettings>({
     { args: "api-backend --all", about: "every setting, defaults included" },
     { args: "web-frontend --json --fields dsns", about: "where the SDK sends data" },
   ],
-  scopes: "project:read",
+  scopes: PROJECT_READ_SCOPE,
   api: ["GET /api/0/projects/{org}/{project}/", "GET /api/0/projects/{org}/{project}/keys/"],
   parse({ flags, positionals }) {
     const fromArg = positionals[0] !== undefined ? parseSlug(positionals[0], "project") : undefined;
-    const fromFlag = typeof flags.project === "string" ? parseSlug(flags.project, "project") : undefined;
-    if (fromArg && fromFlag && fromArg !== fromFlag) throw new UsageError(`two different projects given: ${fromArg} and --project ${fromFlag}`);
-    return { project: fromArg ?? fromFlag, all: flags.all === true };
+    if (fromArg && flags.project && fromArg !== flags.project) throw new UsageError(`two different projects given: ${fromArg} and --project ${flags.project}`);
+    return { project: fromArg ?? flags.project, all: flags.all };
   },
-  async run(input, ctx) {
+  async run(input, ctx): Promise<ProjectSettings> {
     const org = await ctx.api.org();
-    const project = input.project ?? (await ctx.api.project());
-    const notFoundHint = `no project ${JSON.stringify(project)} in ${org}; list them with: node dist/list-projects.mjs`;
-    // Independent reads: one round trip of wall time.
-    const [details, keys] = await Promise.all([
-      ctx.api.get<RawProject>(apiPath`/projects/${org}/${project}/`, undefined, { scopes: "project:read", notFoundHint }),
-      tryGetKeys(ctx, org, project, notFoundHint),
-    ]);
+    const slug = input.project ?? (await ctx.api.project());
+    // Independent reads: one round trip of wall time. The keys are optional: without access the settings still show.
+    const [details, keys] = await Promise.all([getProject(ctx.api, org, slug), tryGet(getProjectKeys(ctx.api, org, slug))]);
     return projectSettings(details.body, keys, input.all);
   },
   render(result, ctx) {
@@ -221,17 +188,7 @@ export const tool = defineTool<Input, ProjectSettings>({
   },
 });
 
-/** The project's client keys, or null when the token may not read them (the settings are still worth showing). */
-async function tryGetKeys(ctx: ToolContext, org: string, project: string, notFoundHint: string): Promise<HttpResponse<RawKey[]> | null> {
-  try {
-    return await ctx.api.get<RawKey[]>(apiPath`/projects/${org}/${project}/keys/`, { per_page: KEYS_PAGE_SIZE }, { scopes: "project:read", notFoundHint });
-  } catch (err) {
-    if (err instanceof AuthError) return null;
-    throw err;
-  }
-}
-
-function projectSettings(p: RawProject, keys: HttpResponse<RawKey[]> | null, all: boolean): ProjectSettings {
+function projectSettings(p: RawProject, keys: { keys: RawKey[]; more: boolean } | null, all: boolean): ProjectSettings {
   const groups: Record<GroupName, Record<string, unknown>> = {
     general: {
       id: p.id,
@@ -259,16 +216,15 @@ function projectSettings(p: RawProject, keys: HttpResponse<RawKey[]> | null, all
     }
     groups[spec.group][key] = value ?? null;
   }
-  const body = keys && Array.isArray(keys.body) ? keys.body : null;
-  const dsns: Dsn[] | null = body
-    ? body.map((k) => ({
+  const dsns: Dsn[] | null = keys
+    ? keys.keys.map((k) => ({
         name: k.name,
         active: k.isActive !== false,
         dsn: k.dsn?.public ?? null,
         rateLimit: k.rateLimit && k.rateLimit.count ? `${k.rateLimit.count}/${formatDuration(k.rateLimit.window)}` : null,
       }))
     : null;
-  const moreDsns = keys ? parseLinkHeader(keys.headers.link).next?.results === true : false;
+  const moreDsns = keys?.more ?? false;
   return { ...groups, dsns, moreDsns, hiddenDefaults };
 }
 

@@ -1,45 +1,33 @@
 // resolve-issue: marks issues resolved (now, in a release, in the next release, or in a commit).
 // Without --yes it reads each issue (and the release to resolve in) and prints the exact request --yes would send.
 
-import { AuthError, NotFoundError, UsageError } from "./lib/errors.js";
-import {
-  renderStatusUpdate,
-  updateIssueStatus,
-  WRITE_SCOPE,
-  type PrecheckResult,
-  type RawIssue,
-  type RawRelease,
-  type StatusChange,
-  type StatusUpdateResult,
-} from "./lib/issues.js";
+import { NotFoundError, UsageError } from "./lib/errors.js";
+import { bool, value } from "./lib/flags.js";
+import { planStatusUpdate, renderStatusUpdate, WRITE_SCOPE, type PrecheckResult, type RawIssue, type StatusChange } from "./lib/issues.js";
 import { plural, shellQuote } from "./lib/output.js";
 import { parseCommitFlag } from "./lib/releases.js";
-import { defineTool, runIfMain, type ToolContext } from "./lib/tool.js";
-import { apiPath } from "./lib/urls.js";
-import { parseIssueRef, parseReleaseVersion, type IssueRef } from "./lib/validate.js";
+import { isForbidden } from "./lib/sentry/client.js";
+import { getRelease, newestRelease, RELEASE_READ_SCOPE, type RawRelease } from "./lib/sentry/releases.js";
+import { runIfMain, writeTool, type ToolContext } from "./lib/tool.js";
+import { parseIssueRef, parseReleaseVersion } from "./lib/validate.js";
 
 /** Sentry's own word for "the project's most recent release" in inRelease (StatusDetailsValidator.validate_inRelease). */
 const LATEST = "latest";
-/** Release reads accept project:read as well as the release scopes (ENDPOINTS.md §8). */
-const RELEASE_READ_SCOPE = "project:read";
 
 type Resolution = { kind: "now" } | { kind: "inRelease"; version: string } | { kind: "inNextRelease" } | { kind: "inCommit"; repository: string; commit: string };
 
-interface Input {
-  refs: Array<{ ref: IssueRef; label: string }>;
-  resolution: Resolution;
-}
-
-export const tool = defineTool<Input, StatusUpdateResult>({
+export const tool = writeTool({
   name: "resolve-issue",
   category: "errors",
   summary: "Resolve issues now, in a release, in the next release, or in a commit",
-  writes: true,
   positionals: [{ name: "issue", help: "Numeric ID, short ID or issue URL; several allowed", required: true, variadic: true }],
   flags: {
-    "in-release": { type: "string", placeholder: "VERSION", help: "Resolved in this release (or 'latest', the project's newest): a later event in a newer release is a regression" },
-    "in-next-release": { type: "boolean", help: "Resolved in the project's next release" },
-    "in-commit": { type: "string", placeholder: "REPO@SHA", help: "Resolved by this commit, e.g. acme/web@1a2b3c4 (repository as named in Sentry)" },
+    "in-release": value(
+      { placeholder: "VERSION", help: "Resolved in this release (or 'latest', the project's newest): a later event in a newer release is a regression" },
+      (version) => (version === LATEST ? LATEST : parseReleaseVersion(version)),
+    ),
+    "in-next-release": bool("Resolved in the project's next release"),
+    "in-commit": value({ placeholder: "REPO@SHA", help: "Resolved by this commit, e.g. acme/web@1a2b3c4 (repository as named in Sentry)" }, parseCommit),
   },
   fields: ["applied", "changes", "verb", "target", "issues", "requests", "warnings"],
   examples: [
@@ -59,25 +47,21 @@ export const tool = defineTool<Input, StatusUpdateResult>({
   ],
   parse({ flags, positionals }) {
     const refs = positionals.map((label) => ({ ref: parseIssueRef(label), label }));
-    const chosen = ["in-release", "in-next-release", "in-commit"].filter((f) => flags[f] !== undefined && flags[f] !== false);
+    const given = { "in-release": flags["in-release"] !== undefined, "in-next-release": flags["in-next-release"], "in-commit": flags["in-commit"] !== undefined };
+    const chosen = Object.entries(given).filter(([, on]) => on).map(([name]) => name);
     if (chosen.length > 1) throw new UsageError(`choose one of --${chosen.join(", --")}`);
     let resolution: Resolution = { kind: "now" };
-    if (typeof flags["in-release"] === "string") {
-      const version = flags["in-release"];
-      resolution = { kind: "inRelease", version: version === LATEST ? LATEST : parseReleaseVersion(version) };
-    }
-    else if (flags["in-next-release"] === true) resolution = { kind: "inNextRelease" };
-    else if (typeof flags["in-commit"] === "string") resolution = parseCommit(flags["in-commit"]);
+    if (flags["in-release"] !== undefined) resolution = { kind: "inRelease", version: flags["in-release"] };
+    else if (flags["in-next-release"]) resolution = { kind: "inNextRelease" };
+    else if (flags["in-commit"] !== undefined) resolution = flags["in-commit"];
     return { refs, resolution };
   },
-  async run(input, ctx) {
-    return updateIssueStatus(input.refs, resolveChange(input.resolution), ctx);
-  },
+  plan: (input, ctx) => planStatusUpdate(input.refs, resolveChange(input.resolution), ctx),
   render: (result) => renderStatusUpdate(result),
 });
 
 /** REPO@SHA, read by the same rules as the release tools' --commit; a range names no single commit. */
-function parseCommit(value: string): Resolution {
+function parseCommit(value: string): Extract<Resolution, { kind: "inCommit" }> {
   let ref: ReturnType<typeof parseCommitFlag> | undefined;
   try {
     ref = parseCommitFlag(value);
@@ -164,7 +148,7 @@ async function checkRelease(version: string, issues: ReadonlyArray<{ org: string
           for (const p of projects.values()) chosen.set(`${org}\u0000${p.id}`, release);
         }
       } catch (err) {
-        if (!(err instanceof AuthError && err.status === 403)) throw err;
+        if (!isForbidden(err)) throw err;
         ctx.warn(`could not check that release ${JSON.stringify(version)} exists (the token lacks ${RELEASE_READ_SCOPE}); Sentry will refuse the change if it does not`);
       }
     }),
@@ -197,11 +181,8 @@ function createHint(version: string, projects: ReadonlyArray<{ slug: string }>):
 }
 
 async function checkReleaseInProjects(org: string, version: string, projects: ReadonlyArray<RawIssue["project"]>, ctx: ToolContext): Promise<RawRelease> {
-  const res = await ctx.api.get<RawRelease & { projects?: Array<{ slug?: string }> }>(apiPath`/organizations/${org}/releases/${version}/`, undefined, {
-    scopes: RELEASE_READ_SCOPE,
-    notFoundHint: `no release ${JSON.stringify(version)} in ${org}: ${createHint(version, projects)}`,
-  });
-  const has = new Set((res.body?.projects ?? []).map((p) => p.slug));
+  const { body: release } = await getRelease(ctx.api, org, version, { notFoundHint: `no release ${JSON.stringify(version)} in ${org}: ${createHint(version, projects)}` });
+  const has = new Set((release.projects ?? []).map((p) => p.slug));
   const missing = projects.filter((p) => !has.has(p.slug));
   if (missing.length) {
     throw new NotFoundError(
@@ -209,14 +190,13 @@ async function checkReleaseInProjects(org: string, version: string, projects: Re
       `add the project to it with node dist/create-release.mjs ${shellQuote(version)}${missing.map((p) => ` --project ${p.slug}`).join("")} (preview; then add --yes), or pick another with node dist/list-releases.mjs --project ${missing[0]!.slug}`,
     );
   }
-  return { version, dateCreated: res.body?.dateCreated, dateReleased: res.body?.dateReleased ?? null };
+  return release;
 }
 
-/** The project's newest release (the list's first, newest first by default): what "latest" will resolve in. */
+/** The project's newest release: what "latest" will resolve in. */
 async function latestRelease(org: string, project: RawIssue["project"], ctx: ToolContext): Promise<RawRelease> {
-  const res = await ctx.api.get<RawRelease[]>(apiPath`/organizations/${org}/releases/`, { project: project.id, per_page: 1 }, { scopes: RELEASE_READ_SCOPE });
-  const newest = Array.isArray(res.body) ? res.body[0] : undefined;
-  if (newest?.version) return newest;
+  const newest = await newestRelease(ctx.api, org, project.id);
+  if (newest) return newest;
   throw new NotFoundError(`project ${project.slug} has no release, so there is no latest release to resolve in`, `create one first with node dist/create-release.mjs VERSION --project ${project.slug} (preview; then add --yes)`);
 }
 

@@ -14,10 +14,10 @@ import {
 } from "./lib/events.js";
 import { UsageError } from "./lib/errors.js";
 import { alignColumns, millis, percent, plural, shellQuote, truncate } from "./lib/output.js";
-import { ENVIRONMENT_FLAG, PERIOD_FLAG, parseEnvironmentFlag, parsePeriodFlag, perMinute, roundFraction, roundMs, scopeFlags, scopePhrase, type Period } from "./lib/performance.js";
-import { ALL_PROJECTS_FLAG, parseProjectScopeFlags, PROJECT_FLAG, resolveProjectScope, type ProjectFlags, type ProjectScope } from "./lib/projects.js";
-import { parseChoice } from "./lib/validate.js";
-import { defineListTool, runIfMain, type ListSummary, type ToolContext } from "./lib/tool.js";
+import { bool, choice, text } from "./lib/flags.js";
+import { ENVIRONMENT_FLAG, PERIOD_FLAG, perMinute, roundFraction, roundMs, scopeFlags, scopePhrase, type Period } from "./lib/performance.js";
+import { PROJECT_SCOPE_FLAGS, projectScopeOf, resolveProjectScope, type ProjectFlags, type ProjectScope } from "./lib/projects.js";
+import { listTool, runIfMain, type ListSummary, type ToolContext } from "./lib/tool.js";
 
 /**
  * The Queries page's base filter (static/app/views/insights/database/settings.ts BASE_FILTERS): database spans
@@ -76,18 +76,17 @@ interface Summary extends ListSummary {
   totalSpans: number;
 }
 
-export const tool = defineListTool<Input, Summary>({
+export const tool = listTool({
   name: "slow-queries",
   category: "performance",
   summary: "List database queries by time spent, with p95, count, share of DB time and N+1 flags",
   flags: {
-    transaction: { type: "string", placeholder: "NAME", help: "Only queries inside this transaction, e.g. 'GET /api/orders'" },
+    transaction: text({ placeholder: "NAME", help: "Only queries inside this transaction, e.g. 'GET /api/orders'" }),
     period: PERIOD_FLAG,
-    sort: { type: "string", placeholder: "KEY", help: `Order, highest first: ${SORTS.join("|")}`, default: "total" },
-    project: PROJECT_FLAG,
-    "all-projects": ALL_PROJECTS_FLAG,
+    sort: choice(SORTS, "total", { placeholder: "KEY", help: `Order, highest first: ${SORTS.join("|")}` }),
+    ...PROJECT_SCOPE_FLAGS,
     environment: ENVIRONMENT_FLAG,
-    full: { type: "boolean", help: "Print each query's full text (shortened to its start by default)" },
+    full: bool("Print each query's full text (shortened to its start by default)"),
   },
   defaultLimit: 10,
   fields: ["query", "group", "table", "project", "totalMs", "avgMs", "p95Ms", "count", "perMinute", "share", "transactions", "perTransaction", "nPlusOne", "nPlusOneTransaction"],
@@ -102,15 +101,14 @@ export const tool = defineListTool<Input, Summary>({
     `the same query with only ${TOTAL} and ${COUNT}, for the share of all database time`,
     "for each flagged N+1 query: its span.group:\"…\" grouped by transaction, per_page=1, to name the endpoint that repeats it most",
   ],
-  parse({ flags }) {
-    const sort = parseChoice(flags.sort as string | undefined, "sort", SORTS, "total");
-    const transaction = typeof flags.transaction === "string" ? flags.transaction.trim() : undefined;
+  parse({ flags }): Input {
+    const transaction = flags.transaction?.trim();
     if (transaction !== undefined && (!transaction || /[\r\n]/.test(transaction))) {
       throw new UsageError("--transaction needs a transaction name on one line", "copy one from: node dist/list-transactions.mjs");
     }
-    return { period: parsePeriodFlag(flags), projects: parseProjectScopeFlags(flags), environment: parseEnvironmentFlag(flags), transaction, sort: sort as Sort, full: flags.full === true };
+    return { period: flags.period, projects: projectScopeOf(flags), environment: flags.environment, transaction, sort: flags.sort, full: flags.full };
   },
-  async run(input, ctx) {
+  async run(input, ctx): Promise<Summary> {
     const org = await ctx.api.org();
     const scope = resolveProjectScope(input.projects, ctx.config);
     const events = new EventsClient(ctx.api, org, { verbose: ctx.verbose, warn: ctx.warn });

@@ -20,8 +20,6 @@ import { alignColumns, isFlatChange, millis, percent, plural, shellQuote } from 
 import {
   ENVIRONMENT_FLAG,
   PERIOD_FLAG,
-  parseEnvironmentFlag,
-  parsePeriodFlag,
   perMinute,
   roundFraction,
   roundMs,
@@ -30,8 +28,8 @@ import {
   score,
   type Period,
 } from "./lib/performance.js";
-import { ALL_PROJECTS_FLAG, parseProjectScopeFlags, PROJECT_FLAG, resolveProjectScope, type ProjectFlags } from "./lib/projects.js";
-import { defineTool, runIfMain } from "./lib/tool.js";
+import { PROJECT_SCOPE_FLAGS, projectScopeOf, resolveProjectScope, type ProjectFlags } from "./lib/projects.js";
+import { itemTool, runIfMain } from "./lib/tool.js";
 
 /** Slowest transactions listed, each with the trace ID to open. */
 const SAMPLES_SHOWN = 5;
@@ -110,15 +108,14 @@ interface Result {
   samples: Sample[];
 }
 
-export const tool = defineTool<Input, Result>({
+export const tool = itemTool({
   name: "transaction-summary",
   category: "performance",
   summary: "One transaction: percentiles, failures, apdex, p95 vs the previous period, time per span op, slowest traces",
   positionals: [{ name: "transaction", help: "Transaction name exactly as listed, e.g. 'GET /api/checkout'", required: true }],
   flags: {
     period: PERIOD_FLAG,
-    project: PROJECT_FLAG,
-    "all-projects": ALL_PROJECTS_FLAG,
+    ...PROJECT_SCOPE_FLAGS,
     environment: ENVIRONMENT_FLAG,
   },
   fields: ["transaction", "projects", "environment", "period", "dataset", "current", "previous", "p95Change", "breakdown", "samples"],
@@ -135,7 +132,7 @@ export const tool = defineTool<Input, Result>({
     "GET /api/0/organizations/{org}/events/?dataset=spans&query=is_transaction:true transaction:\"…\"&field=trace,span.duration,timestamp,project&sort=-span.duration&per_page=5",
     "dataset=transactions with event.type:transaction and transaction.duration on servers without spans (no span breakdown there)",
   ],
-  parse({ flags, positionals }) {
+  parse({ flags, positionals }): Input {
     const transaction = positionals[0]!.trim();
     if (!transaction || transaction.length > MAX_TRANSACTION_NAME || /[\r\n]/.test(transaction)) {
       throw new UsageError(
@@ -143,9 +140,9 @@ export const tool = defineTool<Input, Result>({
         "copy it from: node dist/list-transactions.mjs",
       );
     }
-    return { transaction, period: parsePeriodFlag(flags), projects: parseProjectScopeFlags(flags), environment: parseEnvironmentFlag(flags) };
+    return { transaction, period: flags.period, projects: projectScopeOf(flags), environment: flags.environment };
   },
-  async run(input, ctx) {
+  async run(input, ctx): Promise<Result> {
     const org = await ctx.api.org();
     const scope = resolveProjectScope(input.projects, ctx.config);
     const events = new EventsClient(ctx.api, org, { verbose: ctx.verbose, warn: ctx.warn });
@@ -242,7 +239,7 @@ export const tool = defineTool<Input, Result>({
     };
   },
   render(r) {
-    const period = parsePeriodFlag({ period: r.period });
+    const period = PERIOD_FLAG.read(r.period, "period");
     const c = r.current;
     const where = scopePhrase({ projects: r.projects }, r.environment ?? undefined, period);
     const lines = [

@@ -4,4 +4,4 @@
 
 import { describeFaultMatrix } from "./helpers/fault-matrix.js";
 
-describeFaultMatrix(["resolve-issue", "ignore-issue"]);
+describeFaultMatrix("issue writes");

@@ -4,4 +4,4 @@
 
 import { describeFaultMatrix } from "./helpers/fault-matrix.js";
 
-describeFaultMatrix(["list-transactions", "transaction-summary", "slow-queries"]);
+describeFaultMatrix("performance");

@@ -4,4 +4,4 @@
 
 import { describeFaultMatrix } from "./helpers/fault-matrix.js";
 
-describeFaultMatrix(["list-projects", "project-settings", "list-alerts"]);
+describeFaultMatrix("projects");

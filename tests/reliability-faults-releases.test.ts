@@ -4,4 +4,4 @@
 
 import { describeFaultMatrix } from "./helpers/fault-matrix.js";
 
-describeFaultMatrix(["list-releases", "create-release", "set-commits"]);
+describeFaultMatrix("releases");

@@ -4,4 +4,4 @@
 
 import { describeFaultMatrix } from "./helpers/fault-matrix.js";
 
-describeFaultMatrix(["list-issues", "issue-details"]);
+describeFaultMatrix("error reads");

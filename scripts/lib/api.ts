@@ -3,7 +3,7 @@
 
 import type { Config } from "./config.js";
 import { requireToken } from "./config.js";
-import { AuthError, CliError, EXIT, NotFoundError } from "./errors.js";
+import { AuthError, CliError, EXIT, NotFoundError, UnexpectedAnswerError } from "./errors.js";
 import type { ErrorContext, HttpOptions, HttpResponse } from "./http.js";
 import { sendRequest } from "./http.js";
 import { cachedRegion, isAllowedRegionUrl, isPlainHttpToRemote, storeRegion } from "./region.js";
@@ -114,7 +114,7 @@ export class SentryApi {
       const res = await this.get<unknown>(path, { ...opts.query, [opts.sizeParam]: size, cursor }, opts.errorContext);
       const list = opts.itemsKey && res.body && typeof res.body === "object" ? (res.body as Record<string, unknown>)[opts.itemsKey] : res.body;
       if (!Array.isArray(list)) {
-        throw new CliError(`expected a list from ${path}, got ${list === null ? "nothing" : typeof list}`, EXIT.NETWORK);
+        throw new UnexpectedAnswerError(`expected a list, got ${list === null ? "nothing" : typeof list} (GET /api/0${path})`);
       }
       const items = (list as T[]).slice(0, Number.isFinite(remaining) ? remaining : undefined);
       remaining -= items.length;

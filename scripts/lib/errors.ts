@@ -14,6 +14,18 @@ export const EXIT = {
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
+/** What each exit code means, in the words --help, SKILL.md and the tests use. */
+export const EXIT_MEANINGS: Record<ExitCode, string> = {
+  0: "ok",
+  1: "unexpected",
+  2: "bad input",
+  3: "preview only (add --yes)",
+  4: "auth",
+  5: "not found",
+  6: "rate limited",
+  7: "network/server",
+};
+
 export class CliError extends Error {
   constructor(
     message: string,
@@ -87,5 +99,16 @@ export class ApiError extends CliError {
     hint?: string,
   ) {
     super(message, EXIT.UNEXPECTED, hint);
+  }
+}
+
+/**
+ * Sentry (or something in front of it) answered 2xx with JSON of the wrong shape: null, a bare number, a list
+ * where an object belongs, a missing id. Thrown by the resource layer's shape checks (lib/sentry/schema.ts) so
+ * that a malformed read ends the run with exit 7 before anything is projected, printed or written.
+ */
+export class UnexpectedAnswerError extends NetworkError {
+  constructor(problem: string) {
+    super(`unexpected answer from Sentry: ${problem}`, "a proxy or an incompatible server answered; check SENTRY_URL, or try again");
   }
 }

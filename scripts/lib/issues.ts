@@ -1,69 +1,25 @@
-// Issues as the error-tracking tools share them: Sentry's issue shape, how an issue reference
-// (numeric ID, short ID, URL) becomes an org-scoped API path, how a status reads in one phrase, and
-// the preview-then-apply status update that resolve-issue and ignore-issue both perform.
+// Issues as the error-tracking tools share them: how an issue reference (numeric ID, short ID, URL) becomes
+// an organization and an ID, how a status reads in one phrase, and the status-update plan that resolve-issue
+// and ignore-issue both hand the runner. Sentry's issue shape and endpoints are in lib/sentry/issues.ts.
 
 import type { SentryApi } from "./api.js";
 import { mapLimit } from "./concurrency.js";
-import { AuthError, UsageError } from "./errors.js";
+import { UsageError } from "./errors.js";
 import { alignColumns, relativeTime, truncate } from "./output.js";
-import { scopeHint } from "./projects.js";
-import type { ToolContext, WriteSummary } from "./tool.js";
+import { withScopeHint } from "./sentry/client.js";
+import { getIssue, READ_SCOPE, statusUpdateTarget, updateIssueStatus, WRITE_SCOPE, type RawAssignee, type RawIssue, type StatusBody } from "./sentry/issues.js";
+import type { RawRelease } from "./sentry/releases.js";
+import type { PlannedRequest, ToolContext, WriteOutput, WritePlan } from "./tool.js";
 import { apiPath, buildQuery } from "./urls.js";
 import { toStatsPeriod, type IssueRef } from "./validate.js";
 
-/** Reads need any of event:read|write|admin; status changes need event:write (ENDPOINTS.md §1–4). */
-export const READ_SCOPE = "event:read";
-export const WRITE_SCOPE = "event:write";
+export { READ_SCOPE, WRITE_SCOPE, withScopeHint, type RawAssignee, type RawIssue, type RawRelease, type StatusBody };
 
 /** Issues read at once during a preview: enough to hide latency, few enough not to trip rate limits. */
 const READ_CONCURRENCY = 8;
 /** Sentry's bulk update takes at most this many issue IDs per request (updateOrganizationIssues). */
 const MAX_BULK_IDS = 1000;
 const TITLE_WIDTH = 60;
-
-export interface RawAssignee {
-  type: "user" | "team";
-  id: string;
-  name: string;
-  email?: string;
-}
-
-export interface RawRelease {
-  version: string;
-  shortVersion?: string;
-  dateCreated?: string;
-  dateReleased?: string | null;
-}
-
-/** The fields of Sentry's issue object the tools read (GET /organizations/{org}/issues/…). */
-export interface RawIssue {
-  id: string;
-  shortId: string;
-  title: string;
-  culprit: string | null;
-  permalink: string;
-  level: string;
-  status: string;
-  substatus?: string | null;
-  statusDetails?: Record<string, unknown>;
-  priority?: string | null;
-  platform?: string | null;
-  project: { id: string; slug: string; name?: string };
-  type?: string;
-  issueType?: string;
-  issueCategory?: string;
-  metadata?: Record<string, unknown>;
-  /** A string in Sentry's API (it may exceed 2^53 in theory). */
-  count: string | number;
-  userCount: number;
-  firstSeen: string | null;
-  lastSeen: string | null;
-  assignedTo: RawAssignee | null;
-  isUnhandled?: boolean;
-  stats?: Record<string, Array<[number, number]>>;
-  firstRelease?: RawRelease | null;
-  lastRelease?: RawRelease | null;
-}
 
 /** Where one issue reference points: the organization and the ID to put in the path. */
 export interface IssueTarget {
@@ -101,22 +57,8 @@ export function mergedAway(target: IssueTarget, issue: RawIssue): boolean {
   return /^\d+$/.test(asked) ? issue.id !== asked : issue.shortId.toUpperCase() !== asked;
 }
 
-/**
- * A 403 on an issue endpoint explained as list-issues explains it (scopeHint): the scope the tool needs, and that
- * an organization token (org:ci) cannot do it, since that token is the usual cause. `scopes` names what the
- * whole tool needs (event:write for the write tools, whose first call is a read).
- */
-export async function withScopeHint<T>(call: Promise<T>, scopes: string): Promise<T> {
-  try {
-    return await call;
-  } catch (err) {
-    if (err instanceof AuthError && err.status === 403) throw new AuthError(err.message, scopeHint(scopes), 403);
-    throw err;
-  }
-}
-
 export async function fetchIssue(api: SentryApi, target: IssueTarget, scopes = READ_SCOPE): Promise<{ issue: RawIssue; bytes: number }> {
-  const res = await withScopeHint(api.get<RawIssue>(issuePath(target), undefined, { scopes, notFoundHint: notFoundHint(target) }), scopes);
+  const res = await getIssue(api, target.org, target.pathId, scopes, notFoundHint(target));
   return { issue: res.body, bytes: res.bytes };
 }
 
@@ -208,13 +150,6 @@ export function issueStatus(issue: RawIssue, now: number): string {
 // ---------------------------------------------------------------------------------------------
 // Status updates shared by resolve-issue and ignore-issue.
 
-/** A body for PUT /organizations/{org}/issues/{id}/ (ENDPOINTS.md §3–4): only the keys sent change. */
-export interface StatusBody {
-  status: "resolved" | "unresolved" | "ignored";
-  substatus?: string;
-  statusDetails?: Details;
-}
-
 export interface StatusChange {
   /** "resolve" or "ignore", for the text. */
   verb: string;
@@ -253,15 +188,6 @@ export interface PrecheckResult {
 /** Setting an issue unresolved: the first half of "change how it is ignored". */
 const RESET_BODY: StatusBody = { status: "unresolved" };
 
-export interface PlannedRequest {
-  method: "PUT";
-  /** Path with query, as sent (after /api/0). */
-  path: string;
-  body: StatusBody;
-  /** Short IDs the request touches. */
-  issues: string[];
-}
-
 export interface IssueChange {
   id: string;
   shortId: string;
@@ -275,13 +201,11 @@ export interface IssueChange {
   changed: boolean;
 }
 
-export interface StatusUpdateResult extends WriteSummary {
+/** What resolve-issue and ignore-issue answer besides applied, changes, requests and warnings. */
+export interface StatusUpdateResult {
   verb: string;
   target: string;
   issues: IssueChange[];
-  requests: PlannedRequest[];
-  /** Why a change may not hold, one sentence each ("WEB-FRONTEND-1A2 was last seen in 2.4.2, …"). */
-  warnings: string[];
 }
 
 interface Located {
@@ -316,17 +240,11 @@ function groupRequests(located: Located[], body: StatusBody, perProject: boolean
   return out;
 }
 
-function requestFor(group: RequestGroup): { path: string; query?: Record<string, string[]> } {
-  if (group.issues.length === 1) return { path: apiPath`/organizations/${group.org}/issues/${group.issues[0]!.id}/` };
-  const projects = [...new Set(group.issues.map((i) => i.project.id))];
-  return { path: apiPath`/organizations/${group.org}/issues/`, query: { id: group.issues.map((i) => i.id), project: projects } };
-}
-
 /**
- * Reads every issue (GET, in parallel), works out the requests that reach the target state, and sends
- * them only with --yes. Without --yes the result is the preview: before, after, and the exact bodies.
+ * Reads every issue (GET, in parallel) and works out the requests that reach the target state: the plan the
+ * runner previews, or applies with --yes (then the issues' "after" is what Sentry answered).
  */
-export async function updateIssueStatus(refs: Array<{ ref: IssueRef; label: string }>, change: StatusChange, ctx: ToolContext): Promise<StatusUpdateResult> {
+export async function planStatusUpdate(refs: Array<{ ref: IssueRef; label: string }>, change: StatusChange, ctx: ToolContext): Promise<WritePlan<StatusUpdateResult>> {
   const read = await mapLimit(refs, READ_CONCURRENCY, async ({ ref, label }) => {
     const target = await issueTarget(ref, ctx.api, label);
     const { issue } = await fetchIssue(ctx.api, target, WRITE_SCOPE);
@@ -348,60 +266,56 @@ export async function updateIssueStatus(refs: Array<{ ref: IssueRef; label: stri
 
   const planned = [...groupRequests(toReset, RESET_BODY, false), ...groupRequests(toChange, change.body, change.perProject)];
   const requests: PlannedRequest[] = planned.map((g) => {
-    const { path, query } = requestFor(g);
+    const { path, query } = statusUpdateTarget(g.org, g.issues);
     return { method: "PUT", path: `/api/0${path}${buildQuery(query)}`, body: g.body, issues: g.issues.map((i) => i.shortId) };
   });
 
-  const after = new Map<string, string>();
-  if (ctx.yes) {
+  const result = (after: Map<string, string>): StatusUpdateResult => ({
+    verb: change.verb,
+    target: label,
+    issues: unique.map(({ issue, mergedFrom }) => {
+      const changed = !change.isCurrent(issue);
+      return {
+        id: issue.id,
+        shortId: issue.shortId,
+        title: issue.title,
+        project: issue.project.slug,
+        ...(mergedFrom ? { mergedFrom } : {}),
+        before: issueStatus(issue, ctx.now),
+        after: changed ? (after.get(issue.id) ?? label) : issueStatus(issue, ctx.now),
+        changed,
+      };
+    }),
+  });
+
+  async function apply(): Promise<StatusUpdateResult> {
+    const after = new Map<string, string>();
     // Resets come first: an issue's unresolve must land before it is ignored again.
     for (const g of planned) {
-      const { path, query } = requestFor(g);
-      // Idempotent: the PUT sets a state (status, substatus, details) rather than adding to one, so
-      // sending it twice after a lost answer leaves the issue exactly as sending it once would.
-      const put = ctx.api.write<Partial<RawIssue> | null>("PUT", path, g.body, {
-        idempotent: true,
-        query,
-        errorContext: { scopes: WRITE_SCOPE, notFoundHint: `issue ${g.issues.map((i) => i.shortId).join(", ")} is gone (deleted or merged meanwhile)` },
-      });
-      const res = await withScopeHint(put, WRITE_SCOPE).catch((err: unknown) => {
+      const { status, answer } = await updateIssueStatus(ctx.api, g.org, g.issues, g.body).catch((err: unknown) => {
         // Sentry answers a body it refuses with 400 and field errors (update.py); the change knows what to check.
         throw err instanceof UsageError && change.badRequestHint ? new UsageError(err.message, change.badRequestHint) : err;
       });
       if (g.body === RESET_BODY) continue;
-      if (res.status === 204) {
+      if (status === 204 || answer === null) {
         // The bulk endpoint answers 204 when no issue matched its filter (updateOrganizationIssues).
         ctx.warn(`Sentry changed none of ${g.issues.map((i) => i.shortId).join(", ")} (no longer in those projects?)`);
         for (const issue of g.issues) after.set(issue.id, `${issueStatus(issue, ctx.now)} (unchanged: Sentry matched none)`);
         continue;
       }
       // A single PUT answers with the updated issue; the bulk one with the applied changes.
-      const answer = res.body ?? {};
       for (const issue of g.issues) {
         after.set(issue.id, describeStatus(answer.status ?? g.body.status, answer.substatus ?? g.body.substatus, answer.statusDetails ?? g.body.statusDetails, ctx.now));
       }
     }
+    return result(after);
   }
 
-  const issues: IssueChange[] = unique.map(({ issue, mergedFrom }) => {
-    const changed = !change.isCurrent(issue);
-    return {
-      id: issue.id,
-      shortId: issue.shortId,
-      title: issue.title,
-      project: issue.project.slug,
-      ...(mergedFrom ? { mergedFrom } : {}),
-      before: issueStatus(issue, ctx.now),
-      after: changed ? (after.get(issue.id) ?? label) : issueStatus(issue, ctx.now),
-      changed,
-    };
-  });
-  const warnings = [...(checked?.warnings?.values() ?? [])];
-  return { applied: ctx.yes && requests.length > 0, changes: toChange.length, verb: change.verb, target: label, issues, requests, warnings };
+  return { changes: toChange.length, result: result(new Map()), requests, warnings: [...(checked?.warnings?.values() ?? [])], apply };
 }
 
-/** The text both write tools print: one line per issue, then the requests sent or that --yes would send. */
-export function renderStatusUpdate(r: StatusUpdateResult): string {
+/** The text both write tools print before the runner's warnings and requests: one line per issue. */
+export function renderStatusUpdate(r: WriteOutput<StatusUpdateResult>): string {
   const n = r.issues.length;
   const lines: string[] = [];
   if (r.changes === 0) {
@@ -420,11 +334,6 @@ export function renderStatusUpdate(r: StatusUpdateResult): string {
     lines.push(...alignColumns(rows));
   } else if (r.issues[0]?.mergedFrom) {
     lines.push(`(${r.issues[0].mergedFrom} was merged into ${r.issues[0].shortId})`);
-  }
-  for (const w of r.warnings) lines.push(`Warning: ${w}`);
-  if (r.requests.length) {
-    lines.push(r.applied ? "Sent:" : "Would send:");
-    for (const q of r.requests) lines.push(`  ${q.method} ${q.path} ${JSON.stringify(q.body)}`);
   }
   return lines.join("\n");
 }

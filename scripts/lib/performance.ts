@@ -2,44 +2,17 @@
 // and --environment flags, the "where we looked" phrase of their headers, and numbers in fixed units so rows
 // and tools compare.
 
-import { UsageError } from "./errors.js";
+import { environment, period, type Period } from "./flags.js";
 import { shellQuote } from "./output.js";
-import { parseSearchPeriod, projectFlagsText, scopeLabel, type ProjectScope } from "./projects.js";
-import type { FlagSpec, FlagValues } from "./tool.js";
-import { parseDuration, toStatsPeriod } from "./validate.js";
+import { projectFlagsText, scopeLabel, type ProjectScope } from "./projects.js";
+import { parseDuration } from "./validate.js";
 
+export type { Period };
 export const DEFAULT_PERIOD = "24h";
-/** Sentry's environment names: at most 64 characters, no newlines or slashes (models/environment.py). */
-const ENVIRONMENT_NAME = /^[^\n\r\f/]{1,64}$/;
 
-export const PERIOD_FLAG: FlagSpec = {
-  type: "string",
-  placeholder: "DURATION",
-  help: "Time window ending now: 30m, 24h, 7d, 2w (max 90d)",
-  default: DEFAULT_PERIOD,
-};
-export const ENVIRONMENT_FLAG: FlagSpec = { type: "string", placeholder: "NAME", help: "Only this environment (e.g. production)" };
-
-export interface Period {
-  seconds: number;
-  /** As the API's statsPeriod: "1d", "14d" (weeks become days). */
-  statsPeriod: string;
-  /** As the user wrote it, for headers and hints: "24h", "2w". */
-  label: string;
-}
-
-export function parsePeriodFlag(flags: FlagValues): Period {
-  const raw = typeof flags.period === "string" ? flags.period : DEFAULT_PERIOD;
-  const seconds = parseSearchPeriod(raw);
-  return { seconds, statsPeriod: toStatsPeriod(seconds), label: raw.trim() };
-}
-
-export function parseEnvironmentFlag(flags: FlagValues): string | undefined {
-  const raw = flags.environment;
-  if (typeof raw !== "string") return undefined;
-  if (!ENVIRONMENT_NAME.test(raw)) throw new UsageError(`invalid --environment ${JSON.stringify(raw)}: up to 64 characters, no slashes or newlines`);
-  return raw;
-}
+/** --period and --environment as the three performance tools declare them (one rule each, in lib/flags.ts). */
+export const PERIOD_FLAG = period(DEFAULT_PERIOD);
+export const ENVIRONMENT_FLAG = environment();
 
 /** "api-backend (production) over 24h", "all projects over 7d", "web-frontend (from SENTRY_PROJECT; --all-projects for all) over 24h". */
 export function scopePhrase(scope: ProjectScope, environment: string | undefined, period: Period): string {

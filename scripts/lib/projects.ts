@@ -1,43 +1,35 @@
 // Where a search looks, for the tools that search across projects (list-issues and the performance tools):
 // which projects (--project, repeatable; --all-projects; else the configured default), how a header names
 // them, the numeric project IDs older servers insist on, how to tell a bad project from a missing scope when
-// Sentry answers 403, and how far back Sentry keeps the data searched.
+// Sentry answers 403. How far back Sentry keeps the data searched is the --period rule in lib/flags.ts.
 
 import type { SentryApi } from "./api.js";
 import type { Config } from "./config.js";
 import { AuthError, NetworkError, UsageError } from "./errors.js";
-import type { FlagSpec, FlagValues } from "./tool.js";
+import { scopeHint } from "./sentry/client.js";
+import { bool, projects, type FlagInput } from "./flags.js";
 import { apiPath } from "./urls.js";
-import { formatDuration, parseDuration, parseSlug } from "./validate.js";
+import { parseSlug } from "./validate.js";
 
 /** Sentry's `project` value for "every project the caller can access" (ENDPOINTS.md §1). */
 export const ALL_ACCESSIBLE_PROJECTS = "-1";
-/** Sentry keeps events, spans and transactions 90 days on its longest plans; a longer window is refused or empty. */
-export const MAX_PERIOD_SECONDS = 90 * 86_400;
-const MAX_PERIOD_LABEL = formatDuration(MAX_PERIOD_SECONDS);
 
-export const PROJECT_FLAG: FlagSpec = {
-  type: "string",
-  multiple: true,
-  placeholder: "SLUG",
-  help: "Only this project (default SENTRY_PROJECT or .sentryclirc, else every project)",
+/** --project (repeatable) and --all-projects, for the tools that search across projects: spread into `flags`. */
+export const PROJECT_SCOPE_FLAGS = {
+  project: projects(),
+  "all-projects": bool("Every project, even when SENTRY_PROJECT or .sentryclirc names one"),
 };
-export const ALL_PROJECTS_FLAG: FlagSpec = { type: "boolean", help: "Every project, even when SENTRY_PROJECT or .sentryclirc names one" };
+
+/** The check across the two (they exclude each other), for a tool's `parse`. */
+export function projectScopeOf(flags: FlagInput<typeof PROJECT_SCOPE_FLAGS>): ProjectFlags {
+  if (flags["all-projects"] && flags.project.length) throw new UsageError("--all-projects and --project do not go together");
+  return { projects: flags.project, allProjects: flags["all-projects"] };
+}
 
 /** What the project flags asked for, checked before any request. */
 export interface ProjectFlags {
   projects: string[];
   allProjects: boolean;
-}
-
-/** --project (repeatable, each a valid slug, repeats dropped) and --all-projects, which exclude each other. */
-export function parseProjectScopeFlags(flags: FlagValues): ProjectFlags {
-  const raw = flags.project;
-  const values = Array.isArray(raw) ? raw : typeof raw === "string" ? [raw] : [];
-  const projects = [...new Set(values.map((p) => parseSlug(p, "project")))];
-  const allProjects = flags["all-projects"] === true;
-  if (allProjects && projects.length) throw new UsageError("--all-projects and --project do not go together");
-  return { projects, allProjects };
 }
 
 /** The projects a search covers. */
@@ -65,25 +57,13 @@ export function projectFlagsText(projects: readonly string[]): string {
   return projects.map((p) => ` --project ${p}`).join("");
 }
 
-/** A --period: a duration up to what Sentry keeps. */
-export function parseSearchPeriod(raw: string, flag = "--period"): number {
-  const seconds = parseDuration(raw, flag);
-  if (seconds > MAX_PERIOD_SECONDS) throw new UsageError(`${flag} ${raw.trim()} is longer than Sentry keeps data (${MAX_PERIOD_LABEL})`);
-  return seconds;
-}
-
 /** Servers older than schema 2026-06-12 answer 400 "Invalid project parameter. Values must be numbers." to slugs. */
 export function wantsNumericProjects(err: unknown): boolean {
   return err instanceof UsageError && err.status === 400 && /invalid project parameter|must be numbers/i.test(err.detail ?? "");
 }
 
-/**
- * The hint for a 403 that a missing scope explains. Organization tokens carry org:ci alone (ENDPOINTS.md §18),
- * which admits the release endpoints and nothing else, so they are named: they are the usual culprit.
- */
-export function scopeHint(scopes: string): string {
-  return `this call needs a token with scope ${scopes} (an organization token, scope org:ci, can manage releases only)`;
-}
+/** Kept here for the tools not yet on lib/sentry/ (the hint's home is lib/sentry/client.ts). */
+export { scopeHint };
 
 /** One request of a search, sent with the given `project` values. */
 export type ProjectAttempt<T> = (project: string[]) => Promise<T>;

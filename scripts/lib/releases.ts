@@ -6,11 +6,8 @@ import { normalizeHost, parseRemoteUrl, type Remote } from "./git.js";
 import { shellQuote } from "./output.js";
 import { parseSlug } from "./validate.js";
 
-/**
- * Every release endpoint the tools call (list, create, update, previous-with-commits, repos) accepts either
- * scope, so an organization token (org:ci only) can do everything the tools do (ENDPOINTS.md §8-10, §18).
- */
-export const RELEASE_SCOPES = "project:releases or org:ci";
+/** The scopes' home is lib/sentry/releases.ts; re-exported for the release tools not yet migrated. */
+export { RELEASE_SCOPES } from "./sentry/releases.js";
 
 export function releaseNotFoundHint(version: string): string {
   return `no release ${JSON.stringify(version)} in this organization: create it first (preview, then --yes): node dist/create-release.mjs ${shellQuote(version)} --project SLUG`;

@@ -1,7 +1,7 @@
 // The tool declaration and the runner every script shares. A tool file declares what it is (name,
-// category, flags, examples), parses its input, runs, and renders; the runner owns argv, --help,
-// configuration, output modes (--json, --ndjson, --fields), confirmation, and exit codes.
-// One way through: argv → input → config → API → records → text or JSON.
+// category, typed flags from lib/flags.ts, examples), runs, and renders; the runner owns argv, reading the
+// flags, --help, configuration, output modes (--json, --ndjson, --fields), preview/apply of writes, and exit
+// codes. One way through: argv → input → config → API → records → text or JSON.
 
 import { realpathSync } from "node:fs";
 import { dirname, isAbsolute, relative } from "node:path";
@@ -9,13 +9,22 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { SentryApi } from "./api.js";
 import type { Config } from "./config.js";
-import { CliError, EXIT, UsageError } from "./errors.js";
+import { CliError, EXIT, EXIT_MEANINGS, UsageError } from "./errors.js";
+import type { FlagInput, RawFlag } from "./flags.js";
 import { selectFields, shellQuote } from "./output.js";
 import { redactSecrets } from "./redact.js";
 import { MAX_PAGE_SIZE, MAX_PAGES_ALL } from "./urls.js";
 import { parseCursor, parseIntegerFlag } from "./validate.js";
 
-export type Category = "errors" | "performance" | "releases" | "projects";
+/** The categories, in the order SKILL.md presents them; each has references/<id>.md. */
+export const CATEGORIES = [
+  { id: "errors", title: "Errors", reference: "references/errors.md" },
+  { id: "performance", title: "Performance", reference: "references/performance.md" },
+  { id: "releases", title: "Releases", reference: "references/releases.md" },
+  { id: "projects", title: "Projects", reference: "references/projects.md" },
+] as const;
+
+export type Category = (typeof CATEGORIES)[number]["id"];
 
 export interface FlagSpec {
   type: "string" | "boolean";
@@ -42,7 +51,16 @@ export interface Example {
   about: string;
 }
 
-export type FlagValues = Record<string, string | boolean | string[] | undefined>;
+export type FlagValues = Record<string, RawFlag>;
+/** A declaration's flags: typed flags from lib/flags.ts (or plain specs, until a tool is migrated). */
+export type FlagDecls = Record<string, FlagSpec>;
+
+/** What `parse` gets: the typed flags and the positionals, for checks across them. */
+export interface ParseArgs<F> {
+  flags: FlagInput<F>;
+  positionals: string[];
+  list: ListArgs;
+}
 
 export interface RawArgs {
   flags: FlagValues;
@@ -103,8 +121,11 @@ interface BaseDeclaration<I> {
   scopes: string;
   /** The API calls it makes, for the references' transparency section. */
   api: string[];
-  /** Turns parsed argv into the tool's input; throws UsageError. Runs before any request. */
-  parse(args: RawArgs): I;
+  /**
+   * Checks across flags and positionals, turning them into the tool's input; throws UsageError. Runs before
+   * any request. Without it the input is the typed flags themselves.
+   */
+  parse?(args: RawArgs): I;
 }
 
 export interface ItemToolDeclaration<I, R> extends BaseDeclaration<I> {
@@ -127,15 +148,108 @@ export interface ListToolDeclaration<I, S extends ListSummary> extends BaseDecla
   render(records: Array<Record<string, unknown>>, summary: S, ctx: RenderContext): string;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyTool = ItemToolDeclaration<any, any> | ListToolDeclaration<any, any>;
+/** A request a write tool sends with --yes: printed as the preview ("Would send:") and after it ("Sent:"). */
+export interface PlannedRequest {
+  method: "POST" | "PUT" | "DELETE";
+  /** Path with query, as sent (from /api/0 on). */
+  path: string;
+  body: unknown;
+  /** The issues the request touches (issue status writes), by short ID. */
+  issues?: string[];
+}
 
+/**
+ * What a write tool's `plan` returns, after reading (GET only) what it needs. The runner prints the plan
+ * and exits 3 without --yes; with --yes (and something to change) it calls `apply`, the only place a write
+ * tool sends anything, and prints its result instead.
+ */
+export interface WritePlan<R> {
+  /** How many things would change; 0 means nothing to do (exit 0, `apply` is not called). */
+  changes: number;
+  /** The tool's data for the preview: before and after per target. */
+  result: R;
+  requests: PlannedRequest[];
+  /** Why a change may not hold, one sentence each; printed as "Warning: …". */
+  warnings: string[];
+  /** Sends `requests`; returns the result as applied (the state Sentry answered with). */
+  apply(): Promise<R>;
+}
+
+/** A write tool's JSON: whether it wrote, how many changes, the tool's fields, then requests and warnings. */
+export type WriteOutput<R> = { applied: boolean; changes: number } & R & { requests: PlannedRequest[]; warnings: string[] };
+
+export interface WriteToolDeclaration<I, R> extends BaseDeclaration<I> {
+  kind: "item";
+  writes: true;
+  /** Top-level keys of the JSON result: applied, changes, the tool's own, requests, warnings. */
+  fields: string[];
+  plan(input: I, ctx: ToolContext): Promise<WritePlan<R>>;
+  /** The text before the warnings and the "Would send:"/"Sent:" block the runner adds. */
+  render(result: WriteOutput<R>, ctx: RenderContext): string;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyTool = ItemToolDeclaration<any, any> | ListToolDeclaration<any, any> | WriteToolDeclaration<any, any>;
+
+/** @deprecated until every tool is migrated: use itemTool (typed flags). */
 export function defineTool<I, R>(tool: Omit<ItemToolDeclaration<I, R>, "kind">): ItemToolDeclaration<I, R> {
   return { kind: "item", ...tool };
 }
 
+/** @deprecated until every tool is migrated: use listTool (typed flags). */
 export function defineListTool<I, S extends ListSummary>(tool: Omit<ListToolDeclaration<I, S>, "kind">): ListToolDeclaration<I, S> {
   return { kind: "list", ...tool };
+}
+
+/** The parts every typed declaration shares; `parse` sees the flags typed from `flags`. */
+type Typed<F extends FlagDecls, I, D extends BaseDeclaration<I>> = Omit<D, "kind" | "flags" | "parse"> & {
+  flags: F;
+  parse?(args: ParseArgs<F>): I;
+};
+
+/**
+ * A tool that lists records (pages, --limit, --cursor, --all). Its `run` gets the typed flags (or what `parse`
+ * made of them) and emits records through ctx.emit; `render` prints them.
+ */
+export function listTool<F extends FlagDecls, S extends ListSummary, I = FlagInput<F>>(tool: Typed<F, I, ListToolDeclaration<I, S>>): ListToolDeclaration<I, S> {
+  return { kind: "list", ...(tool as Omit<ListToolDeclaration<I, S>, "kind">) };
+}
+
+/** A tool that shows one thing: `run` returns the plain data object that --json prints and `render` prints as text. */
+export function itemTool<F extends FlagDecls, R, I = FlagInput<F>>(tool: Typed<F, I, ItemToolDeclaration<I, R>>): ItemToolDeclaration<I, R> {
+  return { kind: "item", ...(tool as Omit<ItemToolDeclaration<I, R>, "kind">) };
+}
+
+/** A tool that changes something: `plan` reads and returns a WritePlan; the runner previews or applies it. */
+export function writeTool<F extends FlagDecls, R, I = FlagInput<F>>(tool: Typed<F, I, Omit<WriteToolDeclaration<I, R>, "writes">>): WriteToolDeclaration<I, R> {
+  return { kind: "item", writes: true, ...(tool as Omit<WriteToolDeclaration<I, R>, "kind" | "writes">) };
+}
+
+/** Reads every declared flag with its parser (a plain spec passes its raw value through). Throws UsageError. */
+export function readFlags(tool: AnyTool, values: FlagValues): FlagValues {
+  const out: FlagValues = {};
+  for (const [name, spec] of Object.entries(tool.flags)) {
+    const read = (spec as { read?: (raw: RawFlag, name: string) => unknown }).read;
+    out[name] = read ? (read(values[name], name) as RawFlag) : values[name];
+  }
+  return out;
+}
+
+/** The input `run`/`plan` gets: what `parse` returns, else the typed flags. */
+export function toolInput(tool: AnyTool, raw: RawArgs): unknown {
+  const args: RawArgs = { ...raw, flags: readFlags(tool, raw.flags) };
+  return tool.parse ? tool.parse(args) : args.flags;
+}
+
+/** The text of a write: the tool's lines, its warnings, then the requests sent or that --yes would send. */
+export function renderWrite<R>(tool: WriteToolDeclaration<unknown, R>, out: WriteOutput<R>, ctx: RenderContext): string {
+  const lines = [tool.render(out, ctx)];
+  for (const w of out.warnings) lines.push(`Warning: ${w}`);
+  if (out.requests.length && out.changes > 0) {
+    lines.push(out.applied ? "Sent:" : "Would send:");
+    for (const q of out.requests) lines.push(`  ${q.method} ${q.path} ${JSON.stringify(q.body)}`);
+  }
+  return lines.join("\n");
 }
 
 /** Most records --limit may ask for without --all. */
@@ -220,7 +334,8 @@ export function renderHelp(tool: AnyTool): string {
     lines.push("", "Examples:");
     for (const ex of tool.examples) lines.push(`  node dist/${tool.name}.mjs ${ex.args}`.trimEnd() + `   # ${ex.about}`);
   }
-  lines.push("", `Needs token scope: ${tool.scopes}. Exit codes: 0 ok, 1 unexpected, 2 bad input, ${tool.kind === "item" && tool.writes ? "3 preview only (add --yes), " : ""}4 auth, 5 not found, 6 rate limited, 7 network/server.`);
+  const codes = Object.entries(EXIT_MEANINGS).filter(([code]) => code !== String(EXIT.CONFIRMATION_REQUIRED) || (tool.kind === "item" && tool.writes));
+  lines.push("", `Needs token scope: ${tool.scopes}. Exit codes: ${codes.map(([code, meaning]) => `${code} ${meaning}`).join(", ")}.`);
   return lines.join("\n");
 }
 
@@ -374,7 +489,7 @@ export async function runTool(tool: AnyTool, argv: string[], rawIo: Output = pro
       return EXIT.OK;
     }
     verbose = inv.verbose;
-    const input = tool.parse(inv.raw);
+    const input = toolInput(tool, inv.raw);
 
     const { resolveConfig, defaultConfigInputs } = await import("./config.js");
     const config = resolveConfig(defaultConfigInputs(inv.configFlags));
@@ -432,6 +547,20 @@ export async function runTool(tool: AnyTool, argv: string[], rawIo: Output = pro
         } else if (summary.nextCursor) {
           // NDJSON has no footer: say on stderr that more exist (the --limit or the 100-page cap of --all stopped it).
           io.err(`${tool.name}: more records exist; continue with --cursor ${summary.nextCursor}\n`);
+        }
+      } else if ("plan" in tool) {
+        // The confirmation promise, kept here once for every write tool: without --yes nothing but the
+        // plan's reads is sent (SentryApi refuses writes too), and `apply` runs only with --yes.
+        const plan = await tool.plan(input, ctx);
+        const applied = inv.yes && plan.changes > 0;
+        const result = applied ? await plan.apply() : plan.result;
+        if (progressShown) process.stderr.write("\r\x1b[K");
+        const out: WriteOutput<unknown> = { applied, changes: plan.changes, ...(result as object), requests: plan.requests, warnings: plan.warnings };
+        if (inv.mode === "text") io.out(`${renderWrite(tool, out, renderCtx)}\n`);
+        else io.out(`${JSON.stringify(project(out as Record<string, unknown>))}\n`);
+        if (!applied && plan.changes > 0) {
+          io.err(`${tool.name}: preview only, nothing was changed; once the user confirms this exact change, re-run with --yes\n`);
+          exitCode = EXIT.CONFIRMATION_REQUIRED;
         }
       } else {
         const result = await tool.run(input, ctx);

@@ -9,7 +9,9 @@ import type { FaultRule } from "../../scripts/sandbox/faults.js";
 import { runTool, tempDir, type RunResult } from "./run.js";
 import { useSandbox, type SandboxHandle } from "./sandbox.js";
 import { expectNoSecrets, SECRET_TOKEN } from "./secrets.js";
-import { isBuilt, isCritical, TOOL_TABLE, WRITE_METHODS, type CriticalRequests, type Invocation } from "./tool-table.js";
+import type { AnyTool } from "../../scripts/lib/tool.js";
+import { isWriteTool } from "../../scripts/tools.js";
+import { isBuilt, isCritical, registryRows, WRITE_METHODS, type CriticalRequests, type Invocation } from "./tool-table.js";
 
 /** Enough uses that a fault outlasts every retry of every request it matches; rules are cleared after each test. */
 const PERSISTENT = 50;
@@ -120,7 +122,19 @@ export function expectWriteDiscipline(sandbox: SandboxHandle, inv: Invocation, i
 }
 
 /** Declares the matrix for these tools, against one sandbox for the calling test file. */
-export function describeFaultMatrix(tools: string[]): void {
+/**
+ * The fault matrix runs in five files so vitest can spread them over workers; each takes a shard of the
+ * registry. Category × reads/writes puts every tool, a new one included, in exactly one shard.
+ */
+export const FAULT_SHARDS = {
+  "error reads": (t: AnyTool) => t.category === "errors" && !isWriteTool(t),
+  "issue writes": (t: AnyTool) => t.category === "errors" && isWriteTool(t),
+  performance: (t: AnyTool) => t.category === "performance",
+  releases: (t: AnyTool) => t.category === "releases",
+  projects: (t: AnyTool) => t.category === "projects",
+} as const;
+
+export function describeFaultMatrix(shard: keyof typeof FAULT_SHARDS): void {
   const sandbox = useSandbox();
   // One HOME for the file: the region lookup is cached after the first run, so each run sends only its own calls.
   const home = tempDir("sm-faults-home-");
@@ -128,7 +142,7 @@ export function describeFaultMatrix(tools: string[]): void {
     sandbox.faults.clear();
   });
 
-  for (const row of TOOL_TABLE.filter((r) => tools.includes(r.tool))) {
+  for (const row of registryRows(FAULT_SHARDS[shard])) {
     const built = isBuilt(row.tool);
     describe.skipIf(!built)(`${row.tool}${built ? "" : " (not built yet)"}`, () => {
       for (const fault of FAULTS) {

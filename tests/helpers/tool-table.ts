@@ -5,6 +5,8 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { World } from "../../scripts/sandbox/types.js";
+import type { AnyTool } from "../../scripts/lib/tool.js";
+import { TOOLS } from "../../scripts/tools.js";
 import type { LoggedRequest } from "../../scripts/sandbox/server.js";
 import { DIST } from "./run.js";
 import type { SandboxHandle } from "./sandbox.js";
@@ -292,8 +294,21 @@ export const TOOL_TABLE: ToolCase[] = [
   },
 ];
 
+/**
+ * The row of every tool in the registry (scripts/tools.ts), in its order: a registered tool without a row here
+ * fails every suite that iterates the table, so a new tool cannot silently miss the fault, input, secrets and
+ * write matrices.
+ */
+export function registryRows(select: (tool: AnyTool) => boolean = () => true): ToolCase[] {
+  return TOOLS.filter(select).map((tool) => {
+    const row = TOOL_TABLE.find((r) => r.tool === tool.name);
+    if (!row) throw new Error(`tests/helpers/tool-table.ts has no row for ${tool.name}: add its typical call, its --yes call if it writes, and its bad inputs`);
+    return row;
+  });
+}
+
 /** Rows whose bundles exist; the others are listed so a suite can say what it skipped. */
-export function builtTools(rows: ToolCase[] = TOOL_TABLE): { built: ToolCase[]; missing: string[] } {
+export function builtTools(rows: ToolCase[] = registryRows()): { built: ToolCase[]; missing: string[] } {
   return { built: rows.filter((r) => isBuilt(r.tool)), missing: rows.filter((r) => !isBuilt(r.tool)).map((r) => r.tool) };
 }
 

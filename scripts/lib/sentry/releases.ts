@@ -1,0 +1,96 @@
+// Sentry's releases: the one release shape every tool reads (list, detail, an issue's first and last release),
+// and the release endpoints (ENDPOINTS.md §8–9). Reads accept project:read as well as the release scopes.
+
+import type { Page, SentryApi } from "../api.js";
+import { apiPath } from "../urls.js";
+import { getChecked, pages, type Checked, type ReadContext } from "./client.js";
+import { arrayOf, bool, num, nullable, object, optional, str, type Infer } from "./schema.js";
+
+export const RELEASE_READ_SCOPE = "project:read";
+/**
+ * Every release endpoint the tools call (list, create, update, previous-with-commits, repos) accepts either
+ * scope, so an organization token (org:ci only) can do everything the tools do (ENDPOINTS.md §8-10, §18).
+ */
+export const RELEASE_SCOPES = "project:releases or org:ci";
+
+/** Release health of one project (health=1), as Sentry sends it: rates in percent, counts over summaryStatsPeriod. */
+const rawHealth = object({
+  crashFreeSessions: optional(nullable(num)),
+  crashFreeUsers: optional(nullable(num)),
+  /** Percent of the project's users (over the last 24h) on this release. */
+  adoption: optional(nullable(num)),
+  sessionsAdoption: optional(nullable(num)),
+  totalSessions: optional(nullable(num)),
+  totalUsers: optional(nullable(num)),
+  hasHealthData: optional(bool),
+});
+export type RawHealth = Infer<typeof rawHealth>;
+
+const releaseProject = object({ slug: str, id: optional(num), name: optional(str), hasHealthData: optional(bool), healthData: optional(nullable(rawHealth)) });
+
+/**
+ * A release as Sentry serializes it. Only `version` is always there: an issue's firstRelease/lastRelease is a
+ * summary, and older servers leave fields out, so the rest is optional and each tool says what it needs.
+ */
+export const rawRelease = object({
+  version: str,
+  shortVersion: optional(str),
+  ref: optional(nullable(str)),
+  url: optional(nullable(str)),
+  dateCreated: optional(str),
+  dateReleased: optional(nullable(str)),
+  status: optional(str),
+  newGroups: optional(num),
+  commitCount: optional(num),
+  deployCount: optional(num),
+  lastDeploy: optional(nullable(object({ environment: str, dateFinished: str }))),
+  projects: optional(arrayOf(releaseProject)),
+});
+export type RawRelease = Infer<typeof rawRelease>;
+
+/** One release of the organization, by version. */
+export function getRelease(api: SentryApi, org: string, version: string, context: ReadContext): Promise<Checked<RawRelease>> {
+  return getChecked(api, apiPath`/organizations/${org}/releases/${version}/`, rawRelease, undefined, { scopes: RELEASE_READ_SCOPE, ...context });
+}
+
+/** The project's newest release (the list is newest first by default), or undefined when it has none. */
+export async function newestRelease(api: SentryApi, org: string, projectId: string): Promise<RawRelease | undefined> {
+  const res = await getChecked(api, apiPath`/organizations/${org}/releases/`, arrayOf(rawRelease), { project: projectId, per_page: 1 }, { scopes: RELEASE_READ_SCOPE });
+  return res.body[0];
+}
+
+export interface ReleaseListOptions {
+  /** Sentry's release search: a version substring, or release.stage:adopted, finalized:false, … */
+  query?: string;
+  projects?: readonly string[];
+  environments?: readonly string[];
+  /** With health: the window of the crash-free rates, totals and session sorts (summaryStatsPeriod). */
+  health?: { summaryStatsPeriod: string };
+  /** A health sort (sessions, users, crash_free_*): Sentry refuses those unless rows are flattened per project. */
+  flattenedSort?: string;
+  limit: number;
+  cursor?: string;
+  all?: boolean;
+}
+
+/** The organization's releases, newest first (or by a health sort, one row per release and project). */
+export function listReleases(api: SentryApi, org: string, opts: ReleaseListOptions): AsyncGenerator<Page<RawRelease>> {
+  return pages(api, apiPath`/organizations/${org}/releases/`, rawRelease, {
+    query: {
+      // Sentry compares these to the string "1" (organization_releases.py); true/yes are ignored.
+      health: opts.health ? "1" : undefined,
+      flatten: opts.flattenedSort ? "1" : undefined,
+      sort: opts.flattenedSort,
+      // healthStatsPeriod only shapes the chart series the tools do not show, so it keeps Sentry's 24h default.
+      summaryStatsPeriod: opts.health?.summaryStatsPeriod,
+      project: opts.projects,
+      environment: opts.environments,
+      query: opts.query,
+    },
+    sizeParam: "per_page",
+    limit: opts.limit,
+    cursor: opts.cursor,
+    all: opts.all,
+    context: { scopes: RELEASE_SCOPES, notFoundHint: "check the organization slug (SENTRY_ORG or --org)" },
+  });
+}
