@@ -51,8 +51,14 @@ describe("region host allowlist", () => {
     expect(isAllowedRegionUrl("http://de.sentry.io", "https://sentry.io")).toBe(false);
     expect(isAllowedRegionUrl("https://sentry.io.evil.example", "https://sentry.io")).toBe(false);
     expect(isAllowedRegionUrl("https://evil.example", "https://sentry.io")).toBe(false);
-    expect(isAllowedRegionUrl("http://127.0.0.1:9999", "http://127.0.0.1:8765")).toBe(true);
+    expect(isAllowedRegionUrl("http://127.0.0.1:8765/region", "http://127.0.0.1:8765")).toBe(true);
+    expect(isAllowedRegionUrl("http://127.0.0.1:9999", "http://127.0.0.1:8765")).toBe(false);
     expect(isAllowedRegionUrl("https://127.0.0.1:9999", "http://127.0.0.1:8765")).toBe(false);
+    expect(isAllowedRegionUrl("https://us.sentry.example.com", "https://sentry.example.com")).toBe(true);
+    expect(isAllowedRegionUrl("https://sentry.example.com:8443", "https://sentry.example.com")).toBe(false);
+    expect(isAllowedRegionUrl("http://us.sentry.example.com", "https://sentry.example.com")).toBe(false);
+    expect(isAllowedRegionUrl("https://example.com", "https://sentry.example.com")).toBe(false);
+    expect(isAllowedRegionUrl("https://us.sentry.io:8443", "https://sentry.io")).toBe(false);
     expect(isAllowedRegionUrl("https://us.sentry.io", "https://sentry.example.com")).toBe(false);
     expect(isAllowedRegionUrl("https://u:p@us.sentry.io", "https://sentry.io")).toBe(false);
     expect(isAllowedRegionUrl("not a url", "https://sentry.io")).toBe(false);

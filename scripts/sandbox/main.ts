@@ -22,7 +22,7 @@ Options:
   --seed N                 seed of the generated world (default ${DEFAULT_SEED})
   --latency MS             delay every answer by MS milliseconds
   --rate-limit N/SECONDS   allow N requests per SECONDS per token, then answer 429 like Sentry
-  --regions                serve the first organization from a second listener (its links.regionUrl)
+  --regions                serve the first organization as a region under /region (its links.regionUrl)
   --state FILE             load writes from FILE at start and save them there
   --legacy-alerts-gone     legacy alert endpoints answer 410, as during Sentry's brownouts
   --current-alerts-missing workflows/detectors answer 404, as on older self-hosted servers
@@ -130,7 +130,7 @@ async function main(): Promise<void> {
   const project = sandbox.world.projects.find((p) => p.orgSlug === org.slug && p.firstEvent !== null)!;
   process.stdout.write(`${sandbox.url}\n`);
   process.stdout.write(`export SENTRY_URL=${sandbox.url} SENTRY_AUTH_TOKEN=sandbox SENTRY_ORG=${org.slug} SENTRY_PROJECT=${project.slug}\n`);
-  if (sandbox.regionUrl) process.stdout.write(`region listener: ${sandbox.regionUrl} (organization ${org.slug} lives there)\n`);
+  if (sandbox.regionUrl) process.stdout.write(`region: ${sandbox.regionUrl} (organization ${org.slug} lives there)\n`);
   if (parsed.printOrgToken) process.stdout.write(`org token: ${sandbox.orgToken}\n`);
 }
 
