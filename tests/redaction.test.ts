@@ -27,6 +27,21 @@ describe("redactSecrets", () => {
     expect(stripUrlCredentials("git@github.com:acme/web.git")).toBe("git@github.com:acme/web.git");
   });
 
+  it("masks a configured token's first 12 characters and an upper-cased echo", () => {
+    registerSecret("sntryu_0f1e2d3c4b5a69788796a5b4c3d2e1f0");
+    expect(redactSecrets("token sntryu_0f1e2… unknown")).toBe("token [redacted]… unknown");
+    expect(redactSecrets("BAD SNTRYU_0F1E2D3C4B5A69788796A5B4C3D2E1F0!")).toBe("BAD [redacted]!");
+    expect(redactSecrets("prefix sntryu_0f1e2d3c4 only")).toBe("prefix [redacted] only");
+  });
+
+  it("masks credentials in git's scp form and in query strings, and strips both for sending", () => {
+    expect(redactSecrets("remote ci:ghp_secret@github.com:acme/web.git")).toBe("remote [redacted]@github.com:acme/web.git");
+    expect(redactSecrets("https://gitlab.com/acme/web.git?access_token=glpat-secret&x=1")).toBe("https://gitlab.com/acme/web.git?access_token=[redacted]&x=1");
+    expect(stripUrlCredentials("ci:ghp_secret@github.com:acme/web.git")).toBe("github.com:acme/web.git");
+    expect(stripUrlCredentials("https://gitlab.com/acme/web.git?access_token=glpat-secret")).toBe("https://gitlab.com/acme/web.git");
+    expect(redactSecrets("at 10:30 git@github.com:acme/web.git")).toBe("at 10:30 git@github.com:acme/web.git");
+  });
+
   it("keeps a DSN readable: its 32-hex public key is public by design", () => {
     const dsn = "https://0123456789abcdef0123456789abcdef@o1.ingest.sentry.io/42";
     expect(redactSecrets(`dsn ${dsn}`)).toBe(`dsn ${dsn}`);

@@ -198,7 +198,9 @@ export class SentryApi {
     if (!this.contactedOrigins.has(origin)) {
       this.contactedOrigins.add(origin);
       if (firstTokenContact(origin, this.options.knownHostsPath)) {
-        this.options.warn(`sending the token to ${new URL(base).host} for the first time (Sentry URL from ${this.config.urlSource}); stop here if you do not trust that host`);
+        const configured = new URL(this.config.url);
+        const why = origin === configured.origin ? `Sentry URL from ${this.config.urlSource}` : `the organization's region, named by ${configured.host}`;
+        this.options.warn(`sending the token to ${new URL(base).host} for the first time (${why}); stop here if you do not trust that host`);
       }
     }
     if (!this.warnedPlainHttp && isPlainHttpToRemote(base)) {

@@ -158,7 +158,7 @@ export const COMMON_FLAGS: Record<string, FlagSpec> = {
   fields: { type: "string", placeholder: "a,b,c", help: "With --json/--ndjson, keep only these fields" },
   org: { type: "string", placeholder: "SLUG", help: "Organization (default: SENTRY_ORG, .sentryclirc, or the token's first)" },
   url: { type: "string", placeholder: "URL", help: "Sentry URL (default: SENTRY_URL, .sentryclirc, https://sentry.io)" },
-  timeout: { type: "string", placeholder: "SECONDS", help: "Deadline per API call, retries included", default: String(DEFAULT_TIMEOUT_S) },
+  timeout: { type: "string", placeholder: "SECONDS", help: `Deadline per API call, retries included; the whole run gets ${RUN_DEADLINE_FACTOR} times this`, default: String(DEFAULT_TIMEOUT_S) },
   verbose: { type: "boolean", help: "Log requests to stderr (secrets masked)" },
   help: { type: "boolean", short: "h", help: "Show this help" },
 };
