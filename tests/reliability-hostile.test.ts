@@ -262,7 +262,7 @@ describe("3 · bounds", () => {
   });
 
   it("treats a 204 No Content answer to a read as a server error (exit 7), not a crash", async () => {
-    const empty = await hostile((_req, res) => res.writeHead(204).end());
+    const empty = await hostile((_req, res) => void res.writeHead(204).end());
     const res = await runTool("list-projects", [], { env: envVia(empty.url) });
     expect(res.code, res.stderr).toBe(7);
     expect(res.stderr).toMatch(/answered GET \/api\/0\/organizations\/acme\/ with no content \(204\)/);
