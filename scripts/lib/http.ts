@@ -207,17 +207,18 @@ function describeNetworkError(err: unknown, url: string): string {
  * for everything else. A 204 yields `null`; any other empty 2xx body is an error (a cut-off answer).
  */
 export async function sendRequest<T = unknown>(req: HttpRequest, options: HttpOptions, errorContext: ErrorContext = {}): Promise<HttpResponse<T>> {
+  const what = `${req.method} ${new URL(req.url).pathname}`;
   const callDeadline = Date.now() + options.timeoutMs;
   const runDeadline = options.runDeadline ?? Number.POSITIVE_INFINITY;
   const deadline = Math.min(callDeadline, runDeadline);
-  // Which deadline cut the call short decides what the user is told to change.
+  // Which deadline cut the call short decides what the user is told to change. Timers fire a few
+  // milliseconds early or late, hence the margin.
   const timeoutError = () =>
     runDeadline < callDeadline && Date.now() >= runDeadline - 50
-      ? new NetworkError(`stopped: the run passed its overall deadline while waiting for ${what}`, "the whole run may take 10 times --timeout; narrow the request (fewer pages, --limit) or raise --timeout")
+      ? new NetworkError(`stopped: the run passed its overall deadline while waiting for ${what}`, "the whole run is limited to a multiple of --timeout; narrow the request (--limit instead of --all, a shorter period) or raise --timeout")
       : new NetworkError(`timed out after ${Math.round(options.timeoutMs / 1000)} s waiting for ${what}`, "Sentry is slow or unreachable; raise --timeout or try again");
   const scale = options.backoffScale ?? 1;
   const log = options.log;
-  const what = `${req.method} ${new URL(req.url).pathname}`;
   let lastError: CliError | undefined;
 
   for (let attempt = 0; attempt <= MAX_RETRIES; attempt++) {
