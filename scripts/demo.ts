@@ -9,6 +9,7 @@ import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { NOW_VARIABLE, toolNow } from "./lib/clock.js";
 import { UsageError } from "./lib/errors.js";
+import { firstTokenContact, knownHostsPath } from "./lib/region.js";
 import { FULL_ACCESS_TOKEN } from "./sandbox/auth.js";
 import { startSandbox, type LoggedRequest, type Sandbox } from "./sandbox/server.js";
 
@@ -233,6 +234,9 @@ async function main(): Promise<number> {
       SENTRY_PROJECT: FRONTEND,
       [NOW_VARIABLE]: new Date(now).toISOString(),
     };
+    // The demo's own sandbox is no stranger: recorded as a known token host, so the one-time
+    // "sending the token to … for the first time" note does not interrupt the walkthrough.
+    firstTokenContact(new URL(sandbox.url).origin, knownHostsPath(env));
     process.stdout.write(`sentry-monitoring demo: a local sandbox at ${sandbox.url} with seeded data; nothing leaves this machine.\n`);
     process.stdout.write(`The tools read: SENTRY_URL=${sandbox.url} SENTRY_AUTH_TOKEN=${FULL_ACCESS_TOKEN} SENTRY_ORG=${ORG} SENTRY_PROJECT=${FRONTEND}\n`);
     run = new DemoRunner(sandbox, env, home);

@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseOrgTokenClaims, parseSentryCliRc, resolveConfig } from "../scripts/lib/config.js";
-import { UsageError } from "../scripts/lib/errors.js";
+import { AuthError, UsageError } from "../scripts/lib/errors.js";
 import { tempDir } from "./helpers/run.js";
 
 function orgToken(claims: Record<string, string>): string {
@@ -65,11 +65,41 @@ describe("configuration", () => {
     expect(overridden).toMatchObject({ org: "other-org", tokenRegionUrl: undefined });
   });
 
-  it("lets .sentryclirc and SENTRY_URL beat the URL an organization token claims", () => {
-    const { home, cwd } = setup({ "work/.sentryclirc": "[defaults]\nurl = https://rc.example.com\n" });
+  it("lets the token's own .sentryclirc and SENTRY_URL beat the URL an organization token claims", () => {
     const token = orgToken({ url: "https://claimed.example.com", org: "claimed-org" });
-    expect(resolveConfig({ flags: {}, env: { SENTRY_AUTH_TOKEN: token }, cwd, home }).url).toBe("https://rc.example.com");
+    const { home, cwd } = setup({ "work/.sentryclirc": `[defaults]\nurl = https://rc.example.com\n[auth]\ntoken = ${token}\n` });
+    expect(resolveConfig({ flags: {}, env: {}, cwd, home }).url).toBe("https://rc.example.com");
     expect(resolveConfig({ flags: {}, env: { SENTRY_AUTH_TOKEN: token, SENTRY_URL: "https://env.example.com" }, cwd, home }).url).toBe("https://env.example.com");
+  });
+
+  it("refuses a .sentryclirc URL for a token from elsewhere, unless SENTRY_URL or --url says so", () => {
+    const { root, home, cwd } = setup({
+      "work/repo/.sentryclirc": "[defaults]\nurl = http://other-host.example:9000\n",
+      "home/.sentryclirc": "[auth]\ntoken = home-token-123456\n",
+    });
+    for (const env of [{ SENTRY_AUTH_TOKEN: "env-token-123456" }, {}]) {
+      let error: unknown;
+      try {
+        resolveConfig({ flags: {}, env, cwd, home });
+      } catch (err) {
+        error = err;
+      }
+      expect(error).toBeInstanceOf(AuthError);
+      expect((error as AuthError).message).toContain(join(root, "work/repo/.sentryclirc"));
+      expect((error as AuthError).hint).toContain("SENTRY_URL=http://other-host.example:9000 ");
+    }
+    expect(resolveConfig({ flags: {}, env: { SENTRY_AUTH_TOKEN: "env-token-123456", SENTRY_URL: "http://other-host.example:9000" }, cwd, home }).url).toBe("http://other-host.example:9000");
+    expect(resolveConfig({ flags: { url: "http://other-host.example:9000" }, env: {}, cwd, home }).token).toBe("home-token-123456");
+    // sentry.io and its https regions are where any token may go.
+    writeFileSync(join(root, "work/repo/.sentryclirc"), "[defaults]\nurl = https://us.sentry.io\n");
+    expect(resolveConfig({ flags: {}, env: {}, cwd, home }).url).toBe("https://us.sentry.io");
+  });
+
+  it("refuses a token with a line break inside as an authentication error (exit 4)", () => {
+    const { home, cwd } = setup({});
+    for (const token of ["tok-1234\r\nX-Injected: 1", "tok-1234 5678"]) {
+      expect(() => resolveConfig({ flags: {}, env: { SENTRY_AUTH_TOKEN: token }, cwd, home })).toThrow(AuthError);
+    }
   });
 
   it("trims a token pasted with its newline", () => {

@@ -27,6 +27,21 @@ describe("redactSecrets", () => {
     expect(stripUrlCredentials("git@github.com:acme/web.git")).toBe("git@github.com:acme/web.git");
   });
 
+  it("masks a configured token's first 12 characters and an upper-cased echo", () => {
+    registerSecret("sntryu_0f1e2d3c4b5a69788796a5b4c3d2e1f0");
+    expect(redactSecrets("token sntryu_0f1e2… unknown")).toBe("token [redacted]… unknown");
+    expect(redactSecrets("BAD SNTRYU_0F1E2D3C4B5A69788796A5B4C3D2E1F0!")).toBe("BAD [redacted]!");
+    expect(redactSecrets("prefix sntryu_0f1e2d3c4 only")).toBe("prefix [redacted] only");
+  });
+
+  it("masks credentials in git's scp form and in query strings, and strips both for sending", () => {
+    expect(redactSecrets("remote ci:ghp_secret@github.com:acme/web.git")).toBe("remote [redacted]@github.com:acme/web.git");
+    expect(redactSecrets("https://gitlab.com/acme/web.git?access_token=glpat-secret&x=1")).toBe("https://gitlab.com/acme/web.git?access_token=[redacted]&x=1");
+    expect(stripUrlCredentials("ci:ghp_secret@github.com:acme/web.git")).toBe("github.com:acme/web.git");
+    expect(stripUrlCredentials("https://gitlab.com/acme/web.git?access_token=glpat-secret")).toBe("https://gitlab.com/acme/web.git");
+    expect(redactSecrets("at 10:30 git@github.com:acme/web.git")).toBe("at 10:30 git@github.com:acme/web.git");
+  });
+
   it("keeps a DSN readable: its 32-hex public key is public by design", () => {
     const dsn = "https://0123456789abcdef0123456789abcdef@o1.ingest.sentry.io/42";
     expect(redactSecrets(`dsn ${dsn}`)).toBe(`dsn ${dsn}`);
@@ -51,8 +66,14 @@ describe("region host allowlist", () => {
     expect(isAllowedRegionUrl("http://de.sentry.io", "https://sentry.io")).toBe(false);
     expect(isAllowedRegionUrl("https://sentry.io.evil.example", "https://sentry.io")).toBe(false);
     expect(isAllowedRegionUrl("https://evil.example", "https://sentry.io")).toBe(false);
-    expect(isAllowedRegionUrl("http://127.0.0.1:9999", "http://127.0.0.1:8765")).toBe(true);
+    expect(isAllowedRegionUrl("http://127.0.0.1:8765/region", "http://127.0.0.1:8765")).toBe(true);
+    expect(isAllowedRegionUrl("http://127.0.0.1:9999", "http://127.0.0.1:8765")).toBe(false);
     expect(isAllowedRegionUrl("https://127.0.0.1:9999", "http://127.0.0.1:8765")).toBe(false);
+    expect(isAllowedRegionUrl("https://us.sentry.example.com", "https://sentry.example.com")).toBe(true);
+    expect(isAllowedRegionUrl("https://sentry.example.com:8443", "https://sentry.example.com")).toBe(false);
+    expect(isAllowedRegionUrl("http://us.sentry.example.com", "https://sentry.example.com")).toBe(false);
+    expect(isAllowedRegionUrl("https://example.com", "https://sentry.example.com")).toBe(false);
+    expect(isAllowedRegionUrl("https://us.sentry.io:8443", "https://sentry.io")).toBe(false);
     expect(isAllowedRegionUrl("https://us.sentry.io", "https://sentry.example.com")).toBe(false);
     expect(isAllowedRegionUrl("https://u:p@us.sentry.io", "https://sentry.io")).toBe(false);
     expect(isAllowedRegionUrl("not a url", "https://sentry.io")).toBe(false);

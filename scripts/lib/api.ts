@@ -6,8 +6,9 @@ import { requireToken } from "./config.js";
 import { AuthError, CliError, EXIT, NotFoundError, UnexpectedAnswerError } from "./errors.js";
 import type { ErrorContext, HttpOptions, HttpResponse } from "./http.js";
 import { sendRequest } from "./http.js";
-import { cachedRegion, isAllowedRegionUrl, isPlainHttpToRemote, storeRegion } from "./region.js";
-import { apiPath, buildQuery, MAX_PAGE_SIZE, MAX_PAGES_ALL, parseLinkHeader, type Query } from "./urls.js";
+import { cachedRegion, firstTokenContact, isAllowedRegionUrl, isPlainHttpToRemote, storeRegion } from "./region.js";
+import { apiPath, buildQuery, MAX_PAGE_SIZE, MAX_PAGES_ALL, MAX_RECORDS_ALL, parseLinkHeader, type Query } from "./urls.js";
+import { isCursor } from "./validate.js";
 
 export interface Page<T> {
   items: T[];
@@ -38,6 +39,8 @@ export interface ApiOptions {
   allowWrites: boolean;
   warn: (message: string) => void;
   regionCachePath?: string;
+  /** Where the hosts that got the token before are remembered (region.ts knownHostsPath). */
+  knownHostsPath?: string;
 }
 
 interface OrganizationSummary {
@@ -51,6 +54,7 @@ export class SentryApi {
   private orgPromise?: Promise<string>;
   private projectPromise?: Promise<string>;
   private warnedPlainHttp = false;
+  private readonly contactedOrigins = new Set<string>();
 
   constructor(private readonly options: ApiOptions) {
     this.token = requireToken(options.config);
@@ -107,7 +111,8 @@ export class SentryApi {
   /** Follows Link-header pages, yielding each as it arrives, up to `limit` records or the page cap. */
   async *paginate<T>(path: string, opts: PaginateOptions): AsyncGenerator<Page<T>> {
     let cursor = opts.cursor;
-    let remaining = opts.all ? Number.POSITIVE_INFINITY : opts.limit;
+    // --all is bounded in records as well as pages: a server may answer far more items than a page holds.
+    let remaining = opts.all ? MAX_RECORDS_ALL : opts.limit;
     const maxPages = opts.maxPages ?? MAX_PAGES_ALL;
     for (let pageNo = 0; remaining > 0; pageNo++) {
       const size = Math.min(MAX_PAGE_SIZE, opts.all ? MAX_PAGE_SIZE : remaining);
@@ -116,10 +121,14 @@ export class SentryApi {
       if (!Array.isArray(list)) {
         throw new UnexpectedAnswerError(`expected a list, got ${list === null ? "nothing" : typeof list} (GET /api/0${path})`);
       }
-      const items = (list as T[]).slice(0, Number.isFinite(remaining) ? remaining : undefined);
+      const items = (list as T[]).slice(0, remaining);
       remaining -= items.length;
       const next = parseLinkHeader(res.headers.link).next;
       const more = next?.results === true && next.cursor !== cursor;
+      if (more && !isCursor(next!.cursor)) {
+        // The cursor ends up in a printed "--cursor …" suggestion; one that --cursor would refuse is not passed on.
+        throw new CliError(`Sentry answered ${path} with a malformed pagination cursor`, EXIT.NETWORK, "a proxy or the server sent an unexpected Link header; try again");
+      }
       const hitsHeader = res.headers["x-hits"];
       const hits = hitsHeader !== undefined && /^\d+$/.test(hitsHeader) ? Number(hitsHeader) : undefined;
       const nextCursor = more ? next!.cursor : null;
@@ -184,6 +193,15 @@ export class SentryApi {
     if (!base) {
       const orgScoped = /^\/(?:organizations|projects)\/([^/]+)\//.exec(path);
       base = orgScoped ? await this.orgBaseUrl(decodeURIComponent(orgScoped[1]!)) : this.config.url;
+    }
+    const origin = new URL(base).origin;
+    if (!this.contactedOrigins.has(origin)) {
+      this.contactedOrigins.add(origin);
+      if (firstTokenContact(origin, this.options.knownHostsPath)) {
+        const configured = new URL(this.config.url);
+        const why = origin === configured.origin ? `Sentry URL from ${this.config.urlSource}` : `the organization's region, named by ${configured.host}`;
+        this.options.warn(`sending the token to ${new URL(base).host} for the first time (${why}); stop here if you do not trust that host`);
+      }
     }
     if (!this.warnedPlainHttp && isPlainHttpToRemote(base)) {
       this.warnedPlainHttp = true;

@@ -1,11 +1,14 @@
 // Where the tools find their Sentry URL, organization, project and token, highest first:
 // flags > environment > .sentryclirc (nearest upward, then ~) > organization-token claims > defaults.
 // There is deliberately no --token flag: a token in argv ends up in shell history and process lists.
+// A token is bound to where it came from (bindTokenToUrl): a .sentryclirc in a checkout the agent did
+// not write must not be able to send the user's token to a host of its choosing.
 
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { AuthError, UsageError } from "./errors.js";
+import { shellQuote } from "./output.js";
 import { registerSecret } from "./redact.js";
 import { parseBaseUrl, parseSlug } from "./validate.js";
 
@@ -134,7 +137,10 @@ export function resolveConfig(inputs: ConfigInputs): Config {
   };
 
   const token = pick([env.SENTRY_AUTH_TOKEN, "SENTRY_AUTH_TOKEN"], [rc.token, rc.sources.token ?? ".sentryclirc"]);
-  if (token) registerSecret(token[0]);
+  if (token) {
+    registerSecret(token[0]);
+    checkTokenCharacters(token[0], token[1]);
+  }
   const claims = token ? parseOrgTokenClaims(token[0]) : {};
 
   const url = pick(
@@ -145,6 +151,7 @@ export function resolveConfig(inputs: ConfigInputs): Config {
     [claims.url, "organization token"],
   ) ?? [DEFAULT_URL, "default"];
   const baseUrl = parseBaseUrl(url[0], url[1]);
+  if (token) bindTokenToUrl(baseUrl, url[1], token[1]);
 
   const org = pick([flags.org, "--org"], [env.SENTRY_ORG, "SENTRY_ORG"], [rc.org, rc.sources.org ?? ".sentryclirc"], [claims.org, "organization token"]);
   const project = pick([flags.project, "--project"], [env.SENTRY_PROJECT, "SENTRY_PROJECT"], [rc.project, rc.sources.project ?? ".sentryclirc"]);
@@ -161,6 +168,36 @@ export function resolveConfig(inputs: ConfigInputs): Config {
     // The claimed region applies only to the claimed organization.
     tokenRegionUrl: claims.regionUrl && org && claims.org === org[0] ? claims.regionUrl : undefined,
   };
+}
+
+/** Where a URL counts as chosen by the user for any token: flags, the environment, the token itself, the default. */
+const EXPLICIT_URL_SOURCES = new Set(["--url", "SENTRY_URL", "SENTRY_HOST", "organization token", "default"]);
+
+const isSentryIoHttps = (url: URL) => url.protocol === "https:" && (url.hostname === "sentry.io" || url.hostname.endsWith(".sentry.io")) && url.port === "";
+
+/**
+ * A token goes only to the URL configured beside it: a URL from the same .sentryclirc as the token, or
+ * one the user set for any token (--url, SENTRY_URL), or sentry.io. A URL that a .sentryclirc in the
+ * working directory or a parent sets while the token comes from elsewhere (the environment, or
+ * ~/.sentryclirc) is refused: whoever wrote that file would receive the user's token.
+ */
+function bindTokenToUrl(url: URL, urlSource: string, tokenSource: string): void {
+  if (EXPLICIT_URL_SOURCES.has(urlSource) || urlSource === tokenSource || isSentryIoHttps(url)) return;
+  const base = url.origin + url.pathname.replace(/\/+$/, "");
+  throw new AuthError(
+    `${urlSource} sets the Sentry URL to ${base}, but the token comes from ${tokenSource}; a token is only sent to the URL configured beside it`,
+    `if ${url.host} is your Sentry server, say so: export SENTRY_URL=${shellQuote(base)} (or --url); otherwise remove its url line`,
+  );
+}
+
+/**
+ * A token is printable ASCII without spaces. A line break inside one (a file saved with CRLF, two values
+ * pasted together) would otherwise reach the HTTP layer and surface as a puzzling network error.
+ */
+function checkTokenCharacters(token: string, source: string): void {
+  if (/^[\x21-\x7e]+$/.test(token)) return;
+  const what = /[\r\n]/.test(token) ? "a line break" : "a space or a character tokens never have";
+  throw new AuthError(`the token from ${source} contains ${what}`, `set it again as the token alone, on one line (from Settings > Auth Tokens)`);
 }
 
 export function requireToken(config: Config): string {

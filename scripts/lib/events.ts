@@ -7,6 +7,7 @@ import type { ErrorContext } from "./http.js";
 import { CliError, EXIT, NetworkError, UsageError } from "./errors.js";
 import { ProjectSelector } from "./projects.js";
 import { apiPath, MAX_PAGE_SIZE, parseLinkHeader, type Query } from "./urls.js";
+import { isCursor } from "./validate.js";
 
 export type Dataset = "spans" | "transactions";
 
@@ -243,6 +244,10 @@ export class EventsClient {
     }
     const next = parseLinkHeader(res.headers.link).next;
     const nextCursor = next?.results === true ? next.cursor : null;
+    // The cursor is printed in a "--cursor …" suggestion: only one --cursor itself would accept.
+    if (nextCursor !== null && !isCursor(nextCursor)) {
+      throw new NetworkError("the events endpoint answered with a malformed pagination cursor", "a proxy or the server sent an unexpected Link header; try again");
+    }
     return { rows: data as EventsRow[], nextCursor, dataset };
   }
 

@@ -2,10 +2,16 @@
 // (never through a shell, so no path, SHA or remote can be interpreted as shell syntax), the remotes
 // reduced to host + path so they can be matched with Sentry's repositories, and the history since a
 // commit with the files each commit changed, in the shape Sentry's release commits take.
+//
+// The repository is untrusted: its .git/config can name programs for git to run (gpg.program with
+// log.showSignature, core.fsmonitor, diff.external, textconv drivers, hooks, credential helpers, a pager).
+// git therefore runs with a minimal environment (no token, nothing of ours) and with `-c` overrides that
+// switch each of those off, so reading the history never starts a program the repository chose.
 
 import { execFile } from "node:child_process";
 import { UsageError } from "./errors.js";
 import { stripUrlCredentials } from "./redact.js";
+import { cleanText } from "./text.js";
 
 /** A history of thousands of commits with their file lists fits easily; more than this is refused by git, not truncated. */
 const GIT_MAX_BUFFER_BYTES = 64 * 1024 * 1024;
@@ -24,18 +30,52 @@ interface GitResult {
   stderr: string;
 }
 
+/**
+ * Configuration that wins over the repository's own (command-line `-c` beats every config file): no
+ * signature verification (gpg.program), no fsmonitor hook, no hooks, no pager, no external diff or
+ * textconv driver, no credential helper, no askpass program.
+ */
+const SAFE_CONFIG = [
+  "log.showSignature=false",
+  "core.fsmonitor=false",
+  "core.hooksPath=/dev/null",
+  "core.pager=cat",
+  "core.askPass=",
+  "credential.helper=",
+  "diff.external=",
+  "protocol.allow=never",
+].flatMap((setting) => ["-c", setting]);
+
+/** Variables git may see: where to find itself and the user's own config, and nothing else of ours. */
+const PASSED_ENV = ["PATH", "HOME", "XDG_CONFIG_HOME", "SYSTEMROOT", "TMPDIR"];
+
+/**
+ * The environment git runs with. Built from an allowlist, not by deleting names: the parent holds
+ * SENTRY_AUTH_TOKEN and may hold GIT_DIR, GIT_CONFIG_*, GIT_EXTERNAL_DIFF or NODE_OPTIONS, none of
+ * which git (or a program it might start) should get. The system config (/etc/gitconfig) is skipped;
+ * the user's ~/.gitconfig still applies (safe.directory, insteadOf rewrites).
+ */
+export function gitEnvironment(parent: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of PASSED_ENV) {
+    const value = parent[name];
+    if (value !== undefined) env[name] = value;
+  }
+  // No credential prompt can hang a tool an agent runs; C locale keeps git's messages parseable.
+  return { ...env, GIT_CONFIG_NOSYSTEM: "1", GIT_TERMINAL_PROMPT: "0", GIT_PAGER: "cat", LC_ALL: "C" };
+}
+
 /** Runs `git -C dir <args>`. Resolves with the exit code; rejects only when git cannot be started. */
 function runGit(dir: string, args: string[]): Promise<GitResult> {
   return new Promise((resolve, reject) => {
     execFile(
       "git",
-      ["-C", dir, ...args],
+      [...SAFE_CONFIG, "--no-pager", "-C", dir, ...args],
       {
         maxBuffer: GIT_MAX_BUFFER_BYTES,
         timeout: GIT_TIMEOUT_MS,
         encoding: "utf8",
-        // No credential prompt can hang a tool an agent runs; C locale keeps git's messages parseable.
-        env: { ...process.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" },
+        env: gitEnvironment(),
       },
       (error, stdout, stderr) => {
         const err = error as (NodeJS.ErrnoException & { code?: number | string }) | null;
@@ -97,7 +137,7 @@ export async function readRemotes(dir: string): Promise<Remote[]> {
     if (!m) continue;
     const parsed = parseRemoteUrl(m[2]!);
     if (!parsed) continue;
-    remotes.push({ name: m[1]!, url: stripUrlCredentials(m[2]!), ...parsed });
+    remotes.push({ name: cleanText(m[1]!), url: cleanText(stripUrlCredentials(m[2]!)), ...parsed });
   }
   return remotes;
 }
@@ -108,7 +148,8 @@ export async function readRemotes(dir: string): Promise<Remote[]> {
  * `https://user:token@host/Owner/Name.git`, `git://host/Owner/Name`, and local paths (no host).
  */
 export function parseRemoteUrl(raw: string): { host?: string; path: string } | undefined {
-  const url = raw.trim();
+  // Credentials and any query or fragment (?access_token=…) go first: they are never part of the repository.
+  const url = stripUrlCredentials(raw.trim());
   if (!url) return undefined;
   let host: string | undefined;
   let path: string;
@@ -189,7 +230,11 @@ export async function readHistory(dir: string, range: HistoryRange): Promise<Loc
   if ("since" in range && !isCommitSha(range.since)) throw new UsageError(`not a commit SHA: ${JSON.stringify(range.since)}`);
   const selection = "since" in range ? [`${range.since}..HEAD`] : [`--max-count=${range.maxCount}`, "HEAD"];
   // -z: paths come out verbatim (no C-style quoting of spaces, tabs or non-ASCII names).
-  const out = await gitOrThrow(dir, ["log", "-z", "--no-renames", "--name-status", `--format=${LOG_FORMAT}`, ...selection, "--"], "read the history");
+  const out = await gitOrThrow(
+    dir,
+    ["log", "-z", "--no-renames", "--no-show-signature", "--no-ext-diff", "--no-textconv", "--no-color", "--name-status", `--format=${LOG_FORMAT}`, ...selection, "--"],
+    "read the history",
+  );
   return parseLog(out);
 }
 

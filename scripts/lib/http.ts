@@ -6,6 +6,7 @@
 import { Agent, errors as undiciErrors, request } from "undici";
 import { ApiError, AuthError, CliError, NetworkError, NotFoundError, RateLimitError, UsageError } from "./errors.js";
 import { redactSecrets } from "./redact.js";
+import { capText } from "./text.js";
 
 import { VERSION } from "./version.js";
 
@@ -17,9 +18,14 @@ const BACKOFF_BASE_MS = 250;
 const BACKOFF_MAX_MS = 4000;
 /** Longest we wait for a rate-limit window to reset before giving up with exit 6. */
 export const MAX_RATE_LIMIT_WAIT_S = 20;
+/**
+ * Longest wait a rate-limit answer is believed about. Sentry's windows last seconds to minutes; a
+ * Retry-After of 400 digits is a broken or hostile server, and is reported as "over an hour", capped.
+ */
+export const MAX_REPORTED_WAIT_S = 3600;
 const CONNECT_TIMEOUT_MS = 10_000;
 /** Bodies over this size are refused: no single Sentry API page is anywhere near it. */
-const MAX_BODY_BYTES = 50 * 1024 * 1024;
+export const MAX_BODY_BYTES = 50 * 1024 * 1024;
 
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 /** Statuses whose meaning (and exit code) does not depend on the body being Sentry's JSON. */
@@ -48,6 +54,11 @@ export interface HttpResponse<T = unknown> {
 export interface HttpOptions {
   /** Overall deadline for one call, retries and rate-limit waits included. */
   timeoutMs: number;
+  /**
+   * Epoch milliseconds by which the whole run must be done, every call included: --timeout bounds one
+   * call, this bounds `--all` over many slow pages. Absent: only the per-call deadline applies.
+   */
+  runDeadline?: number;
   /** Called with request/response lines when --verbose is on. */
   log?: (line: string) => void;
   /** Test hook: scales backoff sleeps (0 = no sleep). Not exposed as a flag. */
@@ -81,6 +92,11 @@ function backoffMs(attempt: number, scale: number): number {
  * X-Sentry-Rate-Limit-Reset (epoch seconds of the next window), which is all Sentry's API sends.
  */
 export function rateLimitWaitSeconds(headers: Record<string, string>, nowMs = Date.now()): number | undefined {
+  const wait = askedWaitSeconds(headers, nowMs);
+  return wait === undefined ? undefined : Math.min(wait, MAX_REPORTED_WAIT_S + 1);
+}
+
+function askedWaitSeconds(headers: Record<string, string>, nowMs: number): number | undefined {
   const retryAfter = headers["retry-after"];
   if (retryAfter !== undefined) {
     if (/^\d+(\.\d+)?$/.test(retryAfter.trim())) return Math.max(0, Number(retryAfter));
@@ -101,7 +117,7 @@ function flattenHeaders(raw: Record<string, string | string[] | undefined>): Rec
 /** Sentry's `detail` is a string, a list, or {code, message}; serializer errors are {field: [msg]}. */
 export function describeErrorBody(body: unknown): string | undefined {
   if (body === null || body === undefined) return undefined;
-  if (typeof body === "string") return body.trim() ? body.trim().slice(0, 300) : undefined;
+  if (typeof body === "string") return body.trim() ? capText(body.trim()) : undefined;
   if (Array.isArray(body)) return body.map((b) => describeErrorBody(b)).filter(Boolean).join("; ") || undefined;
   if (typeof body !== "object") return String(body);
   const obj = body as Record<string, unknown>;
@@ -113,7 +129,7 @@ export function describeErrorBody(body: unknown): string | undefined {
     }
     return describeErrorBody(detail);
   }
-  if (typeof obj.message === "string") return obj.message;
+  if (typeof obj.message === "string") return capText(obj.message);
   const fieldErrors = Object.entries(obj)
     .map(([field, msgs]) => `${field}: ${describeErrorBody(msgs) ?? "invalid"}`)
     .join("; ");
@@ -129,7 +145,9 @@ export interface ErrorContext {
 
 /** Maps a final non-2xx answer to the typed error and exit code SKILL.md documents. */
 export function errorForStatus(status: number, body: unknown, headers: Record<string, string>, what: string, ctx: ErrorContext = {}): CliError {
-  const detail = describeErrorBody(body);
+  // Field errors and lists are joined from many parts: the whole is capped as well as each part.
+  const described = describeErrorBody(body);
+  const detail = described === undefined ? undefined : capText(described);
   const suffix = detail ? `: ${detail}` : "";
   switch (status) {
     case 400:
@@ -146,13 +164,22 @@ export function errorForStatus(status: number, body: unknown, headers: Record<st
       return new NotFoundError(`not found (404): ${what}`, ctx.notFoundHint ?? "check the organization and project slugs (SENTRY_ORG, SENTRY_PROJECT, --org)", 404);
     case 410:
       return new NotFoundError(`this API endpoint is gone (410)${suffix}`, "Sentry has retired this endpoint; update sentry-monitoring", 410);
+    case 414:
+    case 431:
+      // A proxy or the server refuses a request line or headers this large: a very long --query or list of values.
+      return new UsageError(
+        `Sentry refused the request as too large (${status}${status === 431 ? ", request headers too large" : ", URL too long"})`,
+        "shorten the longest value (a --query, a list of IDs or projects) and try again",
+      );
     case 429: {
       const wait = rateLimitWaitSeconds(headers);
-      return new RateLimitError(
-        `rate limited by Sentry (429)${suffix}`,
-        wait,
-        wait !== undefined ? `wait ${Math.ceil(wait)} s and try again` : "wait a minute and try again",
-      );
+      const hint =
+        wait === undefined
+          ? "wait a minute and try again"
+          : wait > MAX_REPORTED_WAIT_S
+            ? `the server asked to wait over ${MAX_REPORTED_WAIT_S / 3600} h (capped; an implausible answer); try again later`
+            : `wait ${Math.ceil(wait)} s and try again`;
+      return new RateLimitError(`rate limited by Sentry (429)${suffix}`, wait, hint);
     }
     default:
       if (status >= 500) return new NetworkError(`Sentry answered ${status} for ${what}${suffix}`, "a server-side problem; try again shortly");
@@ -180,15 +207,26 @@ function describeNetworkError(err: unknown, url: string): string {
  * for everything else. A 204 yields `null`; any other empty 2xx body is an error (a cut-off answer).
  */
 export async function sendRequest<T = unknown>(req: HttpRequest, options: HttpOptions, errorContext: ErrorContext = {}): Promise<HttpResponse<T>> {
-  const deadline = Date.now() + options.timeoutMs;
+  const what = `${req.method} ${new URL(req.url).pathname}`;
+  const callDeadline = Date.now() + options.timeoutMs;
+  const runDeadline = options.runDeadline ?? Number.POSITIVE_INFINITY;
+  const deadline = Math.min(callDeadline, runDeadline);
+  // Which deadline cut the call short decides what the user is told to change. Timers fire a few
+  // milliseconds early or late, hence the margin.
+  const timeoutError = () =>
+    runDeadline < callDeadline && Date.now() >= runDeadline - 50
+      ? new NetworkError(`stopped: the run passed its overall deadline while waiting for ${what}`, "the whole run is limited to a multiple of --timeout; narrow the request (--limit instead of --all, a shorter period) or raise --timeout")
+      : new NetworkError(`timed out after ${Math.round(options.timeoutMs / 1000)} s waiting for ${what}`, "Sentry is slow or unreachable; raise --timeout or try again");
   const scale = options.backoffScale ?? 1;
   const log = options.log;
-  const what = `${req.method} ${new URL(req.url).pathname}`;
   let lastError: CliError | undefined;
 
   for (let attempt = 0; attempt <= MAX_RETRIES; attempt++) {
     const remaining = deadline - Date.now();
-    if (remaining <= 0) break;
+    if (remaining <= 0) {
+      lastError = timeoutError();
+      break;
+    }
     const started = Date.now();
     log?.(redactSecrets(`> ${req.method} ${req.url}${attempt ? ` (retry ${attempt})` : ""}`));
     let status: number;
@@ -213,12 +251,7 @@ export async function sendRequest<T = unknown>(req: HttpRequest, options: HttpOp
       });
       status = res.statusCode;
       headers = flattenHeaders(res.headers as Record<string, string | string[] | undefined>);
-      const declared = Number(headers["content-length"] ?? 0);
-      if (declared > MAX_BODY_BYTES) {
-        await res.body.dump();
-        throw new NetworkError(`the answer to ${what} is too large (${declared} bytes)`);
-      }
-      text = await res.body.text();
+      text = await readBodyCapped(res.body, headers, what);
     } catch (err) {
       if (err instanceof CliError) throw err;
       const timedOut =
@@ -228,7 +261,7 @@ export async function sendRequest<T = unknown>(req: HttpRequest, options: HttpOp
         (err as Error).name === "AbortError" ||
         Date.now() >= deadline;
       if (timedOut) {
-        lastError = new NetworkError(`timed out after ${Math.round(options.timeoutMs / 1000)} s waiting for ${what}`, "Sentry is slow or unreachable; raise --timeout or try again");
+        lastError = timeoutError();
         break;
       }
       lastError = new NetworkError(describeNetworkError(err, req.url), "check the URL (SENTRY_URL) and your connection");
@@ -245,8 +278,9 @@ export async function sendRequest<T = unknown>(req: HttpRequest, options: HttpOp
 
     if (status >= 200 && status < 300) {
       try {
-        return { status, headers, body: parseJsonBody<T>(status, text, headers, what), bytes };
+        return { status, headers, body: parseJsonBody<T>(req.method, status, text, headers, what), bytes };
       } catch (err) {
+        if (status === 204) throw err;
         // A cut-off or empty body is a transport fault: asking again is safe for idempotent calls.
         lastError = err as CliError;
         if (!req.idempotent || attempt >= MAX_RETRIES) throw lastError;
@@ -285,7 +319,7 @@ export async function sendRequest<T = unknown>(req: HttpRequest, options: HttpOp
     if (Date.now() + waitMs > deadline) throw lastError;
     await sleep(waitMs);
   }
-  throw lastError ?? new NetworkError(`timed out after ${Math.round(options.timeoutMs / 1000)} s waiting for ${what}`, "raise --timeout or try again");
+  throw lastError ?? timeoutError();
 }
 
 function tryParseJson(text: string): unknown {
@@ -297,8 +331,35 @@ function tryParseJson(text: string): unknown {
   }
 }
 
-function parseJsonBody<T>(status: number, text: string, headers: Record<string, string>, what: string): T {
-  if (status === 204) return null as T;
+/**
+ * Reads a body while counting its bytes, so a chunked answer with no Content-Length is cut at the cap
+ * as it streams instead of being buffered whole first (a 100 MB body then costs 50 MB at most).
+ */
+async function readBodyCapped(body: AsyncIterable<Buffer> & { destroy(err?: Error): unknown }, headers: Record<string, string>, what: string): Promise<string> {
+  const tooLarge = () => new NetworkError(`the answer to ${what} is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB; stopped reading`, "no Sentry API page is that large: check SENTRY_URL points at Sentry, or narrow the request");
+  if (Number(headers["content-length"] ?? 0) > MAX_BODY_BYTES) {
+    body.destroy();
+    throw tooLarge();
+  }
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of body) {
+    total += chunk.length;
+    if (total > MAX_BODY_BYTES) {
+      body.destroy();
+      throw tooLarge();
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, total).toString("utf8");
+}
+
+function parseJsonBody<T>(method: HttpRequest["method"], status: number, text: string, headers: Record<string, string>, what: string): T {
+  if (status === 204) {
+    // Writes may answer 204 No Content; a read that answers nothing has no data a tool could show.
+    if (method !== "GET") return null as T;
+    throw new NetworkError(`Sentry answered ${what} with no content (204)`, "a proxy or the server answered without data; try again, or check SENTRY_URL");
+  }
   if (text.trim() === "") throw new NetworkError(`Sentry answered ${what} with an empty body`, "the server or a proxy cut the answer short; try again");
   try {
     return JSON.parse(text) as T;

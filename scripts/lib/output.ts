@@ -1,5 +1,8 @@
 // Small formatters for compact text output. Every tool prints numbers, times and names the same way,
-// so a model reading several tools' output compares like with like.
+// so a model reading several tools' output compares like with like. The shared renderers here clean
+// what they print (lib/text.ts): cells and list items are mostly server text.
+
+import { cleanText } from "./text.js";
 
 const UNITS: Array<[number, string]> = [
   [86400, "d"],
@@ -26,7 +29,7 @@ export function relativeTime(iso: string | null | undefined, now: number): strin
 
 /** Shortens text to `width` characters, ending in an ellipsis when cut. */
 export function truncate(text: string, width: number): string {
-  const flat = text.replace(/\s+/g, " ").trim();
+  const flat = cleanText(text).replace(/\s+/g, " ").trim();
   if (flat.length <= width) return flat;
   return `${flat.slice(0, Math.max(0, width - 1)).trimEnd()}…`;
 }
@@ -58,8 +61,9 @@ export function millis(ms: number | null | undefined): string {
  * Aligns rows into columns separated by two spaces. `right` lists the columns to right-align
  * (numbers). The last column is never padded, so long titles cost no trailing spaces.
  */
-export function alignColumns(rows: string[][], right: number[] = []): string[] {
-  if (rows.length === 0) return [];
+export function alignColumns(rawRows: string[][], right: number[] = []): string[] {
+  if (rawRows.length === 0) return [];
+  const rows = rawRows.map((row) => row.map(cleanText));
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
   return rows.map((row) =>
@@ -81,7 +85,8 @@ export function selectFields(record: Record<string, unknown>, fields: readonly s
 }
 
 /** "a, b, c" or "a, b, c +4 more" when there are more than `max`. */
-export function listWithMore(items: readonly string[], max: number): string {
+export function listWithMore(rawItems: readonly string[], max: number): string {
+  const items = rawItems.map(cleanText);
   if (items.length <= max) return items.join(", ");
   return `${items.slice(0, max).join(", ")} +${items.length - max} more`;
 }
@@ -93,6 +98,15 @@ export function plural(n: number, word: string, pluralWord = `${word}s`): string
 /** Quotes a word for a copy-paste shell command line (POSIX single quotes when needed). */
 export function shellQuote(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * A command to suggest ("Next: …", "continue with …"): `node dist/<tool>.mjs` and its arguments, each
+ * shell-quoted, so a value from a server (a cursor, a short ID, a release version) is one inert word
+ * when the line is pasted into a shell, whatever characters it holds.
+ */
+export function commandLine(tool: string, args: ReadonlyArray<string | number>): string {
+  return ["node", `dist/${tool}.mjs`, ...args.map((a) => shellQuote(cleanText(String(a))))].join(" ");
 }
 
 /** Items without repeats, in first-seen order. */

@@ -3,6 +3,7 @@
 // self-hosted servers name themselves. The answer is cached on disk, keyed by host and organization
 // (never by token), so each run after the first goes straight to the right host.
 
+import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
@@ -52,11 +53,17 @@ export function storeRegion(baseUrl: string, org: string, regionUrl: string, pat
 
 const isSentryIoHost = (host: string) => host === "sentry.io" || host.endsWith(".sentry.io");
 
+/** The port a URL connects to, default ports spelled out, so https://h and https://h:443 compare equal. */
+const effectivePort = (url: URL) => url.port || (url.protocol === "https:" ? "443" : "80");
+
 /**
- * The token may be sent to a region URL only when it is https on sentry.io (or a subdomain) while the
- * configured URL is sentry.io too, or has the same scheme and host name as the configured URL (a
- * self-hosted server, or the sandbox's second listener on another port). Anything else would hand
- * the token to a host the user never named; a self-hosted token never goes to sentry.io.
+ * The token may be sent to a region URL only when it is
+ * - https on sentry.io (or a subdomain, on the default port) while the configured URL is sentry.io too, or
+ * - on the configured host or a subdomain of it, on the same port, over https (or over http when the
+ *   configured URL is http itself: a region cannot make a plain-http setup worse, only a downgrade could).
+ * Another port on the same host is refused: it may be another service, or another user's process, and a
+ * region answer is cached for a day. Anything else would hand the token to a host the user never named;
+ * a self-hosted token never goes to sentry.io.
  */
 export function isAllowedRegionUrl(regionUrl: string, configuredUrl: string): boolean {
   let region: URL;
@@ -67,9 +74,47 @@ export function isAllowedRegionUrl(regionUrl: string, configuredUrl: string): bo
   } catch {
     return false;
   }
-  if (region.username || region.password) return false;
-  if (region.protocol === "https:" && isSentryIoHost(region.hostname) && isSentryIoHost(configured.hostname)) return true;
-  return region.protocol === configured.protocol && region.hostname === configured.hostname;
+  if (region.username || region.password || region.search || region.hash) return false;
+  if (isSentryIoHost(configured.hostname)) {
+    return region.protocol === "https:" && isSentryIoHost(region.hostname) && region.port === "";
+  }
+  const schemeOk = region.protocol === "https:" || region.protocol === configured.protocol;
+  const hostOk = region.hostname === configured.hostname || region.hostname.endsWith(`.${configured.hostname}`);
+  return schemeOk && hostOk && effectivePort(region) === effectivePort(configured);
+}
+
+/**
+ * Hosts (other than sentry.io) that have received the token before, kept beside the region cache as
+ * SHA-256 hashes of the origin: the file says nothing readable about which servers the user talks to,
+ * and never holds the token. The first time a host gets the token, the tool says so on stderr.
+ */
+export function knownHostsPath(env: NodeJS.ProcessEnv = process.env): string {
+  return join(regionCachePath(env), "..", "token-hosts.json");
+}
+
+const hostDigest = (origin: string) => createHash("sha256").update(origin).digest("hex");
+
+/** Records that `origin` got the token; true when it had not before (and it is not sentry.io). */
+export function firstTokenContact(origin: string, path = knownHostsPath()): boolean {
+  if (isSentryIoHost(new URL(origin).hostname)) return false;
+  const digest = hostDigest(origin);
+  let known: string[] = [];
+  try {
+    const parsed = JSON.parse(readFileSync(path, "utf8")) as unknown;
+    if (Array.isArray(parsed)) known = parsed.filter((d): d is string => typeof d === "string");
+  } catch {
+    // Missing or unreadable: every host is new, which only costs a warning.
+  }
+  if (known.includes(digest)) return false;
+  try {
+    mkdirSync(join(path, ".."), { recursive: true });
+    const tmp = `${path}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify([...known, digest]));
+    renameSync(tmp, path);
+  } catch {
+    // A read-only cache directory means the warning comes again next time; better than never.
+  }
+  return true;
 }
 
 const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);

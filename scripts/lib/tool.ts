@@ -13,8 +13,9 @@ import { CliError, EXIT, EXIT_MEANINGS, UsageError } from "./errors.js";
 import type { FlagInput, RawFlag } from "./flags.js";
 import { selectFields, shellQuote } from "./output.js";
 import { redactSecrets } from "./redact.js";
+import { capText, cleanText } from "./text.js";
 import { MAX_PAGE_SIZE, MAX_PAGES_ALL } from "./urls.js";
-import { parseCursor, parseIntegerFlag } from "./validate.js";
+import { isCursor, parseCursor, parseIntegerFlag } from "./validate.js";
 
 /** The categories, in the order SKILL.md presents them; each has references/<id>.md. */
 export const CATEGORIES = [
@@ -256,6 +257,13 @@ export function renderWrite<R>(tool: WriteToolDeclaration<unknown, R>, out: Writ
 export const MAX_LIMIT = 1000;
 const DEFAULT_TIMEOUT_S = 30;
 const MAX_TIMEOUT_S = 600;
+/**
+ * The whole run (every call, page and retry) must end within this many times --timeout: --timeout
+ * bounds one call, and `--all` over 100 slow pages would otherwise take 100 of them.
+ */
+export const RUN_DEADLINE_FACTOR = 10;
+/** Longest error message and hint printed: server details and echoed input are capped before this too. */
+const MAX_ERROR_LINE_CHARS = 600;
 
 /** Flags every tool has, in help order. */
 export const COMMON_FLAGS: Record<string, FlagSpec> = {
@@ -264,7 +272,7 @@ export const COMMON_FLAGS: Record<string, FlagSpec> = {
   fields: { type: "string", placeholder: "a,b,c", help: "With --json/--ndjson, keep only these fields" },
   org: { type: "string", placeholder: "SLUG", help: "Organization (default: SENTRY_ORG, .sentryclirc, or the token's first)" },
   url: { type: "string", placeholder: "URL", help: "Sentry URL (default: SENTRY_URL, .sentryclirc, https://sentry.io)" },
-  timeout: { type: "string", placeholder: "SECONDS", help: "Deadline per API call, retries included", default: String(DEFAULT_TIMEOUT_S) },
+  timeout: { type: "string", placeholder: "SECONDS", help: `Deadline per API call, retries included; the whole run gets ${RUN_DEADLINE_FACTOR} times this`, default: String(DEFAULT_TIMEOUT_S) },
   verbose: { type: "boolean", help: "Log requests to stderr (secrets masked)" },
   help: { type: "boolean", short: "h", help: "Show this help" },
 };
@@ -471,9 +479,13 @@ export function parseInvocation(tool: AnyTool, argv: string[]): ParsedInvocation
   };
 }
 
+/**
+ * The error and hint lines. Both may carry server text (a 403's detail) or echoed input, so each is
+ * cleaned to one line: a newline inside a detail cannot forge a "hint:" line of its own.
+ */
 function writeError(io: Output, err: CliError, toolName: string): void {
-  io.err(`${toolName}: error: ${err.message}\n`);
-  if (err.hint) io.err(`hint: ${err.hint}\n`);
+  io.err(`${toolName}: error: ${capText(cleanText(err.message), MAX_ERROR_LINE_CHARS)}\n`);
+  if (err.hint) io.err(`hint: ${capText(cleanText(err.hint), MAX_ERROR_LINE_CHARS)}\n`);
 }
 
 /** Runs a tool with argv and returns the exit code. Never throws. */
@@ -496,13 +508,15 @@ export async function runTool(tool: AnyTool, argv: string[], rawIo: Output = pro
     // Loaded only when a tool really runs, so --help never pays for the HTTP client.
     const { SentryApi } = await import("./api.js");
     const { closeHttp } = await import("./http.js");
-    const warn = (m: string) => io.err(`${tool.name}: ${m}\n`);
+    // Notes name server values (an organization slug, a region URL): one clean line each.
+    const warn = (m: string) => io.err(`${tool.name}: ${capText(cleanText(m), MAX_ERROR_LINE_CHARS)}\n`);
     const api = new SentryApi({
       config,
       allowWrites: inv.yes,
       warn,
       http: {
         timeoutMs: inv.timeoutMs,
+        runDeadline: Date.now() + inv.timeoutMs * RUN_DEADLINE_FACTOR,
         log: inv.verbose ? (line) => io.err(`${line}\n`) : undefined,
         backoffScale: process.env.SENTRY_MONITORING_TEST_FAST_RETRY === "1" ? 0.01 : 1,
       },
@@ -546,7 +560,9 @@ export async function runTool(tool: AnyTool, argv: string[], rawIo: Output = pro
           io.out(`${tool.render(records, summary, renderCtx)}\n`);
         } else if (summary.nextCursor) {
           // NDJSON has no footer: say on stderr that more exist (the --limit or the 100-page cap of --all stopped it).
-          io.err(`${tool.name}: more records exist; continue with --cursor ${summary.nextCursor}\n`);
+          // The cursor came from the server: printed only when --cursor would take it, and quoted anyway.
+          const cursor = isCursor(summary.nextCursor) ? ` continue with --cursor ${shellQuote(summary.nextCursor)}` : " (the server's cursor to continue from is malformed)";
+          io.err(`${tool.name}: more records exist;${cursor}\n`);
         }
       } else if ("plan" in tool) {
         // The confirmation promise, kept here once for every write tool: without --yes nothing but the
@@ -585,7 +601,7 @@ export async function runTool(tool: AnyTool, argv: string[], rawIo: Output = pro
       return err.exitCode;
     }
     const e = err as Error;
-    io.err(`${tool.name}: unexpected error: ${e?.message ?? String(err)}\n`);
+    io.err(`${tool.name}: unexpected error: ${capText(cleanText(e?.message ?? String(err)), MAX_ERROR_LINE_CHARS)}\n`);
     if (verbose && e?.stack) io.err(`${e.stack}\n`);
     else io.err("hint: re-run with --verbose for details, and report it if it persists\n");
     return EXIT.UNEXPECTED;
@@ -606,11 +622,16 @@ export function runIfMain(tool: AnyTool, moduleUrl: string): void {
     isMain = false;
   }
   if (!isMain) return;
-  // Piped into `head`: stop quietly instead of crashing with EPIPE.
+  // Output that could not be written is a failed run (exit 1), never a silent 0: a full disk
+  // (`> /dev/full`) or a closed stdout would otherwise look like success to a script or an agent.
+  // Piped into `head` (EPIPE) the reader chose to stop: exit at once, quietly, but not with 0.
+  let outputFailed = false;
   process.stdout.on("error", (err: NodeJS.ErrnoException) => {
-    if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    outputFailed = true;
+    if (err.code !== "EPIPE") process.stderr.write(`${tool.name}: error: could not write the output (${err.code ?? err.message})\n`);
+    process.exit(EXIT.UNEXPECTED);
   });
   void runTool(tool, process.argv.slice(2), processOutput, entry).then((code) => {
-    process.exitCode = code;
+    process.exitCode = outputFailed ? EXIT.UNEXPECTED : code;
   });
 }

@@ -5,6 +5,8 @@
 export const MAX_PAGE_SIZE = 100;
 /** --all stops after this many pages and prints the cursor to go on from. */
 export const MAX_PAGES_ALL = 100;
+/** --all also stops after this many records, whatever the pages held. */
+export const MAX_RECORDS_ALL = MAX_PAGES_ALL * MAX_PAGE_SIZE;
 
 export type QueryValue = string | number | boolean | undefined | null | ReadonlyArray<string | number>;
 export type Query = Record<string, QueryValue>;

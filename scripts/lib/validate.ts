@@ -2,6 +2,12 @@
 // Every parser throws only UsageError, so the runner can turn any bad input into one clear line.
 
 import { UsageError } from "./errors.js";
+import { capText } from "./text.js";
+
+/** User input quoted for an error message, shortened: a 100 KB --query is not echoed back whole. */
+export function quoteInput(value: string): string {
+  return capText(JSON.stringify(value));
+}
 
 /**
  * Sentry slugs: lowercase letters, digits, - and _ (src/sentry/db/models/fields/slug.py). All digits
@@ -13,7 +19,7 @@ export function parseSlug(value: string, what: "organization" | "project" | "tea
   const trimmed = value.trim();
   if (!SLUG.test(trimmed)) {
     throw new UsageError(
-      `invalid ${what} slug ${JSON.stringify(value)}: use lowercase letters, digits, - and _`,
+      `invalid ${what} slug ${quoteInput(value)}: use lowercase letters, digits, - and _`,
       what === "project" ? "list them with: node dist/list-projects.mjs" : "the slug is in your Sentry URLs: /organizations/<slug>/",
     );
   }
@@ -27,6 +33,15 @@ export type IssueRef =
 
 /** Short IDs are PROJECT-SLUG in upper case, a dash, then a base-32 counter: WEB-FRONTEND-1A2. */
 const SHORT_ID = /^[A-Z0-9][A-Z0-9_-]*-[A-Z0-9]+$/;
+const MAX_SHORT_ID_LENGTH = 120;
+
+/**
+ * Whether a short ID from a server has the shape user input must have. A value that does not is never
+ * put into a suggested command (a shortId of `WEB-1 --yes; curl …|sh` would become one).
+ */
+export function isShortId(value: unknown): value is string {
+  return typeof value === "string" && value.length <= MAX_SHORT_ID_LENGTH && SHORT_ID.test(value);
+}
 const NUMERIC_ID = /^[1-9]\d{0,19}$/;
 
 /**
@@ -41,11 +56,20 @@ export function parseIssueRef(value: string): IssueRef {
     try {
       url = new URL(raw);
     } catch {
-      throw new UsageError(`invalid issue URL ${JSON.stringify(value)}`);
+      throw new UsageError(`invalid issue URL ${quoteInput(value)}`);
     }
     const path = url.pathname;
     const orgPath = /\/organizations\/([^/]+)\/issues\/(\d+)(?:\/|$)/.exec(path);
-    if (orgPath) return { kind: "url", id: orgPath[2]!, org: decodeURIComponent(orgPath[1]!) };
+    if (orgPath) {
+      let org: string;
+      try {
+        org = decodeURIComponent(orgPath[1]!);
+      } catch {
+        throw new UsageError(`invalid issue URL ${quoteInput(value)}: bad percent-encoding in the organization`);
+      }
+      // The organization is sent back in API paths: it must be a slug like any --org.
+      return { kind: "url", id: orgPath[2]!, org: parseSlug(org, "organization") };
+    }
     const bare = /^\/issues\/(\d+)(?:\/|$)/.exec(path);
     if (bare) {
       // SaaS links put the organization in the subdomain: https://acme.sentry.io/issues/123/
@@ -53,12 +77,12 @@ export function parseIssueRef(value: string): IssueRef {
       const org = sub && !["us", "de", "www"].includes(sub[1]!.toLowerCase()) ? sub[1]!.toLowerCase() : undefined;
       return { kind: "url", id: bare[1]!, org };
     }
-    throw new UsageError(`not a Sentry issue URL: ${JSON.stringify(value)}`, "expected …/issues/<numeric id>/ in the path");
+    throw new UsageError(`not a Sentry issue URL: ${quoteInput(value)}`, "expected …/issues/<numeric id>/ in the path");
   }
   const upper = raw.toUpperCase();
-  if (SHORT_ID.test(upper) && upper.length <= 120) return { kind: "shortId", shortId: upper };
+  if (isShortId(upper)) return { kind: "shortId", shortId: upper };
   throw new UsageError(
-    `invalid issue ${JSON.stringify(value)}: expected a numeric ID, a short ID like WEB-1A2, or an issue URL`,
+    `invalid issue ${quoteInput(value)}: expected a numeric ID, a short ID like WEB-1A2, or an issue URL`,
   );
 }
 
@@ -67,7 +91,7 @@ export const MAX_VERSION_LENGTH = 200;
 /** Sentry's release version rules (src/sentry/models/release.py, ENDPOINTS.md §9). */
 export function parseReleaseVersion(value: string): string {
   const problem = releaseVersionProblem(value);
-  if (problem) throw new UsageError(`invalid release version ${JSON.stringify(value)}: ${problem}`);
+  if (problem) throw new UsageError(`invalid release version ${quoteInput(value)}: ${problem}`);
   return value;
 }
 
@@ -88,7 +112,7 @@ const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400,
 export function parseDuration(value: string, flag = "duration"): number {
   const m = /^(\d{1,6})([smhdw])$/.exec(value.trim());
   if (!m || Number(m[1]) === 0) {
-    throw new UsageError(`invalid ${flag} ${JSON.stringify(value)}: use a number and a unit, like 30m, 24h, 7d`);
+    throw new UsageError(`invalid ${flag} ${quoteInput(value)}: use a number and a unit, like 30m, 24h, 7d`);
   }
   return Number(m[1]) * DURATION_UNITS[m[2]!]!;
 }
@@ -112,25 +136,35 @@ export function toStatsPeriod(seconds: number): string {
 export function parseChoice<T extends string>(value: string | undefined, flag: string, choices: readonly T[], fallback: T): T {
   const chosen = (value ?? fallback).trim();
   if (!(choices as readonly string[]).includes(chosen)) {
-    throw new UsageError(`invalid --${flag} ${JSON.stringify(chosen)}`, `use one of: ${choices.join(", ")}`);
+    throw new UsageError(`invalid --${flag} ${quoteInput(chosen)}`, `use one of: ${choices.join(", ")}`);
   }
   return chosen as T;
 }
 
 export function parseIntegerFlag(value: string, flag: string, min: number, max: number): number {
   const trimmed = value.trim();
-  if (!/^-?\d+$/.test(trimmed)) throw new UsageError(`--${flag} must be a whole number, got ${JSON.stringify(value)}`);
+  if (!/^-?\d+$/.test(trimmed)) throw new UsageError(`--${flag} must be a whole number, got ${quoteInput(value)}`);
   const n = Number(trimmed);
   if (n < min || n > max) throw new UsageError(`--${flag} must be between ${min} and ${max}, got ${n}`);
   return n;
 }
 
 /** Opaque pagination cursors look like 0:100:0 or 1420837533:0:0 (ENDPOINTS.md §15). */
+const CURSOR = /^-?\d{1,20}:\d{1,10}:[01]$/;
+
 export function parseCursor(value: string): string {
-  if (!/^-?\d+:\d+:[01]$/.test(value.trim())) {
-    throw new UsageError(`invalid --cursor ${JSON.stringify(value)}: copy it from the previous page's footer`);
+  if (!CURSOR.test(value.trim())) {
+    throw new UsageError(`invalid --cursor ${quoteInput(value)}: copy it from the previous page's footer`);
   }
   return value.trim();
+}
+
+/**
+ * Whether a cursor from a server's Link header is one --cursor would accept. Cursors are printed in
+ * "continue with --cursor …" lines, so one that is not (`0:100:0$(touch x)`) is never passed on.
+ */
+export function isCursor(value: unknown): value is string {
+  return typeof value === "string" && CURSOR.test(value);
 }
 
 /** A base URL for Sentry: http(s) with a host, no path beyond an optional trailing slash. */
@@ -139,10 +173,10 @@ export function parseBaseUrl(value: string, source: string): URL {
   try {
     url = new URL(value.trim());
   } catch {
-    throw new UsageError(`invalid Sentry URL ${JSON.stringify(value)} (from ${source})`, "expected e.g. https://sentry.io");
+    throw new UsageError(`invalid Sentry URL ${quoteInput(value)} (from ${source})`, "expected e.g. https://sentry.io");
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new UsageError(`invalid Sentry URL ${JSON.stringify(value)} (from ${source}): must be http or https`);
+    throw new UsageError(`invalid Sentry URL ${quoteInput(value)} (from ${source}): must be http or https`);
   }
   if (url.username || url.password) {
     throw new UsageError(`the Sentry URL from ${source} contains credentials; put the token in SENTRY_AUTH_TOKEN instead`);

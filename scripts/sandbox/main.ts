@@ -23,7 +23,7 @@ Options:
   --seed N                 seed of the generated world (default ${DEFAULT_SEED})
   --latency MS             delay every answer by MS milliseconds
   --rate-limit N/SECONDS   allow N requests per SECONDS per token, then answer 429 like Sentry
-  --regions                serve the first organization from a second listener (its links.regionUrl)
+  --regions                serve the first organization as a region under /region (its links.regionUrl)
   --state FILE             load writes from FILE at start and save them there
   --now TIME               stop the clock at TIME (ISO 8601 with Z or an offset, or epoch ms): the seeded
                            world and every write use it, and ${NOW_VARIABLE} gives the tools the same clock
@@ -145,7 +145,7 @@ async function main(): Promise<void> {
   // With a fixed clock the tools must read the same instant, or their ages and time windows drift from the world's.
   const clock = parsed.options.now !== undefined ? ` ${NOW_VARIABLE}=${new Date(parsed.options.now).toISOString()}` : "";
   process.stdout.write(`export SENTRY_URL=${sandbox.url} SENTRY_AUTH_TOKEN=sandbox SENTRY_ORG=${org.slug} SENTRY_PROJECT=${project.slug}${clock}\n`);
-  if (sandbox.regionUrl) process.stdout.write(`region listener: ${sandbox.regionUrl} (organization ${org.slug} lives there)\n`);
+  if (sandbox.regionUrl) process.stdout.write(`region: ${sandbox.regionUrl} (organization ${org.slug} lives there)\n`);
   if (parsed.printOrgToken) process.stdout.write(`org token: ${sandbox.orgToken}\n`);
 }
 

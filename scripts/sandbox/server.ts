@@ -1,4 +1,4 @@
-// The sandbox's HTTP front: one node:http listener (two with --regions) that authenticates, rate-limits,
+// The sandbox's HTTP front: one node:http listener that authenticates, rate-limits,
 // injects faults, routes /api/0/… to the category modules and answers the way Sentry's API does.
 // Tests start it in-process with startSandbox({ port: 0 }); the CLI (main.ts) wraps the same function.
 
@@ -16,6 +16,12 @@ import { createWorldWithState, saveWorldState } from "./world.js";
 export const DEFAULT_HOST = "127.0.0.1";
 const API_PREFIX = "/api/0";
 const ADMIN_PREFIX = "/__sandbox/";
+/**
+ * With --regions the region is served under this path on the same listener. The tools accept a region
+ * URL only on the configured host and port (a region on another port could be anyone's), so a region
+ * on a second port would be refused; a path keeps the same origin and still tells the two apart.
+ */
+const REGION_PREFIX = "/region";
 /** Bodies above this are refused: no Sentry endpoint the tools use takes more than a few kilobytes. */
 const MAX_BODY_BYTES = 5 * 1024 * 1024;
 /** The request log keeps this many entries (oldest dropped), so a long-running CLI sandbox stays small. */
@@ -416,8 +422,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
   }
 
-  function makeServer(listener: Listener): Server {
+  function makeServer(): Server {
     const server = createServer((req, res) => {
+      let listener: Listener = "main";
+      if (options.regions && (req.url === REGION_PREFIX || req.url?.startsWith(`${REGION_PREFIX}/`))) {
+        listener = "region";
+        req.url = req.url.slice(REGION_PREFIX.length) || "/";
+      }
       handle(req, res, listener).catch((error: unknown) => {
         process.stderr.write(`sandbox: ${(error as Error).stack ?? String(error)}\n`);
         send(res, { status: 500, body: { detail: "Internal Error" } });
@@ -441,22 +452,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
 
   const servers: Server[] = [];
-  const mainServer = makeServer("main");
+  const mainServer = makeServer();
   servers.push(mainServer);
   const mainPort = await listen(mainServer, options.port ?? 0);
   urls.main = formatUrl(host, mainPort);
-  if (options.regions) {
-    const regionServer = makeServer("region");
-    servers.push(regionServer);
-    try {
-      // A fixed main port gets the next one for the region, so a hand-started sandbox has predictable URLs.
-      const regionPort = await listen(regionServer, options.port ? options.port + 1 : 0);
-      urls.region = formatUrl(host, regionPort);
-    } catch (error) {
-      await new Promise<void>((resolve) => mainServer.close(() => resolve()));
-      throw error;
-    }
-  }
+  if (options.regions) urls.region = `${urls.main}${REGION_PREFIX}`;
   const orgToken = makeOrgToken(world, urls);
   authenticate = createAuthenticator(world, orgToken);
 

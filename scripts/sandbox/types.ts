@@ -13,7 +13,7 @@ export interface SandboxOptions {
   latencyMs?: number;
   /** Fixed-window limiter like Sentry's: at most `limit` requests per `windowSeconds` per token. */
   rateLimit?: { limit: number; windowSeconds: number };
-  /** Start a second listener that plays the organization's region (links.regionUrl of the first org). */
+  /** Serve the first organization as its region under /region on the same listener (its links.regionUrl). */
   regions?: boolean;
   /** Persist writes (issue status, releases) to this JSON file and load them at start. */
   stateFile?: string;

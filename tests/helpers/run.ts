@@ -5,6 +5,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { firstTokenContact } from "../../scripts/lib/region.js";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 export const DIST = join(ROOT, "dist");
@@ -24,6 +25,12 @@ export interface RunOptions {
   home?: string;
   input?: string;
   timeoutMs?: number;
+  /**
+   * Run as a user whose token has never been sent to SENTRY_URL's host, so the tool warns about that
+   * first contact. By default the host is recorded as known first: every other test runs as a user who
+   * has used this server before, and its stderr stays free of that one-time note.
+   */
+  firstContact?: boolean;
 }
 
 /** A fresh empty directory for HOME / cwd. */
@@ -41,6 +48,13 @@ export function runTool(tool: string, args: string[], options: RunOptions = {}):
     SENTRY_MONITORING_TEST_FAST_RETRY: "1",
   };
   for (const [k, v] of Object.entries(options.env ?? {})) if (v !== undefined) env[k] = v;
+  if (!options.firstContact && env.SENTRY_URL) {
+    try {
+      firstTokenContact(new URL(env.SENTRY_URL).origin, join(env.XDG_CACHE_HOME!, "sentry-monitoring", "token-hosts.json"));
+    } catch {
+      // Not a URL: the tool reports that itself.
+    }
+  }
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [join(DIST, `${tool}.mjs`), ...args], {
       cwd: options.cwd ?? home,
