@@ -14,9 +14,13 @@ interface CacheEntry {
   expires: number;
 }
 
+/** The skill's folder in the user's cache (XDG_CACHE_HOME, else ~/.cache): region lookups, V8 code caches. */
+export function cacheDirectory(env: NodeJS.ProcessEnv = process.env): string {
+  return join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), ".cache"), "sentry-monitoring");
+}
+
 export function regionCachePath(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CACHE_HOME || join(env.HOME || homedir(), ".cache");
-  return join(base, "sentry-monitoring", "regions.json");
+  return join(cacheDirectory(env), "regions.json");
 }
 
 function readCache(path: string): Record<string, CacheEntry> {
