@@ -6,7 +6,7 @@ import { requireToken } from "./config.js";
 import { AuthError, CliError, EXIT, NotFoundError } from "./errors.js";
 import type { ErrorContext, HttpOptions, HttpResponse } from "./http.js";
 import { sendRequest } from "./http.js";
-import { cachedRegion, isAllowedRegionUrl, isPlainHttpToRemote, storeRegion } from "./region.js";
+import { cachedRegion, hasRegions, isAllowedRegionUrl, isPlainHttpToRemote, storeRegion } from "./region.js";
 import { apiPath, buildQuery, MAX_PAGE_SIZE, MAX_PAGES_ALL, parseLinkHeader, type Query } from "./urls.js";
 
 export interface Page<T> {
@@ -131,7 +131,7 @@ export class SentryApi {
 
   private rememberRegion(org: string, regionUrl: string): void {
     const base = this.config.url;
-    if (!isAllowedRegionUrl(regionUrl, base)) return;
+    if (!hasRegions(base) || !isAllowedRegionUrl(regionUrl, base)) return;
     const trimmed = regionUrl.replace(/\/+$/, "");
     this.regions.set(org, Promise.resolve(trimmed));
     storeRegion(base, org, trimmed, this.options.regionCachePath);
@@ -145,6 +145,7 @@ export class SentryApi {
       const base = this.config.url;
       const claimed = this.config.org === org ? this.config.tokenRegionUrl : undefined;
       if (claimed && isAllowedRegionUrl(claimed, base)) return claimed.replace(/\/+$/, "");
+      if (!hasRegions(base)) return base;
       const cached = cachedRegion(base, org, this.options.regionCachePath);
       if (cached && isAllowedRegionUrl(cached, base)) return cached;
       let regionUrl: string | undefined;

@@ -56,6 +56,23 @@ export function storeRegion(baseUrl: string, org: string, regionUrl: string, pat
 
 const isSentryIoHost = (host: string) => host === "sentry.io" || host.endsWith(".sentry.io");
 
+/** Test hook: the sandbox's --regions mode plays sentry.io's regions on loopback. Not a flag. */
+const TEST_REGIONS_ENV = "SENTRY_MONITORING_TEST_REGIONS";
+
+/**
+ * Whether an organization may live on another host than the configured one. Only sentry.io has
+ * regions; a self-hosted server answers for all its organizations, and the region URL it names may
+ * only be itself anyway (isAllowedRegionUrl), so looking it up would cost a round trip for nothing.
+ */
+export function hasRegions(configuredUrl: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env[TEST_REGIONS_ENV] === "1") return true;
+  try {
+    return isSentryIoHost(new URL(configuredUrl).hostname);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The token may be sent to a region URL only when it is https on sentry.io (or a subdomain) while the
  * configured URL is sentry.io too, or has the same scheme and host name as the configured URL (a
