@@ -35,7 +35,8 @@ function toolsOf(tools, cat) {
  *     compile it through vm.Script with a V8 code cache, and it takes the runtime modules it imports
  *     (errors, redaction, config, URLs, region cache) from the tool's bundle: one CliError class and
  *     one list of secrets to mask per process.
- * dist/sandbox.mjs is a single-file program; dist/demo.mjs imports the sandbox from it.
+ * dist/sandbox.mjs is a single-file program that also exports startSandbox; dist/demo.mjs imports the
+ * sandbox from it instead of holding a second copy (about 260 KB).
  */
 const LIB = join(ROOT, "scripts", "lib");
 /** Runtime modules the API client imports; the tool bundle hands its own copies to the chunk. */
@@ -105,6 +106,36 @@ function loadNetChunk(exportNames) {
   };
 }
 
+const SANDBOX = join(ROOT, "scripts", "sandbox");
+/** The sandbox's modules the demo imports; dist/sandbox.mjs exports what it takes from them. */
+const SANDBOX_EXPORTS = { server: ["startSandbox"], auth: ["FULL_ACCESS_TOKEN"] };
+/** dist/sandbox.mjs: the program (main.ts) when node runs it, a module exporting the sandbox when imported. */
+const SANDBOX_ENTRY = {
+  contents: [
+    ...Object.entries(SANDBOX_EXPORTS).map(([m, names]) => `export { ${names.join(", ")} } from "./${m}.ts";`),
+    'import { realpathSync } from "node:fs";',
+    'import { fileURLToPath } from "node:url";',
+    "let isMain = false;",
+    "try { isMain = realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url)); } catch {}",
+    'if (isMain) await import("./main.ts");',
+  ].join("\n"),
+  resolveDir: SANDBOX,
+  sourcefile: "sandbox-entry.ts",
+  loader: "ts",
+};
+
+/** In the demo: imports of the sandbox's modules become imports of dist/sandbox.mjs. */
+const sandboxFromDist = {
+  name: "sandbox-from-dist",
+  setup(b) {
+    b.onResolve({ filter: /^\.\/sandbox\/\w+\.js$/ }, (args) => {
+      const m = /(\w+)\.js$/.exec(args.path)[1];
+      if (!(m in SANDBOX_EXPORTS)) throw new Error(`demo.ts imports ${args.path}; add what it needs to SANDBOX_EXPORTS`);
+      return { path: "./sandbox.mjs", external: true };
+    });
+  },
+};
+
 const COMMON = {
   bundle: true,
   platform: "node",
@@ -131,8 +162,8 @@ async function bundle() {
   for (const entry of toolEntries()) {
     add(await build({ ...COMMON, entryPoints: [entry], plugins: [loadNetChunk(exportNames)] }), `${basename(entry, ".ts")}.mjs`);
   }
-  add(await build({ ...COMMON, entryPoints: [join(ROOT, "scripts", "sandbox", "main.ts")] }), "sandbox.mjs");
-  add(await build({ ...COMMON, entryPoints: [join(ROOT, "scripts", "demo.ts")] }), "demo.mjs");
+  add(await build({ ...COMMON, stdin: SANDBOX_ENTRY }), "sandbox.mjs");
+  add(await build({ ...COMMON, entryPoints: [join(ROOT, "scripts", "demo.ts")], plugins: [sandboxFromDist] }), "demo.mjs");
   return files;
 }
 
