@@ -1,6 +1,8 @@
 // The Sentry API as the tools see it: paths with encoded segments, the organization's region host,
 // default organization and project, Link-header pagination, and a hard stop on writes without --yes.
 
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import type { Config } from "./config.js";
 import { requireToken } from "./config.js";
 import { AuthError, CliError, EXIT, NotFoundError } from "./errors.js";
@@ -13,6 +15,23 @@ export interface Page<T> {
   items: T[];
   nextCursor: string | null;
   hits?: number;
+}
+
+let gc: (() => void) | undefined;
+/**
+ * Between pages of a long listing everything of the page before is garbage: the caller has printed it.
+ * V8 lets it pile up first, and grows its young generation while it does: `--all` over 100 pages of
+ * issues peaked at 85 MiB against 52 for one page (measured, issue 12). A full collection here, with the
+ * young generation kept at its starting size, holds the peak near one page's for a few milliseconds a
+ * page, against a page's round trip. Node offers no collection without --expose-gc, which a new context
+ * picks up once the flag is set; nothing of this runs for a listing of one page.
+ */
+function collectGarbage(): void {
+  if (!gc) {
+    setFlagsFromString("--expose-gc --semi-space-growth-factor=1");
+    gc = runInNewContext("gc") as () => void;
+  }
+  gc();
 }
 
 export interface PaginateOptions {
@@ -125,6 +144,7 @@ export class SentryApi {
       const nextCursor = more ? next!.cursor : null;
       yield { items, nextCursor, hits };
       if (!more || items.length === 0 || pageNo + 1 >= maxPages) return;
+      collectGarbage();
       cursor = nextCursor!;
     }
   }
