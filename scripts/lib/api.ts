@@ -205,6 +205,10 @@ export class SentryApi {
     if (!base) {
       const orgScoped = /^\/(?:organizations|projects)\/([^/]+)\//.exec(path);
       base = orgScoped ? await this.orgBaseUrl(decodeURIComponent(orgScoped[1]!)) : this.config.url;
+      // Without a region lookup (not on sentry.io) a wrong organization first shows here.
+      if (orgScoped && path.startsWith("/organizations/") && !opts.errorContext?.notFoundHint) {
+        opts = { ...opts, errorContext: { ...opts.errorContext, notFoundHint: `check the organization slug ${JSON.stringify(decodeURIComponent(orgScoped[1]!))} (SENTRY_ORG or --org)` } };
+      }
     }
     if (!this.warnedPlainHttp && isPlainHttpToRemote(base)) {
       this.warnedPlainHttp = true;
