@@ -26,45 +26,115 @@ function toolsOf(tools, cat) {
 }
 
 /**
- * How dist/ is laid out, and why. `node dist/<tool>.mjs --help` must start within a few milliseconds
- * of bare node, and Node's ES module loader pays per file as well as per byte:
- *   - dist/<tool>.mjs: the tool, with its category's helpers inlined;
- *   - dist/chunks/runtime.mjs: the shared runtime (argv, config, output, errors), one file for all;
- *   - dist/chunks/net.mjs: the API client, undici included (about 550 KB), imported only when a tool
- *     sends a request, never for --help or for bad input.
- * Errors and the redaction list live in runtime.mjs only, so `instanceof` and the masked secrets are
- * the same objects in every file. dist/sandbox.mjs and dist/demo.mjs are single-file programs.
- * Measured here: one file per tool plus the runtime starts --help at ~1.1x bare node; esbuild's
- * automatic splitting (7-9 chunk files per tool) ~1.25x; everything in one file with undici ~1.4x.
+ * How dist/ is laid out, and why. Every call is a fresh Node process, so what a tool costs is mostly
+ * what Node loads and compiles before and after its one or two requests (issue 12 has the figures):
+ *   - dist/<tool>.mjs: the tool, its category's helpers and the runtime (argv, config, output, errors),
+ *     one ES module. Node's ES module loader pays per file, so --help reads one file of 20-40 KB.
+ *   - dist/chunks/net.cjs: the API client (api.ts, http.ts) with the parts of undici it uses, about
+ *     200 KB, read only when a tool sends a request. It is CommonJS so scripts/lib/load-chunk.ts can
+ *     compile it through vm.Script with a V8 code cache, and it takes the runtime modules it imports
+ *     (errors, redaction, config, URLs, region cache) from the tool's bundle: one CliError class and
+ *     one list of secrets to mask per process.
+ * dist/sandbox.mjs is a single-file program that also exports startSandbox; dist/demo.mjs imports the
+ * sandbox from it instead of holding a second copy (about 260 KB).
  */
 const LIB = join(ROOT, "scripts", "lib");
-/** Modules of scripts/lib/ that make up chunks/runtime.mjs. */
-const RUNTIME_MODULES = ["errors", "output", "validate", "urls", "tool", "flags", "config", "redact", "concurrency", "version"];
-/** Modules reached only through the runtime's lazy import of the API client. */
+/** Runtime modules the API client imports; the tool bundle hands its own copies to the chunk. */
+const NET_PROVIDES = ["config", "errors", "redact", "urls", "version", "region"];
+/** Modules of the API client chunk; a tool's imports of them load the chunk instead. */
 const NET_MODULES = ["api", "http"];
+const NET_CHUNK = "chunks/net.cjs";
 const BANNER = '#!/usr/bin/env node\nimport{createRequire as __cr}from"node:module";const require=__cr(import.meta.url);';
 
 /** Tool entry points: every scripts/<name>.ts that is not a program of its own nor the registry (tools.ts). */
 function toolEntries() {
   return readdirSync(join(ROOT, "scripts"))
-    .filter((f) => f.endsWith(".ts") && f !== "demo.ts" && f !== "tools.ts")
+    .filter((f) => f.endsWith(".ts") && f !== "demo.ts" && f !== "tools.ts" && !f.endsWith(".d.ts"))
     .sort()
     .map((f) => join(ROOT, "scripts", f));
 }
 
-/** Rewrites imports of the named scripts/lib modules into an import of one external file. */
-function externalize(modules, target) {
-  const paths = new Set(modules.map((m) => join(LIB, `${m}.ts`)));
+const libPath = (m) => join(LIB, `${m}.ts`);
+/** The scripts/lib module a relative `./x.js` import names, if it is one of `modules`. */
+function libModuleOf(args, modules) {
+  const resolved = join(args.resolveDir, args.path.replace(/\.js$/, ".ts"));
+  return modules.find((m) => libPath(m) === resolved);
+}
+
+/** In the net chunk: imports of runtime modules stay `require("./errors.js")`, answered by load-chunk.ts. */
+const provideFromRuntime = {
+  name: "provide-from-runtime",
+  setup(b) {
+    b.onResolve({ filter: /^\.\.?\/.*\.js$/ }, (args) => {
+      const m = libModuleOf(args, NET_PROVIDES);
+      return m ? { path: `./${m}.js`, external: true } : undefined;
+    });
+  },
+};
+
+/**
+ * undici's Client requires its HTTP/2 client (and with it node:http2) when it loads, for connections
+ * whose TLS handshake picks h2. http.ts never allows h2 (undici's default), so that code can never run;
+ * it is left out, and a stand-in says so if it ever were reached.
+ */
+const withoutHttp2 = {
+  name: "without-http2",
+  setup(b) {
+    b.onResolve({ filter: /\/client-h2(\.js)?$/ }, (args) => (args.resolveDir.includes(join("undici", "lib")) ? { path: "client-h2", namespace: "http2-stub" } : undefined));
+    b.onLoad({ filter: /.*/, namespace: "http2-stub" }, () => ({
+      contents: "module.exports = function connectH2 () { throw new Error('HTTP/2 is not enabled in sentry-monitoring') }",
+      loader: "js",
+    }));
+  },
+};
+
+/** In a tool: `import("./api.js")` and `import("./http.js")` become one module that loads the chunk. */
+function loadNetChunk(exportNames) {
+  const provided = NET_PROVIDES.map((m) => `${JSON.stringify(`./${m}.js`)}: ${m}`).join(", ");
+  const contents = [
+    ...NET_PROVIDES.map((m) => `import * as ${m} from ${JSON.stringify(libPath(m))};`),
+    `import { loadChunk } from ${JSON.stringify(libPath("load-chunk"))};`,
+    `const net = loadChunk(${JSON.stringify(`./${NET_CHUNK}`)}, import.meta.url, { ${provided} });`,
+    ...exportNames.map((name) => `export const ${name} = net.${name};`),
+  ].join("\n");
   return {
-    name: `externalize-${basename(target)}`,
+    name: "load-net-chunk",
     setup(b) {
-      b.onResolve({ filter: /^\.\.?\/.*\.js$/ }, (args) => {
-        const resolved = join(args.resolveDir, args.path.replace(/\.js$/, ".ts"));
-        return paths.has(resolved) ? { path: target, external: true } : undefined;
-      });
+      b.onResolve({ filter: /^\.\.?\/.*\.js$/ }, (args) => (libModuleOf(args, NET_MODULES) ? { path: "net", namespace: "net-chunk" } : undefined));
+      b.onLoad({ filter: /.*/, namespace: "net-chunk" }, () => ({ contents, loader: "js", resolveDir: LIB }));
     },
   };
 }
+
+const SANDBOX = join(ROOT, "scripts", "sandbox");
+/** The sandbox's modules the demo imports; dist/sandbox.mjs exports what it takes from them. */
+const SANDBOX_EXPORTS = { server: ["startSandbox"], auth: ["FULL_ACCESS_TOKEN"] };
+/** dist/sandbox.mjs: the program (main.ts) when node runs it, a module exporting the sandbox when imported. */
+const SANDBOX_ENTRY = {
+  contents: [
+    ...Object.entries(SANDBOX_EXPORTS).map(([m, names]) => `export { ${names.join(", ")} } from "./${m}.ts";`),
+    'import { realpathSync } from "node:fs";',
+    'import { fileURLToPath } from "node:url";',
+    "let isMain = false;",
+    "try { isMain = realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url)); } catch {}",
+    'if (isMain) await import("./main.ts");',
+  ].join("\n"),
+  resolveDir: SANDBOX,
+  sourcefile: "sandbox-entry.ts",
+  loader: "ts",
+};
+
+/** In the demo: imports of the sandbox's modules become imports of dist/sandbox.mjs. */
+const sandboxFromDist = {
+  name: "sandbox-from-dist",
+  setup(b) {
+    b.onResolve({ filter: /^\.\/sandbox\/\w+\.js$/ }, (args) => {
+      const m = /(\w+)\.js$/.exec(args.path)[1];
+      if (!(m in SANDBOX_EXPORTS)) throw new Error(`demo.ts imports ${args.path}; add what it needs to SANDBOX_EXPORTS`);
+      return { path: "./sandbox.mjs", external: true };
+    });
+  },
+};
 
 const COMMON = {
   bundle: true,
@@ -82,15 +152,18 @@ const COMMON = {
 async function bundle() {
   const files = new Map();
   const add = (result, name) => files.set(name, result.outputFiles[0].text);
-  const reexport = (modules) => modules.map((m) => `export * from ${JSON.stringify(join(LIB, `${m}.ts`))};`).join("\n");
+  const netEntry = { contents: NET_MODULES.map((m) => `export * from ${JSON.stringify(libPath(m))};`).join("\n"), resolveDir: LIB, loader: "ts" };
 
-  add(await build({ ...COMMON, stdin: { contents: reexport(RUNTIME_MODULES), resolveDir: LIB, loader: "ts" }, plugins: [externalize(NET_MODULES, "./net.mjs")] }), "chunks/runtime.mjs");
-  add(await build({ ...COMMON, stdin: { contents: reexport(NET_MODULES), resolveDir: LIB, loader: "ts" }, plugins: [externalize(RUNTIME_MODULES, "./runtime.mjs")] }), "chunks/net.mjs");
+  const net = await build({ ...COMMON, format: "cjs", banner: {}, stdin: netEntry, plugins: [provideFromRuntime, withoutHttp2] });
+  add(net, NET_CHUNK);
+  // The names the chunk exports, for the module that stands in for it in each tool.
+  const { metafile } = await build({ ...COMMON, stdin: netEntry, metafile: true, minify: false, plugins: [provideFromRuntime, withoutHttp2] });
+  const exportNames = Object.values(metafile.outputs)[0].exports;
   for (const entry of toolEntries()) {
-    add(await build({ ...COMMON, entryPoints: [entry], plugins: [externalize([...RUNTIME_MODULES, ...NET_MODULES], "./chunks/runtime.mjs")] }), `${basename(entry, ".ts")}.mjs`);
+    add(await build({ ...COMMON, entryPoints: [entry], plugins: [loadNetChunk(exportNames)] }), `${basename(entry, ".ts")}.mjs`);
   }
-  add(await build({ ...COMMON, entryPoints: [join(ROOT, "scripts", "sandbox", "main.ts")] }), "sandbox.mjs");
-  add(await build({ ...COMMON, entryPoints: [join(ROOT, "scripts", "demo.ts")] }), "demo.mjs");
+  add(await build({ ...COMMON, stdin: SANDBOX_ENTRY }), "sandbox.mjs");
+  add(await build({ ...COMMON, entryPoints: [join(ROOT, "scripts", "demo.ts")], plugins: [sandboxFromDist] }), "demo.mjs");
   return files;
 }
 
@@ -229,7 +302,7 @@ function listDist(distDir) {
   if (!existsSync(distDir)) return [];
   return readdirSync(distDir, { recursive: true })
     .map(String)
-    .filter((name) => name.endsWith(".mjs"));
+    .filter((name) => name.endsWith(".mjs") || name.endsWith(".cjs"));
 }
 
 async function main() {

@@ -4,9 +4,13 @@
 //   context   bytes and tokens of SKILL.md (description, body) and each reference;
 //   economy   raw API bytes each read tool consumed vs the bytes it printed (text and --json);
 //   startup   each dist/ script's --help vs a bare `node -e 0`, alternated, medians;
-//   e2e       each read tool against the sandbox with 0 ms and 100 ms of added latency, medians;
-//   load      list-issues --all --ndjson over 10,000 extra issues: pages, records, time, peak RSS.
-// Everything runs against `node dist/sandbox.mjs` children on loopback; tools run as an agent runs them.
+//   e2e       each read tool against the sandbox with 0 ms and 100 ms of added latency, medians, against the
+//             floor (bench/floor.mjs: the same first GET with node:http) run beside it; peak RSS; round trips
+//             counted from the sandbox's request timestamps;
+//   load      list-issues --all (--ndjson and --json) over 10,000 extra issues: pages, records, time, peak RSS.
+// Everything runs against `node dist/sandbox.mjs` children on loopback; tools run as an agent runs them, in a
+// clean environment (PATH and HOME only): a variable like NODE_EXTRA_CA_CERTS adds ~35 ms to every Node start
+// and would hide the ratios.
 // `npm run bench -- --update-readme` also rewrites the README's generated Benchmarks table from the results.
 
 import { spawn, spawnSync } from "node:child_process";
@@ -32,6 +36,10 @@ const ADDED_LATENCY_MS = 100;
 const LOAD_EXTRA_ISSUES = 10_000;
 /** Promises from the issue: --help within 1.25x of bare node; saving >= 95% for lists and issue-details, >= 90% for the rest. */
 const STARTUP_TARGET_RATIO = 1.25;
+/** Issue 12: every read tool within 1.5x of the node:http floor at 0 ms (aiming at 1.3x), under 60 MiB. */
+const FLOOR_TARGET_RATIO = 1.5;
+const FLOOR_AIM_RATIO = 1.3;
+const RSS_TARGET_MIB = 60;
 const SAVING_TARGET_LIST = 95;
 const SAVING_TARGET_OTHER = 90;
 const SANDBOX_START_TIMEOUT_MS = 30_000;
@@ -124,8 +132,10 @@ async function startSandbox(extraArgs = []) {
 }
 
 const home = mkdtempSync(join(tmpdir(), "sentry-monitoring-bench-"));
+/** What every measured process gets: nothing from this shell that changes how Node starts. */
+const CLEAN_ENV = { PATH: process.env.PATH ?? "", HOME: home, XDG_CACHE_HOME: join(home, ".cache") };
 function toolEnv(url) {
-  return { PATH: process.env.PATH ?? "", HOME: home, XDG_CACHE_HOME: join(home, ".cache"), SENTRY_URL: url, SENTRY_AUTH_TOKEN: TOKEN, SENTRY_ORG: ORG, SENTRY_PROJECT: PROJECT, SENTRY_MONITORING_NOW: BENCH_NOW };
+  return { ...CLEAN_ENV, SENTRY_URL: url, SENTRY_AUTH_TOKEN: TOKEN, SENTRY_ORG: ORG, SENTRY_PROJECT: PROJECT, SENTRY_MONITORING_NOW: BENCH_NOW };
 }
 
 /** Runs a node program and measures its wall time. */
@@ -152,6 +162,29 @@ function runNode(args, env, nodeArgs = []) {
 }
 
 const runTool = (tool, args, url, nodeArgs) => runNode([join(DIST, `${tool}.mjs`), ...args], toolEnv(url), nodeArgs);
+const runFloor = (requestUrl, sandboxUrl, nodeArgs) => runNode([join(ROOT, "bench", "floor.mjs"), requestUrl], toolEnv(sandboxUrl), nodeArgs);
+
+/** Preloaded into a measured process: reports its own peak RSS (KiB) on stderr as it exits. */
+const RSS_HOOK = `data:text/javascript,${encodeURIComponent(
+  'import { writeSync } from "node:fs"; process.on("exit", () => writeSync(2, `\\nbench-peak-rss-kib ${process.resourceUsage().maxRSS}\\n`));',
+)}`;
+const peakRssMiB = (stderr) => round(Number(/bench-peak-rss-kib (\d+)/.exec(stderr)?.[1] ?? NaN) / 1024);
+
+/**
+ * Sequential round trips in a request log: a request that arrived after another's answer was sent may have
+ * waited for it, so it sits one round after it; parallel requests share a round. Needs the sandbox's added
+ * latency, so that "arrived after the answer" is not a matter of microseconds.
+ */
+function roundTripsOf(log) {
+  const requests = [...log].sort((a, b) => a.receivedAt - b.receivedAt);
+  const depth = [];
+  requests.forEach((r, i) => {
+    let before = 0;
+    for (let j = 0; j < i; j++) if (requests[j].answeredAt !== undefined && requests[j].answeredAt <= r.receivedAt) before = Math.max(before, depth[j]);
+    depth.push(before + 1);
+  });
+  return Math.max(0, ...depth);
+}
 
 // ---------------------------------------------------------------------------------------------------
 // Context cost
@@ -193,10 +226,14 @@ function rawBytesFromVerbose(stderr) {
 }
 
 async function pickArguments(url) {
-  const picked = { issue: undefined, transaction: undefined };
+  const picked = { issue: undefined, transaction: undefined, floorPath: undefined };
   if (exists("list-issues")) {
     const res = await runTool("list-issues", ["--json", "--limit", "1"], url);
     picked.issue = res.code === 0 ? JSON.parse(res.stdout).data?.[0]?.shortId : undefined;
+    // The floor asks what list-issues asks by default, path and query as the tool sent them.
+    const verbose = await runTool("list-issues", ["--verbose"], url);
+    const sent = /^> GET (\S+)$/m.exec(verbose.stderr)?.[1];
+    picked.floorPath = sent ? sent.slice(url.length) : undefined;
   }
   if (exists("list-transactions")) {
     const res = await runTool("list-transactions", ["--json", "--limit", "1", ...PERF_PROJECT], url);
@@ -268,7 +305,7 @@ function startup() {
     .sort();
   const time = (args) => {
     const started = process.hrtime.bigint();
-    const res = spawnSync(process.execPath, args, { stdio: "ignore" });
+    const res = spawnSync(process.execPath, args, { stdio: "ignore", env: CLEAN_ENV });
     if (res.status !== 0) throw new Error(`node ${args.join(" ")} exited ${res.status}`);
     return Number(process.hrtime.bigint() - started) / 1e6;
   };
@@ -314,54 +351,89 @@ function startup() {
 // ---------------------------------------------------------------------------------------------------
 
 async function endToEnd(fast, slow, picked) {
-  section(`End to end (median of ${E2E_RUNS}; sandbox with 0 ms and ${ADDED_LATENCY_MS} ms added per answer)`);
+  section(
+    `End to end (median of ${E2E_RUNS}; sandbox with 0 ms and ${ADDED_LATENCY_MS} ms added per answer; floor: bench/floor.mjs, the same first GET with node:http, run beside each; targets <= ${FLOOR_TARGET_RATIO}x the floor, aiming at ${FLOOR_AIM_RATIO}x, and <= ${RSS_TARGET_MIB} MiB)`,
+  );
   const rows = [];
+  const floorUrl = picked.floorPath ? `${fast.url}${picked.floorPath}` : undefined;
+  const floorAll = [];
   for (const spec of READ_TOOLS) {
     const args = spec.args(picked);
     if (!exists(spec.tool) || args.some((a) => a === undefined)) continue;
-    const times = { fast: [], slow: [] };
+    const times = { fast: [], slow: [], floor: [] };
     let requests = 0;
+    let roundTrips = 0;
     for (let i = 0; i < E2E_RUNS; i++) {
+      // The floor runs right before the tool at 0 ms, so both see the same machine load.
+      if (floorUrl) {
+        const floor = await runFloor(floorUrl, fast.url);
+        if (floor.code !== 0) throw new Error(`bench/floor.mjs failed: ${floor.stderr}`);
+        times.floor.push(floor.ms);
+      }
       for (const [key, sandbox] of [["fast", fast], ["slow", slow]]) {
         if (key === "slow") await sandbox.clearRequests();
         const res = await runTool(spec.tool, args, sandbox.url);
         if (res.code !== 0) throw new Error(`${spec.tool} failed in the end-to-end run: ${res.stderr}`);
         times[key].push(res.ms);
-        if (key === "slow") requests = (await sandbox.requests()).length;
+        if (key === "slow") {
+          const log = await sandbox.requests();
+          requests = log.length;
+          roundTrips = roundTripsOf(log);
+        }
       }
     }
-    // Median of paired differences: each pair ran back to back, so machine load common to both cancels out.
+    floorAll.push(...times.floor);
+    // One more run, outside the timings, for the peak RSS (the hook that reports it is a module of its own).
+    const measured = await runTool(spec.tool, args, fast.url, ["--import", RSS_HOOK]);
+    // Median of paired differences and ratios: each pair ran back to back, so machine load common to both cancels out.
     const added = median(times.slow.map((ms, i) => ms - times.fast[i]));
+    const floorRatio = times.floor.length ? median(times.fast.map((ms, i) => ms / times.floor[i])) : NaN;
+    const peak = peakRssMiB(measured.stderr);
     rows.push({
       tool: spec.tool,
       ms0: round(median(times.fast)),
       ms100: round(median(times.slow)),
       addedMs: round(added),
+      floorMs: times.floor.length ? round(median(times.floor)) : null,
+      floorRatio: round(floorRatio, 2),
+      meetsFloorTarget: floorRatio <= FLOOR_TARGET_RATIO,
+      peakRssMiB: peak,
+      meetsRssTarget: peak <= RSS_TARGET_MIB,
       requests,
-      // Sequential round trips the latency reveals: parallel calls add one latency, not one per request.
-      roundTrips: round(added / ADDED_LATENCY_MS, 1),
+      // Counted from the sandbox's request timestamps (roundTripsOf): parallel calls share a round.
+      roundTrips,
     });
   }
+  let floorRssMiB = null;
+  if (floorUrl) floorRssMiB = peakRssMiB((await runFloor(floorUrl, fast.url, ["--import", RSS_HOOK])).stderr);
   process.stdout.write(
     `${table(
-      rows.map((r) => [r.tool, r.ms0, r.ms100, r.addedMs, r.requests, r.roundTrips]),
-      ["tool", "0 ms: ms", `${ADDED_LATENCY_MS} ms: ms`, "added ms", "requests", "round trips"],
+      rows.map((r) => [
+        r.tool,
+        r.ms0,
+        r.ms100,
+        r.addedMs,
+        r.floorMs ?? "-",
+        `${r.floorRatio}x`,
+        r.meetsFloorTarget ? (r.floorRatio <= FLOOR_AIM_RATIO ? "ok" : "ok (not aim)") : "MISSED",
+        r.peakRssMiB,
+        r.meetsRssTarget ? "ok" : "MISSED",
+        r.requests,
+        r.roundTrips,
+      ]),
+      ["tool", "0 ms: ms", `${ADDED_LATENCY_MS} ms: ms`, "added ms", "floor ms", "vs floor", `<= ${FLOOR_TARGET_RATIO}x`, "peak RSS MiB", `<= ${RSS_TARGET_MIB}`, "requests", "round trips"],
     )}\n`,
   );
-  return { runs: E2E_RUNS, addedLatencyMs: ADDED_LATENCY_MS, tools: rows };
+  if (floorUrl) process.stdout.write(`floor: node bench/floor.mjs ${picked.floorPath}: median ${round(median(floorAll))} ms, peak RSS ${floorRssMiB} MiB\n`);
+  return { runs: E2E_RUNS, addedLatencyMs: ADDED_LATENCY_MS, floor: floorUrl ? { path: picked.floorPath, medianMs: round(median(floorAll)), peakRssMiB: floorRssMiB } : null, tools: rows };
 }
 
 // ---------------------------------------------------------------------------------------------------
 // Load
 // ---------------------------------------------------------------------------------------------------
 
-/** Preloaded into the measured tool: reports its own peak RSS (KiB) on stderr as it exits. */
-const RSS_HOOK = `data:text/javascript,${encodeURIComponent(
-  'import { writeSync } from "node:fs"; process.on("exit", () => writeSync(2, `\\nbench-peak-rss-kib ${process.resourceUsage().maxRSS}\\n`));',
-)}`;
-
 async function load() {
-  section(`Load (list-issues --ndjson over ${LOAD_EXTRA_ISSUES} extra issues)`);
+  section(`Load (list-issues over ${LOAD_EXTRA_ISSUES} extra issues; peak RSS target <= ${RSS_TARGET_MIB} MiB)`);
   if (!exists("list-issues")) {
     process.stdout.write("list-issues: skipped (not built)\n");
     return undefined;
@@ -370,26 +442,28 @@ async function load() {
   try {
     const runs = {};
     for (const [name, args] of [
-      ["one page (--limit 100)", ["--limit", "100"]],
-      ["every page (--all)", ["--all"]],
+      ["one page (--limit 100)", ["--ndjson", "--limit", "100"]],
+      ["every page (--all)", ["--ndjson", "--all"]],
+      ["every page (--all --json)", ["--json", "--all"]],
     ]) {
       await sandbox.clearRequests();
-      const res = await runTool("list-issues", ["--ndjson", "--query", "", "--period", "90d", "--all-projects", ...args], sandbox.url, ["--import", RSS_HOOK]);
+      const res = await runTool("list-issues", ["--query", "", "--period", "90d", "--all-projects", ...args], sandbox.url, ["--import", RSS_HOOK]);
       if (res.code !== 0) throw new Error(`list-issues ${args.join(" ")} failed: ${res.stderr}`);
       const pages = (await sandbox.requests()).filter((r) => r.path.endsWith("/issues/")).length;
-      const rss = Number(/bench-peak-rss-kib (\d+)/.exec(res.stderr)?.[1] ?? NaN);
+      const peak = peakRssMiB(res.stderr);
       runs[name] = {
-        records: res.stdout.split("\n").filter(Boolean).length,
+        records: args.includes("--json") ? JSON.parse(res.stdout).data.length : res.stdout.split("\n").filter(Boolean).length,
         pages,
         ms: round(res.ms),
         firstRecordMs: round(res.firstByteMs ?? NaN),
-        peakRssMiB: round(rss / 1024),
+        peakRssMiB: peak,
+        meetsTarget: peak <= RSS_TARGET_MIB,
       };
     }
     process.stdout.write(
       `${table(
-        Object.entries(runs).map(([n, r]) => [n, r.records, r.pages, r.firstRecordMs, r.ms, r.peakRssMiB]),
-        ["run", "records", "pages", "first record ms", "total ms", "peak RSS MiB"],
+        Object.entries(runs).map(([n, r]) => [n, r.records, r.pages, r.firstRecordMs, r.ms, r.peakRssMiB, r.meetsTarget ? "ok" : "MISSED"]),
+        ["run", "records", "pages", "first output ms", "total ms", "peak RSS MiB", `<= ${RSS_TARGET_MIB} MiB`],
       )}\n`,
     );
     const one = runs["one page (--limit 100)"];
@@ -414,8 +488,8 @@ function readmeSection(r) {
   const lines = [
     `Measured ${r.date.slice(0, 10)} on ${r.machine.cpu} (${r.machine.cores} cores, ${r.machine.os}, load average ${r.machine.loadAverage1m} at the start), Node ${r.machine.node}, against the sandbox's seeded data with default flags.`,
     "",
-    "| tool | raw API → text output | saved | `--help` vs `node -e 0` | end to end, 0 ms / +100 ms per answer | requests / round trips |",
-    "|---|---|---|---|---|---|",
+    "| tool | raw API → text output | saved | `--help` vs `node -e 0` | end to end, 0 ms / +100 ms per answer | vs node:http floor | peak RSS | requests / round trips |",
+    "|---|---|---|---|---|---|---|---|",
   ];
   const startupOf = new Map(r.startup.tools.map((t) => [t.tool, t]));
   const e2eOf = new Map((r.e2e?.tools ?? []).map((t) => [t.tool, t]));
@@ -423,7 +497,7 @@ function readmeSection(r) {
     const s = startupOf.get(t.tool);
     const e = e2eOf.get(t.tool);
     lines.push(
-      `| ${t.tool} | ${kb(t.rawBytes)} → ${kb(t.textBytes)} | ${t.savingTextPct}% | ${s ? `${s.ratio}×` : "-"} | ${e ? `${Math.round(e.ms0)} / ${Math.round(e.ms100)} ms` : "-"} | ${e ? `${e.requests} / ${e.roundTrips}` : "-"} |`,
+      `| ${t.tool} | ${kb(t.rawBytes)} → ${kb(t.textBytes)} | ${t.savingTextPct}% | ${s ? `${s.ratio}×` : "-"} | ${e ? `${Math.round(e.ms0)} / ${Math.round(e.ms100)} ms` : "-"} | ${e?.floorRatio ? `${e.floorRatio}×` : "-"} | ${e?.peakRssMiB ? `${e.peakRssMiB} MiB` : "-"} | ${e ? `${e.requests} / ${e.roundTrips}` : "-"} |`,
     );
   }
   const writeTools = r.startup.tools.filter((t) => !(r.economy?.tools ?? []).some((e) => e.tool === t.tool));
@@ -436,14 +510,16 @@ function readmeSection(r) {
   );
   const all = r.load?.runs?.["every page (--all)"];
   const one = r.load?.runs?.["one page (--limit 100)"];
+  const allJson = r.load?.runs?.["every page (--all --json)"];
   if (all && one) {
     lines.push(
-      `Load: \`list-issues --all --ndjson\` over ${r.load.extraIssues.toLocaleString("en-US")} generated issues streams ${all.records.toLocaleString("en-US")} records in ${all.pages} pages (the cap) in ${(all.ms / 1000).toFixed(1)} s, the first after ${Math.round(all.firstRecordMs)} ms; peak RSS ${all.peakRssMiB} MiB against ${one.peakRssMiB} MiB for one page.`,
+      `Load: \`list-issues --all --ndjson\` over ${r.load.extraIssues.toLocaleString("en-US")} generated issues streams ${all.records.toLocaleString("en-US")} records in ${all.pages} pages (the cap) in ${(all.ms / 1000).toFixed(1)} s, the first after ${Math.round(all.firstRecordMs)} ms; peak RSS ${all.peakRssMiB} MiB against ${one.peakRssMiB} MiB for one page${allJson ? `, ${allJson.peakRssMiB} MiB with \`--json\`` : ""}.`,
     );
   }
+  const floor = r.e2e?.floor;
   lines.push(
     "",
-    "Raw bytes are the answers the tool's own HTTP client read (logged under `--verbose`). Round trips are the added time over 100 ms: parallel calls cost one. Full figures: `bench/results.json`.",
+    `Raw bytes are the answers the tool's own HTTP client read (logged under \`--verbose\`). The floor is \`bench/floor.mjs\`, list-issues' first GET with \`node:http\` and nothing else${floor ? ` (${Math.round(floor.medianMs)} ms, ${floor.peakRssMiB} MiB)` : ""}, run beside each tool; ratios are medians of those pairs. Everything runs with PATH and HOME only in its environment. Round trips are counted from the sandbox's request timestamps: parallel calls share one. Full figures: \`bench/results.json\`.`,
   );
   return lines.join("\n");
 }

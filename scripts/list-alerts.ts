@@ -28,8 +28,6 @@ const DETECTOR_IDS_PER_REQUEST = 50;
 const MAX_NAMES_SHOWN = 12;
 const NAME_WIDTH = 70;
 const ALERT_SCOPES = "alerts:read or org:read";
-/** Sentry's query for metric alerts among the detectors (ENDPOINTS.md §13). */
-const METRIC_DETECTOR_QUERY = "type:metric_issue";
 
 type AlertType = "issue" | "metric" | "all";
 const ALERT_TYPES: AlertType[] = ["issue", "metric", "all"];
@@ -73,7 +71,7 @@ export const tool = defineTool<Input, AlertList>({
   scopes: "alerts:read or org:read",
   api: [
     "GET /api/0/organizations/{org}/workflows/?project={project}",
-    "GET /api/0/organizations/{org}/detectors/?query=type:metric_issue&project={project}",
+    "GET /api/0/organizations/{org}/detectors/?project={project}",
     "GET /api/0/organizations/{org}/detectors/?id={id}",
     "GET /api/0/organizations/{org}/projects/",
     "GET /api/0/organizations/{org}/teams/?detailed=0",
@@ -191,13 +189,15 @@ async function listAlerts(ctx: ToolContext, org: string, input: Input): Promise<
       : ALERT_SCOPES,
     notFoundHint: `check the organization slug ${JSON.stringify(org)} (SENTRY_ORG or --org)`,
   };
-  // Round one, in parallel: the current alert APIs, plus the names their IDs refer to.
+  // One round, in parallel: the current alert APIs, plus the names their IDs refer to. Every detector,
+  // not only the metric ones: workflows name the projects' error and issue-stream detectors, and knowing
+  // them from this list spares a second round of lookups by ID (each project has two or three detectors).
   const [projects, teams, members, workflows, detectors] = await Promise.all([
     input.project ? Promise.resolve(null) : listProjects(ctx, org),
     tryGetTeams(ctx, org),
     tryGetMembers(ctx, org),
     listAll<RawWorkflow>(ctx, apiPath`/organizations/${org}/workflows/`, projectQuery, current, notes),
-    listAll<RawDetector>(ctx, apiPath`/organizations/${org}/detectors/`, { ...projectQuery, query: METRIC_DETECTOR_QUERY }, current, notes),
+    listAll<RawDetector>(ctx, apiPath`/organizations/${org}/detectors/`, projectQuery, current, notes),
   ]);
   const projectById = new Map((projects ?? []).map((p) => [String(p.id), p.slug]));
   const unnamedUsers = new Set<string>();
@@ -216,13 +216,14 @@ async function listAlerts(ctx: ToolContext, org: string, input: Input): Promise<
   const sources: AlertList["sources"] = { issue: "not requested", metric: "not requested" };
 
   const metricDetectors = detectors.ok ? detectors.items.filter((d) => d.type === "metric_issue") : [];
-  const known = new Map<string, KnownDetector>(metricDetectors.map((d) => [String(d.id), { type: d.type, projectId: d.projectId }]));
+  const known = new Map<string, KnownDetector>((detectors.ok ? detectors.items : []).map((d) => [String(d.id), { type: d.type, projectId: d.projectId }]));
 
   // Issue alerts: workflows connected to the projects' own (error, issue stream) detectors.
   if (wantIssue && workflows.ok) {
     sources.issue = "workflows";
     // Without --project the workflows' projects are only known through their detectors; without the
-    // metric detector list, neither is which workflows merely notify for a metric alert.
+    // detector list, neither is which workflows merely notify for a metric alert. Detectors the list
+    // did not hold (it failed, or stopped at the page cap) are looked up by ID.
     if (!input.project || !detectors.ok) await lookUpDetectors(ctx, org, workflows.items, known, current, notes);
     const isMetric = (id: string) => known.get(id)?.type === "metric_issue";
     for (const w of workflows.items) {
@@ -331,8 +332,8 @@ interface KnownDetector {
 }
 
 /**
- * Workflows name their detectors, not their projects. The metric detectors are known from the first
- * round; the rest (each project's error and issue-stream detectors) are looked up by ID in one round.
+ * Workflows name their detectors, not their projects. Detectors missing from the first round's list
+ * are looked up by ID, in one more round.
  */
 async function lookUpDetectors(
   ctx: ToolContext,

@@ -65,7 +65,7 @@ describe("issue-details", () => {
       expect(res.code).toBe(0);
       return Date.now() - started;
     };
-    // The first run learns the organization's region (one more round trip) and caches it in HOME.
+    // A first run warms what a run caches in HOME (V8's code cache of the API client).
     await timed("issue-details", [issue.id]);
     // A tool that makes one call pays the same start-up; three sequential reads would add 2 × LATENCY_MS to it.
     const oneCall = await timed("list-issues", ["--limit", "1"]);

@@ -33,7 +33,7 @@ function newestFirst(): string[] {
     .map((r) => r.version);
 }
 
-/** The release-list calls the tools made (each run also looks up the organization's region first). */
+/** The release-list calls the tools made. */
 function listCalls() {
   return sandbox.requests().filter((r) => r.path === "/api/0/organizations/acme/releases/");
 }

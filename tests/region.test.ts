@@ -10,13 +10,15 @@ import { runTool, tempDir } from "./helpers/run.js";
 import { useSandbox } from "./helpers/sandbox.js";
 
 const sandbox = useSandbox({ regions: true });
+/** The sandbox plays sentry.io's regions on loopback; the tools look regions up only on sentry.io otherwise. */
+const PLAYS_SENTRY_IO = { SENTRY_MONITORING_TEST_REGIONS: "1" };
 
 describe("region routing", () => {
   it("looks the organization's region up once, then sends its calls there", async () => {
     const home = tempDir();
     const org = sandbox.world.orgs.find((o) => o.home === "region")!;
     sandbox.clearRequests();
-    const first = await runTool("list-projects", ["--json"], { env: { ...sandbox.env(), SENTRY_ORG: org.slug }, home });
+    const first = await runTool("list-projects", ["--json"], { env: { ...sandbox.env(), ...PLAYS_SENTRY_IO, SENTRY_ORG: org.slug }, home });
     expect(first.code).toBe(0);
     const log = sandbox.requests();
     expect(log[0]).toMatchObject({ method: "GET", path: `/api/0/organizations/${org.slug}/`, listener: "main" });
@@ -30,7 +32,7 @@ describe("region routing", () => {
     expect(cached).not.toContain("sandbox");
 
     sandbox.clearRequests();
-    const second = await runTool("list-projects", ["--json"], { env: { ...sandbox.env(), SENTRY_ORG: org.slug }, home });
+    const second = await runTool("list-projects", ["--json"], { env: { ...sandbox.env(), ...PLAYS_SENTRY_IO, SENTRY_ORG: org.slug }, home });
     expect(second.json).toEqual(first.json);
     expect(sandbox.requests().every((r) => r.listener === "region")).toBe(true);
   });
@@ -38,7 +40,7 @@ describe("region routing", () => {
   it("lets an organization token that may not read the organization work through the main host", async () => {
     const org = sandbox.world.orgs.find((o) => o.home === "region")!;
     sandbox.clearRequests();
-    const res = await runTool("list-releases", ["--limit", "3"], { env: { ...sandbox.env("sandbox-ci"), SENTRY_ORG: org.slug } });
+    const res = await runTool("list-releases", ["--limit", "3"], { env: { ...sandbox.env("sandbox-ci"), ...PLAYS_SENTRY_IO, SENTRY_ORG: org.slug } });
     expect(res.code, res.stderr).toBe(0);
     const log = sandbox.requests();
     expect(log[0]).toMatchObject({ path: `/api/0/organizations/${org.slug}/`, status: 403 });
@@ -48,9 +50,19 @@ describe("region routing", () => {
   it("keeps an organization on the main host when that is its region", async () => {
     const org = sandbox.world.orgs.find((o) => o.home === "main")!;
     sandbox.clearRequests();
-    const res = await runTool("list-projects", [], { env: { ...sandbox.env(), SENTRY_ORG: org.slug } });
+    const res = await runTool("list-projects", [], { env: { ...sandbox.env(), ...PLAYS_SENTRY_IO, SENTRY_ORG: org.slug } });
     expect(res.code).toBe(0);
     expect(sandbox.requests().every((r) => r.listener === "main")).toBe(true);
+  });
+
+  it("asks a server that is not sentry.io for no region: one request, to the configured host", async () => {
+    const org = sandbox.world.orgs.find((o) => o.home === "region")!;
+    sandbox.clearRequests();
+    const res = await runTool("list-projects", ["--json"], { env: { ...sandbox.env(), SENTRY_ORG: org.slug } });
+    expect(res.code, res.stderr).toBe(0);
+    const log = sandbox.requests();
+    expect(log.map((r) => r.path)).toEqual([`/api/0/organizations/${org.slug}/projects/`]);
+    expect(log[0]!.listener).toBe("main");
   });
 
   it("ignores a region URL on a foreign host and never sends it the token", async () => {
@@ -70,7 +82,7 @@ describe("region routing", () => {
     await new Promise<void>((r) => liar.listen(0, "127.0.0.1", r));
     try {
       const res = await runTool("list-projects", [], {
-        env: { SENTRY_URL: `http://127.0.0.1:${(liar.address() as AddressInfo).port}`, SENTRY_AUTH_TOKEN: "sandbox", SENTRY_ORG: "acme" },
+        env: { SENTRY_URL: `http://127.0.0.1:${(liar.address() as AddressInfo).port}`, SENTRY_AUTH_TOKEN: "sandbox", SENTRY_ORG: "acme", ...PLAYS_SENTRY_IO },
       });
       expect(res.code).toBe(0);
       expect(res.stderr).toMatch(/ignoring region URL http:\/\/localhost:\d+/);

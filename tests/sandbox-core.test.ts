@@ -327,6 +327,8 @@ describe("sandbox core", () => {
           listener: "main",
           authorization: "Bearer sand…",
           status: 200,
+          receivedAt: expect.any(Number),
+          answeredAt: expect.any(Number),
         },
         expect.objectContaining({ method: "PUT", body: { isBookmarked: true }, status: 200 }),
         expect.objectContaining({ path: "/api/0/organizations/", authorization: null, status: 401 }),

@@ -3,7 +3,13 @@
 // Sentry's error bodies turned into typed errors. Nothing here prints a token: log lines go through
 // redactSecrets, and the Authorization header is never logged.
 
-import { Agent, errors as undiciErrors, request } from "undici";
+// undici's parts, not its index: the index loads fetch, WebSocket, EventSource, caches, mocks and every
+// dispatcher (about 550 KB bundled) for a tool that sends a few GETs. Agent and the request API are
+// what a call needs; types come from undici's own declarations (scripts/lib/undici-parts.d.ts).
+import Agent from "undici/lib/dispatcher/agent.js";
+import requestApi from "undici/lib/api/api-request.js";
+import undiciErrors from "undici/lib/core/errors.js";
+import type { Dispatcher } from "undici";
 import { ApiError, AuthError, CliError, NetworkError, NotFoundError, RateLimitError, UsageError } from "./errors.js";
 import { redactSecrets } from "./redact.js";
 import { capText } from "./text.js";
@@ -68,8 +74,17 @@ export interface HttpOptions {
 let agent: Agent | undefined;
 function sharedAgent(): Agent {
   // One Agent keeps a keep-alive pool per origin, so a tool's parallel calls share connections.
-  agent ??= new Agent({ connect: { timeout: CONNECT_TIMEOUT_MS }, keepAliveTimeout: 10_000, connections: 8 });
+  // HTTP/1.1 only (undici's default, said here because the build leaves its HTTP/2 client out).
+  agent ??= new Agent({ connect: { timeout: CONNECT_TIMEOUT_MS }, keepAliveTimeout: 10_000, connections: 8, allowH2: false });
   return agent;
+}
+
+type RequestOptions = Omit<Dispatcher.RequestOptions, "origin" | "path"> & { dispatcher: Dispatcher };
+
+/** undici's top-level request(url, options), on the request API alone (its index is not loaded). */
+function request(url: string, { dispatcher, ...options }: RequestOptions): Promise<Dispatcher.ResponseData> {
+  const { origin, pathname, search } = new URL(url);
+  return requestApi.call(dispatcher, { ...options, origin, path: `${pathname}${search}` });
 }
 
 /** Lets a finished tool exit at once instead of waiting for idle keep-alive sockets. */

@@ -15,9 +15,13 @@ interface CacheEntry {
   expires: number;
 }
 
+/** The skill's folder in the user's cache (XDG_CACHE_HOME, else ~/.cache): region lookups, V8 code caches. */
+export function cacheDirectory(env: NodeJS.ProcessEnv = process.env): string {
+  return join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), ".cache"), "sentry-monitoring");
+}
+
 export function regionCachePath(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CACHE_HOME || join(env.HOME || homedir(), ".cache");
-  return join(base, "sentry-monitoring", "regions.json");
+  return join(cacheDirectory(env), "regions.json");
 }
 
 function readCache(path: string): Record<string, CacheEntry> {
@@ -55,6 +59,23 @@ const isSentryIoHost = (host: string) => host === "sentry.io" || host.endsWith("
 
 /** The port a URL connects to, default ports spelled out, so https://h and https://h:443 compare equal. */
 const effectivePort = (url: URL) => url.port || (url.protocol === "https:" ? "443" : "80");
+
+/** Test hook: the sandbox's --regions mode plays sentry.io's regions on loopback. Not a flag. */
+const TEST_REGIONS_ENV = "SENTRY_MONITORING_TEST_REGIONS";
+
+/**
+ * Whether an organization may live on another host than the configured one. Only sentry.io has
+ * regions; a self-hosted server answers for all its organizations, and the region URL it names may
+ * only be itself anyway (isAllowedRegionUrl), so looking it up would cost a round trip for nothing.
+ */
+export function hasRegions(configuredUrl: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env[TEST_REGIONS_ENV] === "1") return true;
+  try {
+    return isSentryIoHost(new URL(configuredUrl).hostname);
+  } catch {
+    return false;
+  }
+}
 
 /**
  * The token may be sent to a region URL only when it is

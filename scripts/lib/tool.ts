@@ -11,7 +11,7 @@ import type { SentryApi } from "./api.js";
 import type { Config } from "./config.js";
 import { CliError, EXIT, EXIT_MEANINGS, UsageError } from "./errors.js";
 import type { FlagInput, RawFlag } from "./flags.js";
-import { selectFields, shellQuote } from "./output.js";
+import { JsonListWriter, selectFields, shellQuote } from "./output.js";
 import { redactSecrets } from "./redact.js";
 import { capText, cleanText } from "./text.js";
 import { MAX_PAGE_SIZE, MAX_PAGES_ALL } from "./urls.js";
@@ -524,6 +524,8 @@ export async function runTool(tool: AnyTool, argv: string[], rawIo: Output = pro
 
     const records: Array<Record<string, unknown>> = [];
     const project = (r: Record<string, unknown>) => (inv.fields ? selectFields(r, inv.fields) : r);
+    // --json --all streams the document page by page; a bounded --json listing prints all or nothing.
+    const jsonList = inv.mode === "json" && inv.raw.list.all ? new JsonListWriter((text) => io.out(text)) : undefined;
     let progressShown = false;
     const ctx: ToolContext = {
       api,
@@ -535,6 +537,8 @@ export async function runTool(tool: AnyTool, argv: string[], rawIo: Output = pro
       emit(page) {
         if (inv.mode === "ndjson") {
           io.out(page.map((r) => JSON.stringify(project(r))).join("\n") + (page.length ? "\n" : ""));
+        } else if (jsonList) {
+          jsonList.page(page.map(project));
         } else {
           for (const r of page) records.push(r);
         }
@@ -554,7 +558,9 @@ export async function runTool(tool: AnyTool, argv: string[], rawIo: Output = pro
       if (tool.kind === "list") {
         const summary = await tool.run(input, ctx);
         if (progressShown) process.stderr.write("\r\x1b[K");
-        if (inv.mode === "json") {
+        if (jsonList) {
+          jsonList.end({ nextCursor: summary.nextCursor, ...(summary.total !== undefined ? { total: summary.total } : {}) });
+        } else if (inv.mode === "json") {
           io.out(`${JSON.stringify({ data: records.map(project), nextCursor: summary.nextCursor, ...(summary.total !== undefined ? { total: summary.total } : {}) })}\n`);
         } else if (inv.mode === "text") {
           io.out(`${tool.render(records, summary, renderCtx)}\n`);

@@ -46,6 +46,13 @@ export interface LoggedRequest {
   authorization: string | null;
   /** The status answered, once answered (absent for a reset or a hang). */
   status?: number;
+  /**
+   * When the request arrived and when its answer was sent (absent for a reset or a hang), in epoch
+   * milliseconds with fractions: a request that arrived after another's answer waited for it, which is
+   * how the bench counts round trips.
+   */
+  receivedAt: number;
+  answeredAt?: number;
 }
 
 export interface Sandbox {
@@ -396,6 +403,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       body: loggedBody,
       listener,
       authorization: maskAuthorization(req.headers.authorization),
+      receivedAt: performance.timeOrigin + started,
     };
     log.push(entry);
     if (log.length > MAX_LOGGED_REQUESTS) log.splice(0, log.length - MAX_LOGGED_REQUESTS);
@@ -414,7 +422,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       send(res, reply);
       status = reply.status;
     }
-    if (status !== undefined) entry.status = status;
+    if (status !== undefined) {
+      entry.status = status;
+      entry.answeredAt = performance.timeOrigin + performance.now();
+    }
     if (options.logRequests) {
       const elapsed = Math.round(performance.now() - started);
       const outcome = status ?? (fault ? fault.kind : "?");
