@@ -187,45 +187,13 @@ async function loadDeclarations(files) {
   }
 }
 
-function flagLabel(name, spec) {
-  return `\`--${name}${spec.placeholder ? ` ${spec.placeholder}` : ""}\`${spec.multiple ? " (repeatable)" : ""}`;
-}
-
-function escapeCell(text) {
-  return String(text).replace(/\|/g, "\\|");
-}
-
-function renderToolReference(tool, runtime) {
-  const usagePositionals = (tool.positionals ?? []).map((p) => {
-    const n = `<${p.name}>${p.variadic ? "..." : ""}`;
-    return p.required ? n : `[${n}]`;
-  });
-  const lines = [`### ${tool.name}`, "", `${tool.summary}.${tool.writes ? " **Writes: previews unless `--yes`.**" : ""}`, ""];
-  lines.push("```", ["node", `dist/${tool.name}.mjs`, ...usagePositionals, "[flags]"].join(" "), "```", "");
-  const rows = [];
-  for (const p of tool.positionals ?? []) rows.push([`\`<${p.name}>\``, p.help]);
-  // The runtime's own merge (scripts/lib/tool.ts), minus the flags every tool shares.
-  const common = runtime.commonFlagsOf(tool);
-  const own = Object.entries(runtime.allFlags(tool)).filter(([name]) => !(name in common));
-  for (const [name, spec] of own) {
-    let help = spec.help;
-    if (spec.default !== undefined) help += ` (default ${spec.default})`;
-    if (tool.kind === "list" && name === "limit") help += ` (default ${tool.defaultLimit})`;
-    rows.push([flagLabel(name, spec), help]);
-  }
-  if (rows.length) {
-    lines.push("| argument / flag | meaning |", "|---|---|");
-    for (const [a, b] of rows) lines.push(`| ${escapeCell(a)} | ${escapeCell(b)} |`);
-    lines.push("");
-  }
-  lines.push("Examples:", "", "```");
-  for (const ex of tool.examples) lines.push(`node dist/${tool.name}.mjs ${ex.args}`.trimEnd() + `   # ${ex.about}`);
-  lines.push("```", "");
-  const shared = Object.entries(common).filter(([name]) => name !== "help").map(([name, spec]) => `\`--${name}${spec.placeholder ? ` ${spec.placeholder}` : ""}\``);
-  lines.push(`Also: ${shared.join(", ")}.`, "");
-  lines.push(`JSON fields${tool.kind === "list" ? " (each record)" : ""}: ${tool.fields.map((f) => `\`${f}\``).join(", ")}.`, "");
-  lines.push(`Token scope: \`${tool.scopes}\`. API: ${tool.api.map((a) => `\`${a}\``).join(", ")}.`, "");
-  return lines.join("\n");
+/**
+ * A reference's tool index: one line per tool (name, summary, token scope). Flags, examples and JSON
+ * fields are not copied here: the agent runs `--help`, which prints them from the same declaration, and a
+ * second copy would cost every reader bytes for nothing.
+ */
+function renderToolIndex(tools) {
+  return tools.map((t) => `- \`${t.name}\`: ${t.summary}. Scope \`${t.scopes}\`.${t.writes ? " Writes: previews unless `--yes`." : ""}`).join("\n");
 }
 
 function renderSkillIndex(tools, categories) {
@@ -254,7 +222,7 @@ function replaceBetween(text, name, body, file) {
 }
 
 async function generateDocs(tools) {
-  const runtime = await loadRuntime();
+  const runtime = await loadRegistry();
   const unlisted = tools.filter((t) => !runtime.TOOLS.some((r) => r.name === t.name)).map((t) => t.name);
   if (unlisted.length) throw new Error(`scripts/tools.ts does not list ${unlisted.join(", ")}: add each tool to the registry`);
   const categories = categoriesOf(runtime);
@@ -267,19 +235,18 @@ async function generateDocs(tools) {
     const path = join(ROOT, cat.file);
     const inCat = toolsOf(tools, cat);
     if (!existsSync(path)) continue;
-    const body = inCat.map((t) => renderToolReference(t, runtime)).join("\n").trimEnd();
+    const body = renderToolIndex(inCat);
     docs.set(cat.file, replaceBetween(readFileSync(path, "utf8"), "tools", body, cat.file));
   }
   return docs;
 }
 
 /**
- * How the runtime merges a tool's flags (scripts/lib/tool.ts), so the docs list exactly what it accepts, and
- * the registry (scripts/tools.ts): categories and the tools' order.
+ * The registry (scripts/tools.ts): categories and the tools' order.
  */
-async function loadRuntime() {
+async function loadRegistry() {
   const result = await build({
-    stdin: { contents: 'export { allFlags, commonFlagsOf } from "./scripts/lib/tool.ts";\nexport { CATEGORIES, TOOLS } from "./scripts/tools.ts";', resolveDir: ROOT, loader: "ts" },
+    stdin: { contents: 'export { CATEGORIES, TOOLS } from "./scripts/tools.ts";', resolveDir: ROOT, loader: "ts" },
     bundle: true,
     platform: "node",
     format: "esm",
@@ -287,9 +254,9 @@ async function loadRuntime() {
     logLevel: "warning",
     banner: { js: BANNER },
   });
-  const dir = mkdtempSync(join(tmpdir(), "sentry-monitoring-flags-"));
+  const dir = mkdtempSync(join(tmpdir(), "sentry-monitoring-registry-"));
   try {
-    const file = join(dir, "flags.mjs");
+    const file = join(dir, "registry.mjs");
     writeFileSync(file, result.outputFiles[0].text);
     return await import(pathToFileURL(file).href);
   } finally {

@@ -20,6 +20,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { countTokens } from "gpt-tokenizer";
 import { parse as parseYaml } from "yaml";
+import { workflowRows } from "./context.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const DIST = join(ROOT, "dist");
@@ -557,6 +558,9 @@ async function main() {
   try {
     const picked = await pickArguments(fast.url);
     economy = await outputEconomy(fast.url, picked);
+    section("Per workflow: docs an agent reads (SKILL.md + reference + --help) vs its read tools' output and raw API bytes");
+    economy.workflows = workflowRows(ROOT, economy.tools);
+    process.stdout.write(`${table(economy.workflows.map((w) => [w.name, w.totalBytes, w.readTools.join(", "), w.outputBytes, w.rawBytes]), ["workflow", "docs B", "read tools", "output B", "raw API B"])}\n`);
     e2e = await endToEnd(fast, slow, picked);
   } finally {
     await Promise.all([fast.close(), slow.close()]);

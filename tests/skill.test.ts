@@ -1,17 +1,27 @@
-// SKILL.md and the references follow the Agent Skills rules and this project's budgets, and every
-// tool SKILL.md names exists in dist/ and answers --help.
+// SKILL.md and the references follow the Agent Skills rules and this project's budgets, every tool
+// SKILL.md names exists in dist/ and answers --help, and each workflow fits in what an agent reads for it.
 
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import matter from "gray-matter";
 import { parseDocument } from "yaml";
 import { describe, expect, it } from "vitest";
-import { ROOT, runTool } from "./helpers/run.js";
+import { workflowContext } from "../bench/context.mjs";
+import { DIST, ROOT, runTool } from "./helpers/run.js";
 
 const ALLOWED_KEYS = ["name", "description", "license", "allowed-tools", "metadata", "compatibility"];
 const SKILL_BUDGET_BYTES = 6 * 1024;
 const DESCRIPTION_BUDGET = 400;
 const CATEGORIES = ["errors", "performance", "releases", "projects"];
+/** A reference is read whole when needed: what the numbers mean, search syntax, troubleshooting; flags stay in --help. */
+const REFERENCE_BUDGET_BYTES = 8 * 1024;
+/**
+ * What an agent reads for one workflow: SKILL.md (<= 6 KB) + one reference (<= 8 KB) + the --help of the
+ * three tools the workflow names (about 2 KB each) = 20 KB. Sentry's own CLI skill reads 35.8 KB up front,
+ * before any reference; every path here must stay well under that.
+ */
+const WORKFLOW_BUDGET_BYTES = 20 * 1024;
+const SKILL_WORKFLOWS = 3;
 
 const skillText = readFileSync(join(ROOT, "SKILL.md"), "utf8");
 const skill = matter(skillText);
@@ -74,6 +84,19 @@ describe("SKILL.md", () => {
     }
   });
 
+  it("sends the agent to --help for each tool's flags, and answers a bare call and an unknown tool name", () => {
+    expect(skill.content).toMatch(/flags,\s+examples and JSON fields are in its `--help`/);
+    expect(skill.content).toMatch(/A bare `\/sentry-monitoring`: run `list-issues/);
+    expect(skill.content).toMatch(/Only the tools listed exist: for any other name \(`node dist\/nope\.mjs` fails with "Cannot find module"\)/);
+  });
+
+  it("describes an unknown tool name as it really fails", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const res = spawnSync(process.execPath, [join(DIST, "nope.mjs")], { encoding: "utf8" });
+    expect(res.status).not.toBe(0);
+    expect(res.stderr).toContain("Cannot find module");
+  });
+
   it("names only tools that exist in dist/ and answer --help with exit 0", async () => {
     const named = [...skill.content.matchAll(/^- `([a-z-]+)`:/gm)].map((m) => m[1]!);
     expect(named.length).toBeGreaterThan(0);
@@ -83,6 +106,46 @@ describe("SKILL.md", () => {
       const res = await runTool(tool, ["--help"]);
       expect(res.code, tool).toBe(0);
       expect(res.stdout).toContain(`Usage: node dist/${tool}.mjs`);
+    }
+  });
+});
+
+describe("references", () => {
+  it.each(CATEGORIES)("%s.md stays within 8 KB", (category) => {
+    const bytes = readFileSync(join(ROOT, "references", `${category}.md`)).length;
+    expect(bytes).toBeLessThanOrEqual(REFERENCE_BUDGET_BYTES);
+  });
+
+  it.each(CATEGORIES)("%s.md indexes its tools in one line each instead of copying their --help", (category) => {
+    const text = readFileSync(join(ROOT, "references", `${category}.md`), "utf8");
+    const generated = /<!-- BEGIN GENERATED: tools[^\n]*\n([\s\S]*?)\n<!-- END GENERATED: tools -->/.exec(text)?.[1];
+    expect(generated).toBeDefined();
+    for (const line of generated!.split("\n")) expect(line).toMatch(/^- `[a-z-]+`: .+\. Scope `[^`]+`\./);
+    expect(text).not.toMatch(/\| argument \/ flag \|/);
+    expect(text).toMatch(/run it with `--help`/);
+    // Raw API recipes live in docs/sentry-api.md, which the reference points to and nobody must read.
+    expect(text).toMatch(/`docs\/sentry-api\.md` §/);
+  });
+});
+
+describe("progressive disclosure", () => {
+  const workflows = workflowContext(ROOT);
+
+  it(`lists ${SKILL_WORKFLOWS} workflows, each with one reference and the tools it runs`, () => {
+    expect(workflows.map((w) => w.name)).toEqual(["Incident response", "Performance", "Release"]);
+    const indexed = [...skill.content.matchAll(/^- `([a-z-]+)`:/gm)].map((m) => m[1]);
+    for (const w of workflows) {
+      expect(CATEGORIES.map((c) => `references/${c}.md`)).toContain(w.reference);
+      expect(w.tools.length, w.name).toBeGreaterThanOrEqual(3);
+      for (const tool of w.tools) expect(indexed, `${w.name}: ${tool}`).toContain(tool);
+    }
+  });
+
+  it("keeps each workflow's reading (SKILL.md + one reference + the tools' --help) within 20 KB", () => {
+    for (const w of workflows) {
+      const help = Object.entries(w.help).map(([tool, bytes]) => `${tool} --help ${bytes}`).join(" + ");
+      console.log(`${w.name}: SKILL.md ${w.skillBytes} + ${w.reference} ${w.referenceBytes} + ${help} = ${w.totalBytes} B`);
+      expect(w.totalBytes, w.name).toBeLessThanOrEqual(WORKFLOW_BUDGET_BYTES);
     }
   });
 });
