@@ -227,7 +227,7 @@ export function releaseStub(world: World, version: string | null): ReleaseStub |
 }
 
 /** The release as an event carries it (schema: getOrganizationIssueEvent → release). */
-function eventRelease(world: World, version: string | null): Record<string, unknown> | null {
+export function eventRelease(world: World, version: string | null): Record<string, unknown> | null {
   const stub = releaseStub(world, version);
   if (!stub) return null;
   const record = releaseRecordOf(world, stub.orgSlug, stub.version);
