@@ -981,7 +981,9 @@ function listEvents(ctx: RequestContext): Reply {
   } else {
     // Sample rows: sort the records and shape only the page, not every matching span.
     const columns = new Map(fields.map((f) => [f.key, (f as ColumnField).column]));
-    page = paginate(ctx, sortBy(rows, sorts, (r, field) => columns.get(field)!.get(r)), PAGE_OPTIONS);
+    // Dates sort by the stored time, not the second-precision text they answer with (two logs of one second keep their order).
+    const sortValue = (r: Row, field: string): Value => (columns.get(field)!.type === "date" ? r.timestamp : columns.get(field)!.get(r));
+    page = paginate(ctx, sortBy(rows, sorts, sortValue), PAGE_OPTIONS);
     page.body = (page.body as Row[]).map((r) => Object.fromEntries(fields.map((f) => [f.key, columns.get(f.key)!.get(r)])));
   }
 
