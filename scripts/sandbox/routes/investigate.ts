@@ -17,7 +17,7 @@
 // The data: seed/traces.ts, seed/error-rows.ts, seed/logs.ts, seed/releases.ts.
 
 import { NOT_FOUND, requireOrg, requireProject, timeWindow } from "../lookup.js";
-import { errorRowEvent, errorsWorld } from "../seed/error-rows.js";
+import { errorRowEvent, findErrorRow } from "../seed/error-rows.js";
 import { eventIndex, findTrace, type Trace, type TraceIssueEvent, type TraceSpan } from "../seed/traces.js";
 import { logsWorld } from "../seed/logs.js";
 import type { StoredEvent } from "../seed/issue-events.js";
@@ -44,7 +44,7 @@ const HEX32 = /^[0-9a-f]{32}$/;
 export function findOrgEvent(world: World, org: Org, eventId: string): { issue: Issue; event: StoredEvent } | undefined {
   const stored = eventIndex(world).byId.get(eventId);
   if (stored) return stored.issue.orgSlug === org.slug && stored.issue.status !== "pending_deletion" ? { issue: stored.issue, event: stored.event } : undefined;
-  const row = errorsWorld(world).byId.get(eventId);
+  const row = findErrorRow(world, "eventId", eventId);
   if (!row || row.issue.orgSlug !== org.slug) return undefined;
   const event = errorRowEvent(world, row);
   return event ? { issue: row.issue, event } : undefined;

@@ -61,8 +61,6 @@ function picker<T>(choices: ReadonlyArray<readonly [T, number]>): (rng: Rng) => 
 interface ErrorsWorld {
   /** Oldest first. */
   rows: ErrorRow[];
-  byTrace: Map<string, ErrorRow>;
-  byId: Map<string, ErrorRow>;
 }
 
 const cache = new WeakMap<World, ErrorsWorld>();
@@ -167,9 +165,23 @@ export function errorsWorld(world: World): ErrorsWorld {
   }
   // Stable and by number only: the per-issue order already settles ties, and string compares over ~85k rows cost seconds.
   rows.sort((a, b) => a.timestamp - b.timestamp);
-  errors = { rows, byTrace: new Map(rows.map((r) => [r.traceId, r])), byId: new Map(rows.map((r) => [r.eventId, r])) };
+  errors = { rows };
   cache.set(world, errors);
   return errors;
+}
+
+const lookups = new WeakMap<World, Map<string, ErrorRow | null>>();
+
+/**
+ * The errors row with this event or trace ID. A scan, remembered per ID: lookups miss the stored events only for
+ * IDs a client read from the errors dataset, and two maps over ~85k rows cost more to build than the scans.
+ */
+export function findErrorRow(world: World, by: "eventId" | "traceId", id: string): ErrorRow | undefined {
+  let memo = lookups.get(world);
+  if (!memo) lookups.set(world, (memo = new Map()));
+  const key = `${by}:${id}`;
+  if (!memo.has(key)) memo.set(key, errorsWorld(world).rows.find((r) => r[by] === id) ?? null);
+  return memo.get(key) ?? undefined;
 }
 
 /**

@@ -13,7 +13,7 @@ import type { Project, World } from "../types.js";
 import type { Issue } from "./issues.js";
 import { issueEvents, projectOf, type StoredEvent } from "./issue-events.js";
 import type { SpanRecord, SpanStatus } from "./spans.js";
-import { errorsWorld } from "./error-rows.js";
+import { findErrorRow } from "./error-rows.js";
 import { rngFor, type Rng } from "./rng.js";
 import { SECOND } from "../time.js";
 
@@ -447,7 +447,7 @@ function buildTrace(world: World, traceId: string): Trace | undefined {
   }
   const records = spansByTrace(world).get(traceId);
   if (records) return storedTransactionTrace(world, traceId, records);
-  const row = errorsWorld(world).byTrace.get(traceId);
+  const row = findErrorRow(world, "traceId", traceId);
   if (row) return errorTrace(world, { eventId: row.eventId, issue: row.issue, at: row.timestamp, traceId, spanId: row.spanId });
   return undefined;
 }
