@@ -198,6 +198,17 @@ describe("sandbox › traces", () => {
     }
   });
 
+  it("hangs a performance issue's occurrence on each offender span of its transaction", async () => {
+    const issue = sandbox.world.issues.issues.find((i) => i.orgSlug === org() && i.spec.kind === "performance" && i.status !== "pending_deletion")!;
+    const event = issueEvents(sandbox.world, issue)[0]!;
+    const traceId = ((event.body.contexts as Json).trace as Json).trace_id as string;
+    const offenders = ((event.body.occurrence as Json).evidenceData as { offenderSpanIds: string[] }).offenderSpanIds;
+    const spans = flatten((await get<TraceItem[]>(`/organizations/${org()}/trace/${traceId}/?statsPeriod=90d`)).body);
+    const carrying = spans.filter((s) => ((s.occurrences ?? []) as Json[]).some((o) => o.event_id === event.eventID && o.short_id === issue.shortId));
+    expect(carrying.map((s) => s.event_id).sort()).toEqual([...offenders].sort());
+    expect((await get(`/organizations/${org()}/trace-meta/${traceId}/?statsPeriod=90d`)).body.performanceIssuesCount).toBe(1);
+  });
+
   it("serves a performance transaction's trace as stored, and answers [] for a trace it does not hold", async () => {
     const records = sandbox.world.spans.spans.filter((s) => s.traceId === sandbox.world.spans.spans.at(-1)!.traceId);
     const { body } = await get<TraceItem[]>(`/organizations/${org()}/trace/${records[0]!.traceId}/`);

@@ -11,8 +11,9 @@
 // - GET /organizations/{org}/trace-meta/{trace_id}/ (schema getOrganizationTraceMeta) and
 //   GET /organizations/{org}/trace/{trace_id}/ (schema getOrganizationTrace: the current EAP shape, a list of
 //   root spans with nested `children`, each span's `errors` and `occurrences`; errors without a span of the
-//   trace are top-level items). `additional_attributes` adds span attributes (span.self_time, span.status,
-//   db.system) under `additional_attributes`. A trace outside the time window (statsPeriod/start/end, 14d by
+//   trace are top-level items; a performance issue's occurrence hangs on each offender span, as
+//   snuba/trace.py query_trace_data links them). `additional_attributes` adds the span attributes it names
+//   (span.self_time, span.status, db.system …) under `additional_attributes`, leaving out those a span lacks. A trace outside the time window (statsPeriod/start/end, 14d by
 //   default) or unknown answers [] / zero counts, not 404. Scopes: org:read.
 // The data: seed/traces.ts, seed/error-rows.ts, seed/logs.ts, seed/releases.ts.
 
@@ -205,16 +206,20 @@ function traceInScope(ctx: RequestContext, org: Org, traceId: string): Trace | u
   return { traceId, spans, events };
 }
 
-function serializeIssueEvent(world: World, event: TraceIssueEvent, transaction: string): Record<string, unknown> {
+/**
+ * An error or occurrence as the trace lists it (snuba/trace.py): an error by its own time, an occurrence by the
+ * time of the offender span it hangs on.
+ */
+function serializeIssueEvent(world: World, event: TraceIssueEvent, transaction: string, span?: TraceSpan): Record<string, unknown> {
   const project = world.projects.find((p) => p.id === event.issue.projectId)!;
   const perf = event.kind === "occurrence" ? event.issue.spec.perf : null;
+  const times = perf && span ? { start_timestamp: span.start / SECOND, end_timestamp: span.end / SECOND } : { start_timestamp: event.at / SECOND };
   return {
     event_id: event.eventId,
     issue_id: Number(event.issue.id),
     issue_type: perf ? perf.typeId : ERROR_GROUP_TYPE,
     level: event.kind === "occurrence" ? "info" : event.issue.level,
-    start_timestamp: event.at / SECOND,
-    end_timestamp: event.at / SECOND,
+    ...times,
     culprit: event.issue.spec.culprit,
     description: perf ? perf.title : event.issue.spec.title,
     short_id: event.issue.shortId,
@@ -227,9 +232,11 @@ function serializeIssueEvent(world: World, event: TraceIssueEvent, transaction: 
 
 const round3 = (n: number): number => Math.round(n * 1000) / 1000;
 
+/** The requested attributes the span has; others are left out, as the trace endpoint leaves them out. */
 function spanAttributes(span: TraceSpan, wanted: readonly string[]): Record<string, unknown> {
-  const known: Record<string, unknown> = { "span.self_time": span.selfTimeMs, "span.status": span.status, "db.system": span.dbSystem, "span.op": span.op, "span.description": span.description };
-  return Object.fromEntries(wanted.map((k) => [k, Object.hasOwn(known, k) ? known[k] : null]));
+  const known: Record<string, unknown> = { "span.self_time": span.selfTimeMs, "span.status": span.status, "span.op": span.op, "span.description": span.description };
+  if (span.dbSystem) known["db.system"] = span.dbSystem;
+  return Object.fromEntries(wanted.filter((k) => Object.hasOwn(known, k)).map((k) => [k, known[k]]));
 }
 
 function getTrace(ctx: RequestContext): Reply {
@@ -257,7 +264,7 @@ function getTrace(ctx: RequestContext): Reply {
     const body: Record<string, unknown> = {
       children: (children.get(span.spanId) ?? []).sort((a, b) => a.start - b.start).map(serialize),
       errors: own.filter((e) => e.kind === "error").map((e) => serializeIssueEvent(ctx.world, e, span.transaction)),
-      occurrences: own.filter((e) => e.kind === "occurrence").map((e) => serializeIssueEvent(ctx.world, e, span.transaction)),
+      occurrences: own.filter((e) => e.kind === "occurrence").map((e) => serializeIssueEvent(ctx.world, e, span.transaction, span)),
       event_id: span.spanId,
       transaction_id: span.transactionId,
       project_id: Number(span.projectId),
@@ -272,14 +279,15 @@ function getTrace(ctx: RequestContext): Reply {
       mobile_app_vital: {},
       duration: round3(span.end - span.start),
       op: span.op,
-      name: span.isTransaction ? span.transaction : span.op,
+      // Sentry names every span by its op, segments too (api/docs examples: "name": "http.server").
+      name: span.op,
       description: span.description,
       is_transaction: span.isTransaction,
       transaction: span.transaction,
       sdk_name: span.sdkName,
       event_type: "span",
     };
-    if (wanted.length > 0) body.additional_attributes = spanAttributes(span, wanted);
+    body.additional_attributes = spanAttributes(span, wanted);
     return body;
   };
   const roots = trace.spans.filter((s) => !s.parentSpanId || !ids.has(s.parentSpanId)).sort((a, b) => a.start - b.start);
@@ -301,7 +309,7 @@ function getTraceMeta(ctx: RequestContext): Reply {
   }
   const body: Record<string, unknown> = {
     errorsCount: trace?.events.filter((e) => e.kind === "error").length ?? 0,
-    performanceIssuesCount: trace?.events.filter((e) => e.kind === "occurrence").length ?? 0,
+    performanceIssuesCount: new Set(trace?.events.filter((e) => e.kind === "occurrence").map((e) => e.eventId)).size,
     spansCount: spans.length,
     spansCountMap,
     transactionChildCountMap: [...perTransaction].map(([id, n]) => ({ "transaction.event_id": id, "count()": n })),

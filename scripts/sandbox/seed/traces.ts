@@ -371,7 +371,11 @@ function occurrenceTrace(world: World, entry: IndexedEvent): Trace {
       pending.splice(i, 1);
     }
   }
-  return { traceId: entry.traceId, spans: b.finish(), events: [{ eventId: entry.event.eventID, issue: entry.issue, at: entry.event.at, spanId: entry.spanId, kind: "occurrence" }] };
+  // Sentry hangs an occurrence on each of its offender spans (evidenceData.offenderSpanIds), not on the segment.
+  const evidence = ((body.occurrence as Record<string, unknown> | null)?.evidenceData ?? {}) as { offenderSpanIds?: string[] };
+  const offenders = (evidence.offenderSpanIds ?? []).filter((id) => known.has(id));
+  const events: TraceIssueEvent[] = (offenders.length > 0 ? offenders : [entry.spanId]).map((spanId) => ({ eventId: entry.event.eventID, issue: entry.issue, at: entry.event.at, spanId, kind: "occurrence" }));
+  return { traceId: entry.traceId, spans: b.finish(), events };
 }
 
 // ------------------------------------------------------------------------------------------------
