@@ -7,7 +7,7 @@ import { createWorld } from "../scripts/sandbox/world.js";
 import { issueTimeline } from "../scripts/sandbox/seed/error-rows.js";
 import { issueEvents } from "../scripts/sandbox/seed/issue-events.js";
 import type { Issue } from "../scripts/sandbox/seed/issues.js";
-import { eventIndex, findTrace, showcaseEvent } from "../scripts/sandbox/seed/traces.js";
+import { findTrace, showcaseEvent } from "../scripts/sandbox/seed/traces.js";
 import { TEST_NOW, useSandbox } from "./helpers/sandbox.js";
 
 const sandbox = useSandbox({ now: TEST_NOW });
@@ -117,41 +117,51 @@ describe("sandbox › one event anywhere in the organization", () => {
 });
 
 describe("sandbox › suspect commits", () => {
-  it("names the commits of the event's release that changed a file in its stack trace, grouped by author", async () => {
+  /** The issue's first release and the four released before it, as Sentry searches them (get_previous_releases). */
+  function searchedReleases(issue: Issue) {
+    const at = (r: { dateReleased: string | null; dateCreated: string }): number => Date.parse(r.dateReleased ?? r.dateCreated);
+    const all = sandbox.world.releases.releases.filter((r) => r.orgSlug === org() && r.projectIds.includes(issue.projectId)).sort((a, b) => at(b) - at(a));
+    const first = all.findIndex((r) => r.version === issue.firstRelease);
+    return first < 0 ? undefined : all.slice(first, first + 5);
+  }
+
+  it("names the commits around the issue's first release that changed a file in the stack trace, grouped by author", async () => {
     const shown = showcaseEvent(sandbox.world)!;
-    const { status, body } = await get<{ committers: Array<{ author: Json; commits: Array<{ id: string; message: string }> }> }>(
+    const { status, body } = await get<{ committers: Array<{ author: Json; commits: Array<{ id: string; score: number; suspectCommitType: string }> }> }>(
       `/projects/${org()}/${slugOf(shown.issue)}/events/${shown.event.eventID}/committers/`,
     );
     expect(status).toBe(200);
     expect(body.committers.length).toBeGreaterThan(0);
-    const releases = sandbox.world.releases.releases.filter((r) => r.orgSlug === org() && r.projectIds.includes(shown.issue.projectId));
-    const frames = ((shown.event.body.entries as Array<{ type: string; data: { values: Array<{ stacktrace: { frames: Array<{ filename: string; inApp: boolean }> } | null }> } }>)
-      .find((e) => e.type === "exception")!
-      .data.values.flatMap((v) => v.stacktrace?.frames ?? []) ?? [])
+    const searched = searchedReleases(shown.issue)!;
+    const frames = (shown.event.body.entries as Array<{ type: string; data: { values: Array<{ stacktrace: { frames: Array<{ filename: string; inApp: boolean }> } | null }> } }>)
+      .filter((e) => e.type === "exception")
+      .flatMap((e) => e.data.values.flatMap((v) => v.stacktrace?.frames ?? []))
       .filter((f) => f.inApp)
       .map((f) => f.filename);
     for (const committer of body.committers) {
       expect(committer.author.email).toMatch(/@/);
       for (const commit of committer.commits) {
-        const record = releases.flatMap((r) => r.commits).find((c) => c.id === commit.id)!;
+        expect(commit).toMatchObject({ suspectCommitType: "via commit in release", score: expect.any(Number) });
+        const record = searched.flatMap((r) => r.commits).find((c) => c.id === commit.id)!;
         expect(record.author?.email.toLowerCase()).toBe(String(committer.author.email).toLowerCase());
         expect(record.patchSet.some((change) => frames.some((f) => f.endsWith(change.path) || change.path.endsWith(f)))).toBe(true);
       }
     }
   });
 
-  it("answers 404 as Sentry does when the event's release has no commits, or the event has no release", async () => {
-    const details = new Set<string>();
-    for (const entry of eventIndex(sandbox.world).byId.values()) {
-      if (entry.issue.orgSlug !== org() || entry.issue.status === "pending_deletion") continue;
-      const record = sandbox.world.releases.releases.find((r) => r.orgSlug === org() && r.version === entry.event.release);
-      const expected = entry.event.release === null || !record ? "Release not found" : record.commits.length === 0 ? "No Commits found for Release" : null;
-      if (expected === null || details.has(expected)) continue;
-      const { status, body } = await get(`/projects/${org()}/${slugOf(entry.issue)}/events/${entry.event.eventID}/committers/`);
+  it("answers 404 as Sentry does when the issue's first release is unknown or has no commits around it", async () => {
+    const seen = new Set<string>();
+    for (const issue of sandbox.world.issues.issues.filter((i) => i.orgSlug === org() && i.status !== "pending_deletion")) {
+      const searched = searchedReleases(issue);
+      const expected = !searched ? "Release not found" : searched.every((r) => r.commits.length === 0) ? "No Commits found for Release" : null;
+      if (expected === null || seen.has(expected)) continue;
+      const event = issueEvents(sandbox.world, issue)[0]!;
+      const { status, body } = await get(`/projects/${org()}/${slugOf(issue)}/events/${event.eventID}/committers/`);
       expect([status, body]).toEqual([404, { detail: expected }]);
-      details.add(expected);
+      seen.add(expected);
     }
-    expect(details.has("No Commits found for Release")).toBe(true);
+    expect(seen.has("Release not found")).toBe(true);
+    expect((await get(`/projects/${org()}/${slugOf(showcaseEvent(sandbox.world)!.issue)}/events/${"0".repeat(32)}/committers/`)).body).toEqual({ detail: "Event not found" });
   });
 });
 

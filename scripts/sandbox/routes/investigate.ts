@@ -2,12 +2,14 @@
 // - GET /organizations/{org}/eventids/{event_id}/ (schema resolveOrganizationEventId; Sentry's
 //   EventIdLookupEndpoint): {organizationSlug, projectSlug, groupId, eventId, event}; 400 for an ID that is not
 //   32 hex characters, 404 when no event of the org has it. Scopes: org:read (OrganizationPermission).
-// - GET /projects/{org}/{project}/events/{event_id}/committers/ (Sentry's EventFileCommittersEndpoint):
-//   {committers: [{author, commits}]}, the commits of the event's release and the releases before it whose
-//   changed files match the event's in-app frames (score = path components that match from the end, as
-//   utils/committers.py scores them; a bare file-name match counts only for a one-component path); 404
-//   "Event not found", "Release not found" (no release, or one Sentry does not know), "No Commits found for
-//   Release". Scopes: project:read (ProjectPermission).
+// - GET /projects/{org}/{project}/events/{event_id}/committers/ (Sentry's EventFileCommittersEndpoint and
+//   utils/committers.py, the release-based path taken without an SCM integration): {committers: [{author,
+//   commits}]}, authors by total score, from the commits of the issue's FIRST release and the four releases
+//   before it (get_previous_releases) whose changed files match the event's last 25 in-app frames (frameLimit);
+//   score = path components that match from the end, only the best per frame, a bare file-name match only for
+//   a one-component path; commits carry score and suspectCommitType "via commit in release". 404 "Event not
+//   found", "Release not found" (the issue has no first release Sentry knows), "No Commits found for Release"
+//   (none of those releases has commits). Scopes: project:read (ProjectPermission).
 // - GET /organizations/{org}/trace-meta/{trace_id}/ (schema getOrganizationTraceMeta) and
 //   GET /organizations/{org}/trace/{trace_id}/ (schema getOrganizationTrace: the current EAP shape, a list of
 //   root spans with nested `children`, each span's `errors` and `occurrences`; errors without a span of the
@@ -32,7 +34,7 @@ const ORG_READ = ["org:read", "org:write", "org:admin"];
 const PROJECT_READ = ["project:read", "project:write", "project:admin"];
 /** Frames a committers lookup reads by default (the endpoint's frameLimit). */
 const DEFAULT_FRAME_LIMIT = 25;
-/** The event's release and the releases before it whose commits may hold the suspect (get_previous_releases). */
+/** The issue's first release and the releases before it whose commits may hold the suspect (get_previous_releases). */
 const RELEASES_SEARCHED = 5;
 /** Trace lookups without a time range read this far back (the events endpoints' default window). */
 const DEFAULT_TRACE_PERIOD = "14d";
@@ -92,20 +94,18 @@ interface InAppFrame {
   filename: string;
 }
 
-function inAppFrames(event: StoredEvent, limit: number): InAppFrame[] {
+/** The last `limit` in-app frames of every exception (all frames when none is in-app), as get_frame_paths reads them. */
+function appFrames(event: StoredEvent, limit: number): InAppFrame[] {
   const entries = event.body.entries as Array<{ type: string; data: { values?: Array<{ stacktrace?: { frames?: Array<Record<string, unknown>> } | null }> } }>;
-  const frames: InAppFrame[] = [];
-  for (const entry of entries) {
-    if (entry.type !== "exception") continue;
-    for (const exception of entry.data.values ?? []) {
-      // Most recent call last in a stack trace: read from the top of the stack down.
-      for (const frame of [...(exception.stacktrace?.frames ?? [])].reverse()) {
-        const filename = (frame.filename ?? frame.absPath) as string | null;
-        if (frame.inApp === true && filename) frames.push({ filename });
-      }
-    }
-  }
-  return frames.slice(0, limit);
+  const frames = entries
+    .filter((e) => e.type === "exception")
+    .flatMap((e) => e.data.values ?? [])
+    .flatMap((exception) => exception.stacktrace?.frames ?? []);
+  const inApp = frames.filter((f) => f.inApp === true);
+  return (inApp.length > 0 ? inApp : frames)
+    .slice(-limit)
+    .map((f) => ({ filename: (f.filename ?? f.absPath ?? "") as string }))
+    .filter((f) => f.filename !== "");
 }
 
 function serializeAuthor(world: World, orgSlug: string, author: CommitRecord["author"]): Record<string, unknown> {
@@ -119,16 +119,18 @@ function committers(ctx: RequestContext): Reply {
   const { org, project } = requireProject(ctx);
   const found = findOrgEvent(ctx.world, org, normalizeEventId(ctx.params.eventId ?? ""));
   if (!found || found.issue.projectId !== project.id) throw new SandboxHttpError(404, { detail: "Event not found" });
-  const version = found.event.release;
+  const version = found.issue.firstRelease;
+  // Releases in the order get_previous_releases reads them: by release date (creation when unreleased), newest first.
+  const releasedAt = (r: { dateReleased: string | null; dateCreated: string }): number => Date.parse(r.dateReleased ?? r.dateCreated);
   const releases = ctx.world.releases.releases
     .filter((r) => r.orgSlug === org.slug && r.projectIds.includes(project.id))
-    .sort((a, b) => Date.parse(b.dateCreated) - Date.parse(a.dateCreated));
+    .sort((a, b) => releasedAt(b) - releasedAt(a));
   const at = releases.findIndex((r) => r.version === version);
   if (version === null || at < 0) throw new SandboxHttpError(404, { detail: "Release not found" });
   const searched = releases.slice(at, at + RELEASES_SEARCHED);
-  if (searched[0]!.commits.length === 0) throw new SandboxHttpError(404, { detail: "No Commits found for Release" });
+  if (searched.every((r) => r.commits.length === 0)) throw new SandboxHttpError(404, { detail: "No Commits found for Release" });
   const rawLimit = Number(ctx.query.get("frameLimit") ?? DEFAULT_FRAME_LIMIT);
-  const frames = inAppFrames(found.event, Number.isInteger(rawLimit) && rawLimit > 0 ? rawLimit : DEFAULT_FRAME_LIMIT);
+  const frames = appFrames(found.event, Number.isInteger(rawLimit) && rawLimit > 0 ? rawLimit : DEFAULT_FRAME_LIMIT);
   const scored = new Map<string, { commit: CommitRecord; score: number }>();
   for (const frame of frames) {
     // Per frame, only the best-matching changes count; a one-component match needs a one-component path.
@@ -168,7 +170,7 @@ function committers(ctx: RequestContext): Reply {
       author: serializeAuthor(ctx.world, org.slug, group.author),
       commits: group.commits
         .sort((a, b) => b.score - a.score || Date.parse(b.commit.dateCreated) - Date.parse(a.commit.dateCreated))
-        .map(({ commit }) => {
+        .map(({ commit, score }) => {
           const repo = ctx.world.repos.find((r) => r.orgSlug === org.slug && r.name === commit.repository);
           return {
             id: commit.id,
@@ -176,6 +178,7 @@ function committers(ctx: RequestContext): Reply {
             dateCreated: commit.dateCreated,
             pullRequest: null,
             suspectCommitType: "via commit in release",
+            score,
             repository: repo ? { id: repo.id, name: repo.name, url: repo.url, provider: repo.provider, status: repo.status, dateCreated: repo.dateCreated, integrationId: null, externalSlug: repo.externalSlug } : { name: commit.repository },
           };
         }),
