@@ -74,7 +74,6 @@ export interface ErrorTraceRef {
 const SHOWCASE_N_PLUS_ONE = 940;
 /** Every so many items the serializer also reads the product from the cache. */
 const SHOWCASE_CACHE_EVERY = 24;
-const SHOWCASE_ITEM_QUERY = 'SELECT "order_items"."id", "order_items"."product_id", "order_items"."quantity", "order_items"."price_cents" FROM "order_items" WHERE "order_items"."order_id" = %s';
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 
@@ -267,7 +266,8 @@ function buildShowcase(world: World, shown: IndexedEvent): Trace {
   const serializer = b.add({ ...common, parentSpanId: root.spanId, isTransaction: false, op: "function", description: "OrderDetailSerializer.to_representation", start: serializeStart, end: backendEnd - 4 });
   cursor += 0.4;
   itemMs.forEach((ms, i) => {
-    leaf(serializer.spanId, "db", SHOWCASE_ITEM_QUERY, ms, "postgresql");
+    // The spans world's N+1 query (slow-queries finds it there too), as the Django driver writes it: %s placeholders.
+    leaf(serializer.spanId, "db", world.spans.nPlusOneQuery, ms, "postgresql");
     if ((i + 1) % SHOWCASE_CACHE_EVERY === 0) leaf(serializer.spanId, "cache.get", `product:${40_000 + i}`, 1.2);
   });
   const events: TraceIssueEvent[] = [{ eventId: shown.event.eventID, issue: shown.issue, at: shown.event.at, spanId: shown.spanId, kind: "error" }];
