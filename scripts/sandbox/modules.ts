@@ -7,6 +7,8 @@ import { issueRoutes } from "./routes/issues.js";
 import { eventRoutes } from "./routes/events.js";
 import { releaseRoutes } from "./routes/releases.js";
 import { alertRoutes } from "./routes/alerts.js";
+import { eventsStatsRoutes } from "./routes/events-stats.js";
+import { investigateRoutes } from "./routes/investigate.js";
 
-export const ROUTES: RouteDef[] = [...coreRoutes, ...issueRoutes, ...eventRoutes, ...releaseRoutes, ...alertRoutes];
+export const ROUTES: RouteDef[] = [...coreRoutes, ...issueRoutes, ...eventRoutes, ...releaseRoutes, ...alertRoutes, ...eventsStatsRoutes, ...investigateRoutes];
 

@@ -1,8 +1,12 @@
-// GET /organizations/{org}/events/: Discover/Explore table queries over the seeded spans (ENDPOINTS.md §5–7, §14).
-// Aggregates are computed from world.spans.spans on every request, extrapolated by each stored span's sampling
-// weight as Sentry extrapolates sampled spans; seed/spans.ts documents each formula.
+// GET /organizations/{org}/events/: Discover/Explore table queries over the seeded spans (ENDPOINTS.md §5–7, §14),
+// error events (dataset=errors, seed/error-rows.ts) and log records (dataset=logs, seed/logs.ts).
+// Aggregates are computed from the rows on every request, extrapolated by each stored span's sampling
+// weight as Sentry extrapolates sampled spans (errors and logs weigh 1); seed/spans.ts documents each formula.
+// routes/events-stats.ts buckets the same rows into time series.
 
 import type { SpanRecord } from "../seed/spans.js";
+import { errorsWorld, type ErrorRow } from "../seed/error-rows.js";
+import { logsWorld, SEVERITY_NUMBER, type LogRecord } from "../seed/logs.js";
 import { MISERY_ALPHA, MISERY_BETA, NON_FAILURE_STATUSES } from "../seed/spans.js";
 import type { Project, Reply, RequestContext, RouteDef } from "../types.js";
 import { SandboxHttpError } from "../types.js";
@@ -11,7 +15,9 @@ import { paginate } from "../paginate.js";
 import { wildcardMatcher, type WildcardOptions } from "../match.js";
 
 /** Which vocabulary a dataset speaks: EAP spans, or the legacy transaction events (transactions/discover/metricsEnhanced). */
-type Dialect = "spans" | "transactions";
+type Dialect = "spans" | "transactions" | "errors" | "logs";
+/** A row of any dialect: spans and transactions read span records, errors error events, logs log records. */
+export type Row = SpanRecord | ErrorRow | LogRecord;
 
 /** The value types Sentry names in meta.fields. */
 type FieldType = "string" | "integer" | "number" | "boolean" | "duration" | "date" | "percentage" | "rate";
@@ -19,7 +25,7 @@ type Value = string | number | boolean | null;
 
 const MAX_FIELDS = 20;
 /** Sentry's window when the request names none (get_date_range_from_params falls back to MAX_STATS_PERIOD). */
-const DEFAULT_EVENTS_PERIOD = "90d";
+export const DEFAULT_EVENTS_PERIOD = "90d";
 const MINUTE_MS = 60_000;
 const SECOND_MS = 1_000;
 const MILLISECOND = "millisecond";
@@ -70,7 +76,7 @@ const LEGACY_TRANSACTION_DATASETS = new Set(["transactions", "discover", "metric
 /** Default and maximum page size of this endpoint (schema: "Default and maximum allowed is 100"). */
 const PAGE_OPTIONS = { sizeParam: "per_page", defaultSize: 100, maxSize: 100 } as const;
 
-const badRequest = (detail: string): SandboxHttpError => new SandboxHttpError(400, { detail });
+export const badRequest = (detail: string): SandboxHttpError => new SandboxHttpError(400, { detail });
 
 // ---------------------------------------------------------------------------------------------
 // Columns: each field name a dialect knows, how to read it from a span record, and how Sentry types it.
@@ -78,16 +84,20 @@ const badRequest = (detail: string): SandboxHttpError => new SandboxHttpError(40
 interface Column {
   type: FieldType;
   unit: string | null;
-  get: (r: SpanRecord) => Value;
+  get: (r: Row) => Value;
 }
 
-const str = (get: (r: SpanRecord) => string | null): Column => ({ type: "string", unit: null, get });
-const ms = (get: (r: SpanRecord) => number): Column => ({ type: "duration", unit: MILLISECOND, get });
+// Each dialect's getters read their own record type; a column is only ever applied to its dialect's rows.
+const str = (get: (r: SpanRecord) => string | null): Column => ({ type: "string", unit: null, get: get as (r: Row) => Value });
+const ms = (get: (r: SpanRecord) => number): Column => ({ type: "duration", unit: MILLISECOND, get: get as (r: Row) => Value });
+const errorColumn = (type: FieldType, get: (r: ErrorRow) => Value): Column => ({ type, unit: null, get: get as (r: Row) => Value });
+const logColumn = (type: FieldType, get: (r: LogRecord) => Value): Column => ({ type, unit: null, get: get as (r: Row) => Value });
 const userDisplay = (r: SpanRecord): string | null => (r.userId ? `id:${r.userId}` : null);
 // Sentry answers `timestamp` with second precision and an explicit UTC offset.
-const isoSeconds = (r: SpanRecord): string => new Date(Math.floor(r.timestamp / SECOND_MS) * SECOND_MS).toISOString().replace(".000Z", "+00:00");
+const isoSeconds = (r: Row): string => new Date(Math.floor(r.timestamp / SECOND_MS) * SECOND_MS).toISOString().replace(".000Z", "+00:00");
 const TIMESTAMP: Column = { type: "date", unit: null, get: isoSeconds };
 const PROJECT_ID: Column = { type: "integer", unit: null, get: (r) => Number(r.projectId) };
+const PROJECT_SLUG = (r: Row): string => (r as ErrorRow | LogRecord).projectSlug;
 
 const SPAN_COLUMNS: Record<string, Column> = {
   id: str((r) => r.spanId),
@@ -99,7 +109,7 @@ const SPAN_COLUMNS: Record<string, Column> = {
   "transaction.event_id": str((r) => r.transactionId),
   "transaction.method": str((r) => r.transactionMethod),
   "transaction.op": str((r) => r.transactionOp),
-  is_transaction: { type: "boolean", unit: null, get: (r) => r.isTransaction },
+  is_transaction: { type: "boolean", unit: null, get: (r) => (r as SpanRecord).isTransaction },
   project: str((r) => r.projectSlug),
   "project.name": str((r) => r.projectSlug),
   "project.slug": str((r) => r.projectSlug),
@@ -146,7 +156,58 @@ const TRANSACTION_COLUMNS: Record<string, Column> = {
   "user.id": str((r) => r.userId),
 };
 
-const COLUMNS: Record<Dialect, Record<string, Column>> = { spans: SPAN_COLUMNS, transactions: TRANSACTION_COLUMNS };
+/** The exception Sentry indexes for an error event: the main (last) one of the chain. */
+const mainErrorOf = (r: ErrorRow) => r.issue.spec.exceptions[r.issue.spec.exceptions.length - 1];
+const errorEventType = (r: ErrorRow): string => (r.issue.spec.kind === "csp" ? "csp" : r.issue.spec.kind === "message" ? "default" : "error");
+
+/** Discover's errors dataset, as far as seed/error-rows.ts holds it (search/events/fields.py, the errors columns). */
+const ERROR_COLUMNS: Record<string, Column> = {
+  id: errorColumn("string", (r) => r.eventId),
+  "event.type": errorColumn("string", errorEventType),
+  title: errorColumn("string", (r) => r.issue.spec.title),
+  message: errorColumn("string", (r) => r.issue.spec.message ?? r.issue.spec.title),
+  issue: errorColumn("string", (r) => r.issue.shortId),
+  "issue.id": errorColumn("integer", (r) => Number(r.issue.id)),
+  level: errorColumn("string", (r) => r.issue.level),
+  culprit: errorColumn("string", (r) => r.issue.spec.culprit),
+  transaction: errorColumn("string", (r) => r.issue.spec.transaction),
+  platform: errorColumn("string", (r) => r.issue.platform),
+  "error.type": errorColumn("string", (r) => mainErrorOf(r)?.type ?? null),
+  "error.value": errorColumn("string", (r) => mainErrorOf(r)?.value ?? null),
+  "error.unhandled": errorColumn("boolean", (r) => mainErrorOf(r)?.mechanism.handled === false),
+  trace: errorColumn("string", (r) => r.traceId),
+  "trace.span": errorColumn("string", (r) => r.spanId),
+  project: errorColumn("string", PROJECT_SLUG),
+  "project.name": errorColumn("string", PROJECT_SLUG),
+  "project.slug": errorColumn("string", PROJECT_SLUG),
+  "project.id": PROJECT_ID,
+  environment: errorColumn("string", (r) => r.environment),
+  release: errorColumn("string", (r) => r.release),
+  user: errorColumn("string", (r) => (r.userId ? `id:${r.userId}` : null)),
+  "user.id": errorColumn("string", (r) => r.userId),
+  "user.email": errorColumn("string", (r) => r.userEmail),
+  timestamp: TIMESTAMP,
+};
+
+/** The logs dataset (EAP trace items of type log): the attributes seed/logs.ts records. */
+const LOG_COLUMNS: Record<string, Column> = {
+  id: logColumn("string", (r) => r.id),
+  "sentry.item_id": logColumn("string", (r) => r.id),
+  message: logColumn("string", (r) => r.message),
+  severity: logColumn("string", (r) => r.severity),
+  severity_number: logColumn("integer", (r) => SEVERITY_NUMBER[r.severity]),
+  trace: logColumn("string", (r) => r.traceId),
+  "logger.name": logColumn("string", (r) => r.logger),
+  project: logColumn("string", PROJECT_SLUG),
+  "project.name": logColumn("string", PROJECT_SLUG),
+  "project.slug": logColumn("string", PROJECT_SLUG),
+  "project.id": PROJECT_ID,
+  environment: logColumn("string", (r) => r.environment),
+  release: logColumn("string", (r) => r.release),
+  timestamp: TIMESTAMP,
+};
+
+const COLUMNS: Record<Dialect, Record<string, Column>> = { spans: SPAN_COLUMNS, transactions: TRANSACTION_COLUMNS, errors: ERROR_COLUMNS, logs: LOG_COLUMNS };
 /** The duration a function reads when the legacy dialect omits its argument (`p95()`). */
 const LEGACY_DEFAULT_DURATION = "transaction.duration";
 
@@ -163,15 +224,15 @@ function requireColumn(dialect: Dialect, name: string): Column {
 // ---------------------------------------------------------------------------------------------
 // Functions: count(), p95(span.duration), apdex(span.duration,300) … resolved once per request.
 
-interface AggregateEnv {
+export interface AggregateEnv {
   windowMinutes: number;
   apdexThresholdMs: number;
 }
 
-interface Aggregator {
+export interface Aggregator {
   type: FieldType;
   unit: string | null;
-  compute: (rows: readonly SpanRecord[], env: AggregateEnv) => number | null;
+  compute: (rows: readonly Row[], env: AggregateEnv) => number | null;
 }
 
 const FUNCTION_PATTERN = /^([a-z_][a-z0-9_]*)\((.*)\)$/i;
@@ -209,12 +270,12 @@ function percentileOf(sorted: WeightedSorted, q: number): number | null {
   return values[lo]! + fraction * (values[lo + 1]! - values[lo]!);
 }
 
-function isFailure(r: SpanRecord): boolean {
-  return !NON_FAILURE_STATUSES.includes(r.status);
+function isFailure(r: Row): boolean {
+  return !NON_FAILURE_STATUSES.includes((r as SpanRecord).status);
 }
 
 /** Real traffic the stored rows stand for (EAP extrapolates counts by sentry.sampling_weight). */
-function weightOf(rows: readonly SpanRecord[], include?: (r: SpanRecord) => boolean): number {
+function weightOf(rows: readonly Row[], include?: (r: Row) => boolean): number {
   let total = 0;
   for (const r of rows) if (!include || include(r)) total += r.sampleWeight;
   return total;
@@ -264,8 +325,15 @@ function expectArgs(fn: string, args: string[], max: number): void {
   if (args.length > max) throw badRequest(`${fn}: expected at most ${max} argument(s), got ${args.length}.`);
 }
 
-function resolveFunction(dialect: Dialect, fn: string, args: string[]): Aggregator {
-  const spans = dialect === "spans";
+/** Functions over what errors and logs hold: counts and uniques (their rows have no durations or statuses). */
+const EVENT_ROW_FUNCTIONS = new Set(["count", "count_unique", "epm", "eps"]);
+
+export function resolveFunction(dialect: Dialect, fn: string, args: string[]): Aggregator {
+  if ((dialect === "errors" || dialect === "logs") && !EVENT_ROW_FUNCTIONS.has(fn) && !(dialect === "logs" && fn === "count_sample")) {
+    throw badRequest(`${fn} is not a valid function for the ${dialect} dataset.`);
+  }
+  // EAP datasets (spans, logs) speak the new function vocabulary; the others the legacy one.
+  const eap = dialect === "spans" || dialect === "logs";
   const percentileQ = PERCENTILE_FUNCTIONS[fn];
   if (percentileQ !== undefined) {
     // Legacy p95() reads transaction.duration; EAP names the attribute: p95(span.duration).
@@ -279,7 +347,7 @@ function resolveFunction(dialect: Dialect, fn: string, args: string[]): Aggregat
       return { type: "integer", unit: null, compute: (rows) => weightOf(rows) };
     case "count_sample":
       // EAP's count of stored rows, for ratios between sampled quantities (spans per transaction event).
-      if (!spans) throw badRequest("count_sample is not a valid function for the transactions dataset; use count().");
+      if (!eap) throw badRequest("count_sample is not a valid function for the transactions dataset; use count().");
       expectArgs(fn, args, 0);
       return { type: "integer", unit: null, compute: (rows) => rows.length };
     case "count_unique": {
@@ -311,7 +379,7 @@ function resolveFunction(dialect: Dialect, fn: string, args: string[]): Aggregat
         type: "rate",
         unit: perSecond ? "1/second" : "1/minute",
         compute: (rows, env) => {
-          const n = segmentsOnly ? weightOf(rows, (r) => r.isTransaction) : weightOf(rows);
+          const n = segmentsOnly ? weightOf(rows, (r) => (r as SpanRecord).isTransaction) : weightOf(rows);
           const minutes = env.windowMinutes;
           return perSecond ? n / (minutes * (MINUTE_MS / SECOND_MS)) : n / minutes;
         },
@@ -338,7 +406,7 @@ function resolveFunction(dialect: Dialect, fn: string, args: string[]): Aggregat
       };
     }
     case "percentile": {
-      if (spans) throw badRequest("percentile is not a valid function for the spans dataset; use p50()…p100() (e.g. p95(span.duration)).");
+      if (eap) throw badRequest("percentile is not a valid function for the spans dataset; use p50()…p100() (e.g. p95(span.duration)).");
       if (args.length !== 2) throw badRequest("percentile: expected a field and a quantile, e.g. percentile(transaction.duration,0.95).");
       const column = numericArgument(dialect, fn, [args[0]!], false);
       const q = Number(args[1]);
@@ -359,30 +427,30 @@ function resolveFunction(dialect: Dialect, fn: string, args: string[]): Aggregat
     case "user_misery": {
       // EAP: apdex(span.duration,300); legacy: apdex() with the project threshold, or apdex(300).
       let threshold: number | undefined;
-      if (spans) {
+      if (eap) {
         if (args.length !== 2 || args[0] !== "span.duration") throw badRequest(`${fn}: expected ${fn}(span.duration,<threshold ms>).`);
         threshold = parseThreshold(args[1], fn);
       } else {
         expectArgs(fn, args, 1);
         threshold = parseThreshold(args[0], fn);
       }
-      if (fn === "apdex") return { type: "number", unit: null, compute: (rows, env) => apdexOf(rows, threshold ?? env.apdexThresholdMs) };
+      if (fn === "apdex") return { type: "number", unit: null, compute: (rows, env) => apdexOf(rows as readonly SpanRecord[], threshold ?? env.apdexThresholdMs) };
       return {
         type: "number",
         unit: null,
         compute: (rows, env) => {
           // The prior keeps the score defined without users: α / (α + β) ≈ 0.05, as Sentry's formula gives.
-          const { miserable, users } = miserableUsers(rows, threshold ?? env.apdexThresholdMs);
+          const { miserable, users } = miserableUsers(rows as readonly SpanRecord[], threshold ?? env.apdexThresholdMs);
           return (miserable + MISERY_ALPHA) / (users + MISERY_ALPHA + MISERY_BETA);
         },
       };
     }
     case "count_miserable": {
       // Dropped from EAP (mep_to_eap.py); only the legacy dataset has it.
-      if (spans) throw badRequest("count_miserable is not a valid function for the spans dataset.");
+      if (eap) throw badRequest("count_miserable is not a valid function for the spans dataset.");
       if (args[0] !== "user" || args.length > 2) throw badRequest("count_miserable: expected count_miserable(user) or count_miserable(user,<threshold ms>).");
       const threshold = parseThreshold(args[1], fn);
-      return { type: "integer", unit: null, compute: (rows, env) => miserableUsers(rows, threshold ?? env.apdexThresholdMs).miserable };
+      return { type: "integer", unit: null, compute: (rows, env) => miserableUsers(rows as readonly SpanRecord[], threshold ?? env.apdexThresholdMs).miserable };
     }
     default:
       throw badRequest(`${fn} is not a valid function for the ${dialect} dataset.`);
@@ -390,9 +458,9 @@ function resolveFunction(dialect: Dialect, fn: string, args: string[]): Aggregat
 }
 
 // Percentiles of one column are often requested several times per group (p50, p95, p99): sort once.
-const sortedCache = new WeakMap<readonly SpanRecord[], Map<Column, WeightedSorted>>();
+const sortedCache = new WeakMap<readonly Row[], Map<Column, WeightedSorted>>();
 
-function sortedValues(rows: readonly SpanRecord[], column: Column): WeightedSorted {
+function sortedValues(rows: readonly Row[], column: Column): WeightedSorted {
   let byColumn = sortedCache.get(rows);
   if (!byColumn) sortedCache.set(rows, (byColumn = new Map()));
   let sorted = byColumn.get(column);
@@ -417,7 +485,7 @@ function sortedValues(rows: readonly SpanRecord[], column: Column): WeightedSort
 type ColumnField = { key: string; kind: "column"; column: Column };
 type Field = ColumnField | { key: string; kind: "function"; aggregator: Aggregator };
 
-function parseFunctionCall(text: string): { name: string; args: string[] } | null {
+export function parseFunctionCall(text: string): { name: string; args: string[] } | null {
   const m = FUNCTION_PATTERN.exec(text.trim());
   if (!m) return null;
   const inner = m[2]!.trim();
@@ -544,7 +612,7 @@ function parseTerm(word: string): Term {
   return { kind: "filter", key, negated, comparison, values };
 }
 
-function parseQuery(query: string): Expr {
+export function parseQuery(query: string): Expr {
   const tokens = tokenize(query);
   let pos = 0;
   const parseOr = (): Expr => {
@@ -614,9 +682,22 @@ function compare(a: number, comparison: Comparison, b: number): boolean {
   }
 }
 
-type Predicate = (r: SpanRecord) => boolean;
+type Predicate = (r: Row) => boolean;
 
-interface QueryScope {
+function freeTextOf(dialect: Dialect): (r: Row) => string {
+  switch (dialect) {
+    case "spans":
+      return (r) => (r as SpanRecord).description;
+    case "transactions":
+      return (r) => (r as SpanRecord).transaction;
+    case "errors":
+      return (r) => `${(r as ErrorRow).issue.spec.title}\n${(r as ErrorRow).issue.spec.message ?? ""}`;
+    case "logs":
+      return (r) => (r as LogRecord).message;
+  }
+}
+
+export interface QueryScope {
   dialect: Dialect;
   /** Slugs of the projects the request selected: `project:` may only name these (Sentry answers 400 otherwise). */
   selectedSlugs: Set<string>;
@@ -645,6 +726,10 @@ function valueMatcher(column: Column, key: string, raw: string): (v: Value) => b
 }
 
 function filterPredicate(term: Extract<Term, { kind: "filter" }>, scope: QueryScope): Predicate {
+  if (scope.dialect === "logs" && term.key === "timestamp") {
+    // Log queries take their time range from statsPeriod/start/end only (issue 17; not verified against Sentry's source).
+    throw badRequest("Invalid query: timestamp cannot be filtered in a logs query; use statsPeriod or start and end.");
+  }
   const column = requireColumn(scope.dialect, term.key);
   if (term.key === "project" || term.key === "project.name") {
     const unknown = term.values.filter((v) => !scope.selectedSlugs.has(v));
@@ -657,7 +742,7 @@ function filterPredicate(term: Extract<Term, { kind: "filter" }>, scope: QuerySc
     if (term.values.length !== 1) throw badRequest(`Invalid query: ${term.key} cannot compare against a list.`);
     if (column.type === "string" || column.type === "boolean") throw badRequest(`Invalid query: ${term.key} is not a numeric field.`);
     const bound = parseNumber(term.values[0]!, column.type, term.key);
-    const read = column.type === "date" ? (r: SpanRecord) => r.timestamp : (r: SpanRecord) => column.get(r) as number;
+    const read = column.type === "date" ? (r: Row) => r.timestamp : (r: Row) => column.get(r) as number;
     positive = (r) => compare(read(r), term.comparison, bound);
   } else {
     const matchers = term.values.map((v) => valueMatcher(column, term.key, v));
@@ -677,9 +762,10 @@ function termPredicate(term: Term, scope: QueryScope): Predicate {
       return term.negated ? (r) => !present(r) : present;
     }
     case "text": {
-      // Free text searches the span's description (spans) or the transaction name (legacy), as a substring.
+      // Free text searches the span's description (spans), the transaction name (legacy), the error's title and
+      // message (errors) or the log message (logs), as a substring.
       const matches = wildcardMatcher(`*${term.text}*`, SPAN_TEXT_MATCH);
-      const read = scope.dialect === "spans" ? (r: SpanRecord) => r.description : (r: SpanRecord) => r.transaction;
+      const read = freeTextOf(scope.dialect);
       return term.negated ? (r) => !matches(read(r)) : (r) => matches(read(r));
     }
     case "filter":
@@ -716,7 +802,7 @@ function havingCondition(term: Extract<Term, { kind: "filter" }>, dialect: Diale
 }
 
 /** Splits the query into a row predicate and the aggregate conditions (only allowed as top-level AND terms). */
-function compileQuery(expr: Expr, scope: QueryScope, aggregate: boolean): { predicate: Predicate; having: HavingCondition[] } {
+export function compileQuery(expr: Expr, scope: QueryScope, aggregate: boolean): { predicate: Predicate; having: HavingCondition[] } {
   const having: HavingCondition[] = [];
   const compile = (e: Expr, topLevel: boolean): Predicate | null => {
     if (e.kind === "term") {
@@ -792,14 +878,17 @@ function sortBy<T>(items: T[], sorts: readonly SortKey[], read: (item: T, field:
 // ---------------------------------------------------------------------------------------------
 // The endpoint.
 
-function resolveDataset(ctx: RequestContext): { dataset: string; dialect: Dialect } {
+export function resolveDataset(ctx: RequestContext): { dataset: string; dialect: Dialect } {
   // The schema marks dataset required, but the server falls back to discover when it is absent.
   const dataset = ctx.query.get("dataset") || "discover";
   const accepted = ctx.world.options.rejectSpansDataset ? PRE_EAP_DATASETS : CURRENT_DATASETS;
   if (!accepted.includes(dataset)) throw badRequest(`dataset must be one of: ${accepted.join(", ")}`);
   if (dataset === "spans") return { dataset, dialect: "spans" };
   if (LEGACY_TRANSACTION_DATASETS.has(dataset)) return { dataset, dialect: "transactions" };
-  throw badRequest(`The sandbox holds no ${dataset} data; it serves dataset=spans and the legacy dataset=transactions.`);
+  if (dataset === "errors") return { dataset, dialect: "errors" };
+  // `ourlogs` is the deprecated name of the same dataset (ENDPOINTS.md §14).
+  if (dataset === "logs" || dataset === "ourlogs") return { dataset, dialect: "logs" };
+  throw badRequest(`The sandbox holds no ${dataset} data; it serves dataset=spans, errors, logs and the legacy dataset=transactions.`);
 }
 
 function resolveFields(ctx: RequestContext, dialect: Dialect): Field[] {
@@ -809,21 +898,28 @@ function resolveFields(ctx: RequestContext, dialect: Dialect): Field[] {
   return keys.map((k) => resolveField(dialect, k));
 }
 
-function baseRows(
+/** Where each dialect's rows live: the spans world, or the errors and logs built on first use from the world. */
+function sourceRows(ctx: RequestContext, dialect: Dialect): readonly Row[] {
+  if (dialect === "errors") return errorsWorld(ctx.world).rows;
+  if (dialect === "logs") return logsWorld(ctx.world).records;
+  return ctx.world.spans.spans;
+}
+
+export function baseRows(
   ctx: RequestContext,
   projects: readonly Project[],
   dialect: Dialect,
   window: { start: number; end: number },
   predicate: Predicate,
-): { rows: SpanRecord[]; scannedRows: number } {
+): { rows: Row[]; scannedRows: number } {
   const projectIds = new Set(projects.map((p) => p.id));
   const environments = new Set([...ctx.query.getAll("environment"), ...ctx.query.getAll("environment[]")].filter((e) => e !== ""));
-  const rows: SpanRecord[] = [];
+  const rows: Row[] = [];
   let scannedRows = 0;
-  for (const r of ctx.world.spans.spans) {
+  for (const r of sourceRows(ctx, dialect)) {
     if (r.timestamp < window.start || r.timestamp >= window.end) continue;
     if (!projectIds.has(r.projectId)) continue;
-    if (dialect === "transactions" && !r.isTransaction) continue;
+    if (dialect === "transactions" && !(r as SpanRecord).isTransaction) continue;
     scannedRows++;
     if (environments.size > 0 && !environments.has(r.environment)) continue;
     if (predicate(r)) rows.push(r);
@@ -832,13 +928,13 @@ function baseRows(
 }
 
 function aggregateRows(
-  rows: readonly SpanRecord[],
+  rows: readonly Row[],
   fields: readonly Field[],
   having: readonly HavingCondition[],
   env: AggregateEnv,
 ): Array<Record<string, Value>> {
   const groupFields = fields.filter((f): f is ColumnField => f.kind === "column");
-  const groups = new Map<string, SpanRecord[]>();
+  const groups = new Map<string, Row[]>();
   if (groupFields.length === 0) {
     // A pure aggregate query answers one row even when nothing matched (count() = 0).
     groups.set("", [...rows]);
@@ -885,8 +981,10 @@ function listEvents(ctx: RequestContext): Reply {
   } else {
     // Sample rows: sort the records and shape only the page, not every matching span.
     const columns = new Map(fields.map((f) => [f.key, (f as ColumnField).column]));
-    page = paginate(ctx, sortBy(rows, sorts, (r, field) => columns.get(field)!.get(r)), PAGE_OPTIONS);
-    page.body = (page.body as SpanRecord[]).map((r) => Object.fromEntries(fields.map((f) => [f.key, columns.get(f.key)!.get(r)])));
+    // Dates sort by the stored time, not the second-precision text they answer with (two logs of one second keep their order).
+    const sortValue = (r: Row, field: string): Value => (columns.get(field)!.type === "date" ? r.timestamp : columns.get(field)!.get(r));
+    page = paginate(ctx, sortBy(rows, sorts, sortValue), PAGE_OPTIONS);
+    page.body = (page.body as Row[]).map((r) => Object.fromEntries(fields.map((f) => [f.key, columns.get(f.key)!.get(r)])));
   }
 
   const meta = {

@@ -5,7 +5,9 @@
 
 import { NOT_FOUND, requireOrg, selectedProjects } from "../lookup.js";
 import { paginate } from "../paginate.js";
-import { issueEvents, issueTags, TOP_TAG_VALUES, type StoredEvent, type TagSummary } from "../seed/issue-events.js";
+import { issueEvents, issueTags, TOP_TAG_VALUES, type TagSummary } from "../seed/issue-events.js";
+import { errorRowEvent, type ErrorRow } from "../seed/error-rows.js";
+import { selectIssueEvents } from "./issue-event-search.js";
 import type { Issue } from "../seed/issues.js";
 import type { Org, Reply, RequestContext, RouteDef } from "../types.js";
 import { SandboxHttpError } from "../types.js";
@@ -114,37 +116,33 @@ function resolveShortId(ctx: RequestContext): Reply {
   };
 }
 
-/** The issue's events an `environment` filter leaves, newest first. */
-function eventsInScope(ctx: RequestContext, issue: Issue): StoredEvent[] {
-  const envs = [...ctx.query.getAll("environment"), ...ctx.query.getAll("environment[]")].filter((e) => e !== "");
-  const events = issueEvents(ctx.world, issue);
-  return envs.length === 0 ? events : events.filter((e) => envs.includes(e.environment));
-}
-
 function getIssueEvent(ctx: RequestContext): Reply {
   const { issue } = requireIssue(ctx);
-  const events = eventsInScope(ctx, issue);
+  const rows = selectIssueEvents(ctx, issue);
   const ref = ctx.params.event ?? "";
   let index: number;
   if (ref === "latest" || ref === "recommended") index = 0;
-  else if (ref === "oldest") index = events.length - 1;
-  else if (/^[0-9a-fA-F]{32}$/.test(ref) || /^[0-9a-fA-F-]{36}$/.test(ref)) index = events.findIndex((e) => e.eventID === ref.replaceAll("-", "").toLowerCase());
+  else if (ref === "oldest") index = rows.length - 1;
+  else if (/^[0-9a-fA-F]{32}$/.test(ref) || /^[0-9a-fA-F-]{36}$/.test(ref)) index = rows.findIndex((r) => r.eventId === ref.replaceAll("-", "").toLowerCase());
   else throw new SandboxHttpError(400, { detail: "Invalid event ID: expected a 32-character hex ID, latest, oldest or recommended." });
-  const event = events[index];
+  const row = rows[index];
+  const event = row ? errorRowEvent(ctx.world, row) : undefined;
   if (!event) throw new SandboxHttpError(404, { detail: "Event not found" });
   return {
     status: 200,
-    // Events are stored newest first: the "next" event is the newer one.
-    body: { ...event.body, nextEventID: events[index - 1]?.eventID ?? null, previousEventID: events[index + 1]?.eventID ?? null },
+    // Events are listed newest first: the "next" event is the newer one.
+    body: { ...event.body, nextEventID: rows[index - 1]?.eventId ?? null, previousEventID: rows[index + 1]?.eventId ?? null },
   };
 }
 
 function listIssueEvents(ctx: RequestContext): Reply {
   const { issue } = requireIssue(ctx);
   const full = ctx.query.get("full") === "true" || ctx.query.get("full") === "1";
-  const items = eventsInScope(ctx, issue).map((e) => {
-    if (full) return e.body;
-    const b = e.body;
+  // Page first, build the events after: a busy issue has thousands of them.
+  const reply = paginate(ctx, selectIssueEvents(ctx, issue), { sizeParam: "per_page", defaultSize: MAX_EVENTS_PAGE, maxSize: MAX_EVENTS_PAGE });
+  const items = (reply.body as ErrorRow[]).map((row) => {
+    const b = errorRowEvent(ctx.world, row)!.body;
+    if (full) return b;
     return {
       id: b.id,
       "event.type": b.type,
@@ -163,7 +161,7 @@ function listIssueEvents(ctx: RequestContext): Reply {
       metadata: b.metadata,
     };
   });
-  return paginate(ctx, items, { sizeParam: "per_page", defaultSize: MAX_EVENTS_PAGE, maxSize: MAX_EVENTS_PAGE });
+  return { ...reply, body: items };
 }
 
 function tagValueOf(ctx: RequestContext, issue: Issue, summary: TagSummary, v: TagSummary["values"][number]): Record<string, unknown> {

@@ -15,6 +15,9 @@ const MIN_STORED_EVENTS = 2;
 const MAX_STORED_EVENTS = 5;
 /** Top values a tag summary lists (GET …/issues/{id}/tags/ answers at most this many per key by default). */
 export const TOP_TAG_VALUES = 9;
+/** Extra copies of the last routine breadcrumb (a poll, a retried warning), spaced this far apart. */
+const ROUTINE_CRUMB_REPEATS = 3;
+const REPEAT_SPACING_MS = 250;
 /** Lines of source context around a frame's line, as SDKs send them (5 before, 5 after at most). */
 const CONTEXT_LINES = 5;
 
@@ -227,7 +230,7 @@ export function releaseStub(world: World, version: string | null): ReleaseStub |
 }
 
 /** The release as an event carries it (schema: getOrganizationIssueEvent → release). */
-function eventRelease(world: World, version: string | null): Record<string, unknown> | null {
+export function eventRelease(world: World, version: string | null): Record<string, unknown> | null {
   const stub = releaseStub(world, version);
   if (!stub) return null;
   const record = releaseRecordOf(world, stub.orgSlug, stub.version);
@@ -378,20 +381,24 @@ function breadcrumbs(ec: EventCtx): Record<string, unknown> {
   }
   const all = [...routine, ...spec.crumbs];
   const step = 1800;
-  return {
-    type: "breadcrumbs",
-    data: {
-      values: all.map((c, i) => ({
-        type: c.type,
-        category: c.category,
-        level: c.level,
-        message: c.message,
-        data: c.data,
-        event_id: null,
-        timestamp: iso(ec.at - (all.length - i) * step - ec.rng.int(0, 900)),
-      })),
-    },
-  };
+  const values = all.map((c, i) => ({
+    type: c.type,
+    category: c.category,
+    level: c.level,
+    message: c.message,
+    data: c.data,
+    event_id: null,
+    timestamp: iso(ec.at - (all.length - i) * step - ec.rng.int(0, 900)),
+  }));
+  // SDKs record a poll or a retried log line every time it happens: the last routine crumb repeats, as in real
+  // trails (readers fold such runs). Times are spaced from the original without drawing from the event's stream.
+  const last = routine.length - 1;
+  const repeated = values[last];
+  if (repeated) {
+    const copies = Array.from({ length: ROUTINE_CRUMB_REPEATS }, (_, k) => ({ ...repeated, timestamp: iso(Date.parse(repeated.timestamp) + (k + 1) * REPEAT_SPACING_MS) }));
+    values.splice(last + 1, 0, ...copies);
+  }
+  return { type: "breadcrumbs", data: { values } };
 }
 
 /** The URL an issue's requests hit, with route parameters filled in as a real request would have them. */
