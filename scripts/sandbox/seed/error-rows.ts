@@ -1,7 +1,7 @@
 // The errors dataset (GET /organizations/{org}/events/?dataset=errors, events-stats): one row per error event,
 // built on first use from what each issue already says about itself, so counts agree with the issues' stats:
-// - an issue's 24 hourly buckets (the last day) and its daily buckets before them (30 days) are spread into
-//   that many events at evenly drawn times inside each bucket, so an escalating issue's spike shows in a time
+// - an issue's 24 hours of the last day and the 30 days before them (Issue.lastDay, earlierDays) are spread
+//   into that many events at evenly drawn times inside each stretch, so an escalating issue's spike shows in a time
 //   series exactly where its stats put it;
 // - the issue's stored events (seed/issue-events.ts, the ones GET …/issues/{id}/events/ lists and eventids
 //   resolves) are rows too, with their own IDs, times, environments, releases, users and trace IDs;
@@ -10,7 +10,7 @@
 // Times are offsets of world.now (the issues' buckets are); nothing here reads the clock.
 
 import type { World } from "../types.js";
-import { bucketStarts, DAILY_BUCKETS, HOURLY_BUCKETS, type Issue } from "./issues.js";
+import type { Issue } from "./issues.js";
 import { eventRelease, issueEvents, type StoredEvent } from "./issue-events.js";
 import { rngFor, type Rng } from "./rng.js";
 import { DAY, HOUR, iso } from "../time.js";
@@ -115,17 +115,10 @@ export function issueErrorRows(world: World, issue: Issue): ErrorRow[] {
       });
     }
   };
-  const hourly = bucketStarts(world.now, HOUR, HOURLY_BUCKETS);
-  const hourlyStart = hourly[0]!;
-  issue.hourly.forEach((n, i) => emit(hourly[i]!, HOUR, n));
-  const daily = bucketStarts(world.now, DAY, DAILY_BUCKETS);
-  issue.daily.forEach((n, i) => {
-    const start = daily[i]!;
-    if (start >= hourlyStart) return;
-    // The day that overlaps the hourly buckets keeps only its share before them.
-    const share = Math.min(1, (hourlyStart - start) / DAY);
-    emit(start, Math.min(DAY, hourlyStart - start), Math.round(n * share));
-  });
+  // The stretches the issue's series describes (seed/issues.ts): 30 days, then 24 hours ending at world.now.
+  const seriesStart = world.now - DAY - issue.earlierDays.length * DAY;
+  issue.earlierDays.forEach((n, i) => emit(seriesStart + i * DAY, DAY, n));
+  issue.lastDay.forEach((n, i) => emit(world.now - DAY + i * HOUR, HOUR, n));
   const generated = rows.length;
   for (const event of issueEvents(world, issue)) {
     const trace = (event.body.contexts as Record<string, Record<string, unknown>> | undefined)?.trace;
