@@ -69,7 +69,7 @@ export const tool = writeTool({
 
 /**
  * Request bodies as Sentry's UI sends them (static/app/components/actions/archive.tsx): the substatus
- * says which kind of ignore; there is no ignoreUntilEscalating request key (ENDPOINTS.md §4).
+ * says which kind of ignore; there is no ignoreUntilEscalating request key (docs/sentry-api.md §4).
  */
 function ignoreChange(mode: Mode): StatusChange {
   const ignored = (i: RawIssue) => i.status === "ignored";

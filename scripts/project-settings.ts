@@ -26,7 +26,7 @@ const GROUP_TITLES: Record<GroupName, string> = {
   releases: "releases",
 };
 
-/** A setting of GET /projects/{org}/{project}/ (ENDPOINTS.md §12): its group, Sentry's default, and how it reads. */
+/** A setting of GET /projects/{org}/{project}/ (docs/sentry-api.md §12): its group, Sentry's default, and how it reads. */
 interface SettingSpec {
   group: GroupName;
   /** True when the value is Sentry's default (or unset), so it is hidden without --all. */

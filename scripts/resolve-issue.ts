@@ -74,7 +74,7 @@ function parseCommit(value: string): Extract<Resolution, { kind: "inCommit" }> {
   return { kind: "inCommit", repository: ref.repository, commit: ref.commit.toLowerCase() };
 }
 
-/** The request body and the "already there" test for each way of resolving (update.py, ENDPOINTS.md §3). */
+/** The request body and the "already there" test for each way of resolving (update.py, docs/sentry-api.md §3). */
 function resolveChange(r: Resolution): StatusChange {
   const details = (issue: RawIssue) => issue.statusDetails ?? {};
   const resolved = (issue: RawIssue) => issue.status === "resolved";

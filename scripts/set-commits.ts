@@ -39,7 +39,7 @@ interface Input {
   ignoreMissing: boolean;
 }
 
-/** The body of PUT /organizations/{org}/releases/{version}/ (ENDPOINTS.md §10). */
+/** The body of PUT /organizations/{org}/releases/{version}/ (docs/sentry-api.md §10). */
 interface RefBody {
   repository: string;
   commit: string;
@@ -361,7 +361,7 @@ async function tryListRepos(ctx: ToolContext, org: string): Promise<SentryRepo[]
 }
 
 /**
- * The newest release of the same projects that has commits (undocumented, used by sentry-cli: ENDPOINTS.md §10);
+ * The newest release of the same projects that has commits (undocumented, used by sentry-cli: docs/sentry-api.md §10);
  * `{}` when there is none.
  */
 async function fetchPrevious(ctx: ToolContext, org: string, version: string): Promise<PreviousRelease> {

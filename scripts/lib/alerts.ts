@@ -1,5 +1,5 @@
 // Sentry's two alert APIs in words. The current one (workflows for issue alerts, detectors of type
-// metric_issue for metric alerts, ENDPOINTS.md §13) and the legacy one (project rules, organization
+// metric_issue for metric alerts, docs/sentry-api.md §13) and the legacy one (project rules, organization
 // alert-rules) store the same ideas in different shapes; both are turned here into one AlertRecord
 // whose trigger and notification targets read as a sentence ("a new issue is created, level ≥ error").
 

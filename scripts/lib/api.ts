@@ -46,7 +46,7 @@ export interface PaginateOptions {
   /** With `all`, stop after this many pages and report the cursor to continue from. */
   maxPages?: number;
   errorContext?: ErrorContext;
-  /** The key of the list when the body wraps it in an object, e.g. "data" for the events endpoint (ENDPOINTS.md §14). */
+  /** The key of the list when the body wraps it in an object, e.g. "data" for the events endpoint (docs/sentry-api.md §14). */
   itemsKey?: string;
 }
 

@@ -97,7 +97,7 @@ export interface TokenClaims {
 
 /**
  * Organization tokens carry unsigned claims written by the server: sntrys_<base64 JSON>_<secret>
- * with {iat, url, region_url, org} (ENDPOINTS.md §18). Anything unreadable yields no claims.
+ * with {iat, url, region_url, org} (docs/sentry-api.md §18). Anything unreadable yields no claims.
  */
 export function parseOrgTokenClaims(token: string): TokenClaims {
   if (!token.startsWith("sntrys_")) return {};

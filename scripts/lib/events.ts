@@ -1,4 +1,4 @@
-// The events endpoint (GET /organizations/{org}/events/, ENDPOINTS.md §5–7 and §14) as the performance tools
+// The events endpoint (GET /organizations/{org}/events/, docs/sentry-api.md §5–7 and §14) as the performance tools
 // query it: one request builder, each dataset's field names, and the fallback from the current `spans`
 // dataset to the legacy `transactions` dataset on servers that do not have spans (older self-hosted).
 
@@ -24,7 +24,7 @@ export const EVENTS_MAX_PAGE_SIZE = MAX_PAGE_SIZE;
  */
 export const APDEX_THRESHOLD_MS = 300;
 
-/** Names of the transaction-level fields in one dataset (EAP ⇄ legacy translation table, ENDPOINTS.md §6). */
+/** Names of the transaction-level fields in one dataset (EAP ⇄ legacy translation table, docs/sentry-api.md §6). */
 export interface TransactionFields {
   /** The search filter that keeps transactions (segment roots) only. */
   isTransaction: string;

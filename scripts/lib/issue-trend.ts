@@ -8,7 +8,7 @@ const HOUR_S = 3600;
 const DAY_S = 86_400;
 
 /**
- * The stats timelines the issue list can attach (groupStatsPeriod, ENDPOINTS.md §1): hourly buckets over 24h or
+ * The stats timelines the issue list can attach (groupStatsPeriod, docs/sentry-api.md §1): hourly buckets over 24h or
  * daily buckets over 14d. Each bucket is [start in unix seconds, events]; the newest is the current, partial one.
  */
 export interface StatsTimeline {

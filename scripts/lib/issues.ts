@@ -50,7 +50,7 @@ export function notFoundHint(target: IssueTarget): string {
 
 /**
  * A GET on an issue that was merged away answers 200 with the successor's body, not a redirect
- * (ENDPOINTS.md §2, group.py convert_args), so a different ID or short ID in the answer means "merged".
+ * (docs/sentry-api.md §2, group.py convert_args), so a different ID or short ID in the answer means "merged".
  */
 export function mergedAway(target: IssueTarget, issue: RawIssue): boolean {
   const asked = target.pathId.toUpperCase();

@@ -11,7 +11,7 @@ import { bool, projects, type FlagInput } from "./flags.js";
 import { apiPath } from "./urls.js";
 import { parseSlug } from "./validate.js";
 
-/** Sentry's `project` value for "every project the caller can access" (ENDPOINTS.md §1). */
+/** Sentry's `project` value for "every project the caller can access" (docs/sentry-api.md §1). */
 export const ALL_ACCESSIBLE_PROJECTS = "-1";
 
 /** --project (repeatable) and --all-projects, for the tools that search across projects: spread into `flags`. */
@@ -149,7 +149,7 @@ export class ProjectSelector {
     return slugs.filter((_, i) => refused[i]);
   }
 
-  /** Numeric IDs of the slugs, one lookup per slug and run, in parallel (project:read, ENDPOINTS.md). */
+  /** Numeric IDs of the slugs, one lookup per slug and run, in parallel (project:read, docs/sentry-api.md). */
   private idsOf(slugs: readonly string[]): Promise<string[]> {
     return Promise.all(
       slugs.map((slug) => {

@@ -1,5 +1,5 @@
 // Which host serves an organization's API. On sentry.io each organization lives in a region
-// (us.sentry.io, de.sentry.io) named by `links.regionUrl` on the organization (ENDPOINTS.md §17);
+// (us.sentry.io, de.sentry.io) named by `links.regionUrl` on the organization (docs/sentry-api.md §17);
 // self-hosted servers name themselves. The answer is cached on disk, keyed by host and organization
 // (never by token), so each run after the first goes straight to the right host.
 

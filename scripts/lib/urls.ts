@@ -1,7 +1,7 @@
 // URL pieces shared by every tool: encoded API paths, query strings, and Sentry's Link header.
 // Kept apart from api.ts so that tools can build paths without loading the HTTP client at start-up.
 
-/** Sentry's largest page (`limit` for issues, `per_page` elsewhere): 100 (ENDPOINTS.md §1, §14, §15). */
+/** Sentry's largest page (`limit` for issues, `per_page` elsewhere): 100 (docs/sentry-api.md §1, §14, §15). */
 export const MAX_PAGE_SIZE = 100;
 /** --all stops after this many pages and prints the cursor to go on from. */
 export const MAX_PAGES_ALL = 100;
@@ -35,7 +35,7 @@ export interface LinkTarget {
 
 /**
  * Parses Sentry's Link header: `<url>; rel="next"; results="true"; cursor="0:100:0"` entries joined
- * by commas (ENDPOINTS.md §15). Both rels are always present; only results="true" means more data.
+ * by commas (docs/sentry-api.md §15). Both rels are always present; only results="true" means more data.
  */
 export function parseLinkHeader(header: string | undefined): { next?: LinkTarget; previous?: LinkTarget } {
   const out: { next?: LinkTarget; previous?: LinkTarget } = {};

@@ -88,7 +88,7 @@ export function parseIssueRef(value: string): IssueRef {
 
 export const MAX_VERSION_LENGTH = 200;
 
-/** Sentry's release version rules (src/sentry/models/release.py, ENDPOINTS.md §9). */
+/** Sentry's release version rules (src/sentry/models/release.py, docs/sentry-api.md §9). */
 export function parseReleaseVersion(value: string): string {
   const problem = releaseVersionProblem(value);
   if (problem) throw new UsageError(`invalid release version ${quoteInput(value)}: ${problem}`);
@@ -149,7 +149,7 @@ export function parseIntegerFlag(value: string, flag: string, min: number, max: 
   return n;
 }
 
-/** Opaque pagination cursors look like 0:100:0 or 1420837533:0:0 (ENDPOINTS.md §15). */
+/** Opaque pagination cursors look like 0:100:0 or 1420837533:0:0 (docs/sentry-api.md §15). */
 const CURSOR = /^-?\d{1,20}:\d{1,10}:[01]$/;
 
 export function parseCursor(value: string): string {

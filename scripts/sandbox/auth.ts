@@ -1,5 +1,5 @@
 // Bearer tokens the sandbox accepts, and how Sentry answers when they are missing, unknown or too weak.
-// Scopes and 401 bodies follow ENDPOINTS.md §18 (src/sentry/api/permissions.py, authentication.py).
+// Scopes and 401 bodies follow docs/sentry-api.md §18 (src/sentry/api/permissions.py, authentication.py).
 
 import { rngFor } from "./seed/rng.js";
 import { SECOND } from "./time.js";
@@ -27,7 +27,7 @@ const ALL_SCOPES = [
   "event:admin",
   "alerts:write",
 ];
-/** Organization tokens are created with exactly this scope and it cannot be edited (ENDPOINTS.md §18). */
+/** Organization tokens are created with exactly this scope and it cannot be edited (docs/sentry-api.md §18). */
 export const ORG_TOKEN_SCOPES = ["org:ci"];
 
 export const NO_CREDENTIALS = { detail: "Authentication credentials were not provided." };

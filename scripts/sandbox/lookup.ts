@@ -15,7 +15,7 @@ export function requireOrg(ctx: RequestContext, key = "org"): Org {
     throw new SandboxHttpError(403, { detail: "You do not have permission to perform this action." });
   }
   // With --regions the main listener plays sentry.io's API gateway, which proxies organization calls
-  // to the organization's region (ENDPOINTS.md §17); the region listener serves only its own orgs.
+  // to the organization's region (docs/sentry-api.md §17); the region listener serves only its own orgs.
   // Tests tell direct region routing from proxying by the listener in the request log.
   if (ctx.urls.region && ctx.listener === "region" && org.home !== "region") throw new SandboxHttpError(404, NOT_FOUND);
   return org;

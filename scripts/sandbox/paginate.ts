@@ -1,6 +1,6 @@
 // Sentry-style pagination: a Link header with both rel="previous" and rel="next", each saying
 // results="true|false" and carrying cursor="<value>:<offset>:<is_prev>", plus X-Hits / X-Max-Hits.
-// (ENDPOINTS.md §15; src/sentry/api/base.py add_cursor_headers.)
+// (docs/sentry-api.md §15; src/sentry/api/base.py add_cursor_headers.)
 
 import type { Reply, RequestContext } from "./types.js";
 import { SandboxHttpError } from "./types.js";

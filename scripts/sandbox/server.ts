@@ -185,7 +185,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
 
   function rateLimitedReply(limit: { limit: number; windowSeconds: number }, headers: Record<string, string>): Reply {
-    // Sentry's middleware sends no Retry-After: clients must wait for X-Sentry-Rate-Limit-Reset (ENDPOINTS.md §16).
+    // Sentry's middleware sends no Retry-After: clients must wait for X-Sentry-Rate-Limit-Reset (docs/sentry-api.md §16).
     return {
       status: 429,
       body: { detail: `You are attempting to use this endpoint too frequently. Limit is ${limit.limit} requests in ${limit.windowSeconds} seconds` },

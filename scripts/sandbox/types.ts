@@ -28,7 +28,7 @@ export interface SandboxOptions {
   currentAlertsMissing?: boolean;
   /** dataset=spans answers 400 as on older self-hosted servers. */
   rejectSpansDataset?: boolean;
-  /** `project` query parameters must be numeric IDs, as on servers older than schema 2026-06-12 (ENDPOINTS.md §1). */
+  /** `project` query parameters must be numeric IDs, as on servers older than schema 2026-06-12 (docs/sentry-api.md §1). */
   numericProjectIdsOnly?: boolean;
   /** Extra generated issues for load tests (on top of the realistic seed). */
   extraIssues?: number;

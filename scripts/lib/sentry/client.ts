@@ -71,7 +71,7 @@ export async function writeChecked<T>(
 }
 
 /**
- * The hint for a 403 that a missing scope explains. Organization tokens carry org:ci alone (ENDPOINTS.md §18),
+ * The hint for a 403 that a missing scope explains. Organization tokens carry org:ci alone (docs/sentry-api.md §18),
  * which admits the release endpoints and nothing else, so they are named: they are the usual culprit.
  */
 export function scopeHint(scopes: string): string {

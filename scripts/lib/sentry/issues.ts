@@ -1,4 +1,4 @@
-// Sentry's issues: the issue object and the issue endpoints (ENDPOINTS.md §1–4). Reads need any of
+// Sentry's issues: the issue object and the issue endpoints (docs/sentry-api.md §1–4). Reads need any of
 // event:read|write|admin; status changes event:write. An issue reference is a numeric ID or a qualified short
 // ID: the organization issue endpoints resolve either (src/sentry/issues/endpoints/bases/group.py).
 

@@ -1,5 +1,5 @@
 // Sentry's projects: the project object (list and detail), its client keys (DSNs), and the endpoints that
-// return them (ENDPOINTS.md §12). Scopes: the organization's list needs org:read, one project project:read.
+// return them (docs/sentry-api.md §12). Scopes: the organization's list needs org:read, one project project:read.
 
 import type { Page, SentryApi } from "../api.js";
 import { apiPath, parseLinkHeader } from "../urls.js";

@@ -1,5 +1,5 @@
 // Sentry's releases: the one release shape every tool reads (list, detail, an issue's first and last release),
-// and the release endpoints (ENDPOINTS.md §8–9). Reads accept project:read as well as the release scopes.
+// and the release endpoints (docs/sentry-api.md §8–9). Reads accept project:read as well as the release scopes.
 
 import type { Page, SentryApi } from "../api.js";
 import { apiPath } from "../urls.js";
@@ -9,7 +9,7 @@ import { arrayOf, bool, num, nullable, object, optional, str, type Infer } from 
 export const RELEASE_READ_SCOPE = "project:read";
 /**
  * Every release endpoint the tools call (list, create, update, previous-with-commits, repos) accepts either
- * scope, so an organization token (org:ci only) can do everything the tools do (ENDPOINTS.md §8-10, §18).
+ * scope, so an organization token (org:ci only) can do everything the tools do (docs/sentry-api.md §8-10, §18).
  */
 export const RELEASE_SCOPES = "project:releases or org:ci";
 

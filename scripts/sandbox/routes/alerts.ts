@@ -1,6 +1,6 @@
 // Alert endpoints, current and legacy, over one seeded model (seed/alerts.ts): issue alerts as workflows and
 // as project rules, metric alerts as metric_issue detectors (plus the workflow that notifies for them) and as
-// organization alert rules (ENDPOINTS.md §13). The legacy endpoints carry Sentry's deprecation headers and
+// organization alert rules (docs/sentry-api.md §13). The legacy endpoints carry Sentry's deprecation headers and
 // answer 410 during a brownout (options.legacyAlertsGone); the current ones can be made to 404 as on older
 // self-hosted servers (options.currentAlertsMissing).
 

@@ -14,7 +14,7 @@ import { bucketStarts, eventsPerBucket } from "../seed/issues.js";
 
 const ORG_READ = ["org:read", "org:write", "org:admin"];
 const PROJECT_READ = ["project:read", "project:write", "project:admin"];
-/** Repos are also readable by org tokens (org:ci), so release tooling can name them (ENDPOINTS.md §10). */
+/** Repos are also readable by org tokens (org:ci), so release tooling can name them (docs/sentry-api.md §10). */
 const REPO_READ = ["org:read", "org:write", "org:admin", "org:integrations", "org:ci"];
 /** MemberPermission's GET scopes (src/sentry/api/bases/organizationmember.py): org:read alone is not enough. */
 const MEMBER_READ = ["member:read", "member:write", "member:admin"];
@@ -193,7 +193,7 @@ export function serializeProjectSummary(ctx: RequestContext, project: Project): 
   };
 }
 
-/** GET /projects/{org}/{project}/: the summary plus every setting (ENDPOINTS.md §12) and the organization. */
+/** GET /projects/{org}/{project}/: the summary plus every setting (docs/sentry-api.md §12) and the organization. */
 export function serializeProjectDetails(ctx: RequestContext, org: Org, project: Project): Record<string, unknown> {
   const settings = { ...project.settings };
   delete settings.isBookmarked;
@@ -497,7 +497,7 @@ const MAX_PROJECT_TEXT = 200;
 
 /**
  * PUT /projects/{org}/{project}/: changes the editable settings. Unknown fields are ignored as DRF serializers
- * do; a token with only project:read may change nothing but isBookmarked (ENDPOINTS.md §12).
+ * do; a token with only project:read may change nothing but isBookmarked (docs/sentry-api.md §12).
  */
 function updateProject(ctx: RequestContext) {
   const { org, project } = requireProject(ctx);

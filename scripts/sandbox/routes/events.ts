@@ -1,4 +1,4 @@
-// GET /organizations/{org}/events/: Discover/Explore table queries over the seeded spans (ENDPOINTS.md §5–7, §14),
+// GET /organizations/{org}/events/: Discover/Explore table queries over the seeded spans (docs/sentry-api.md §5–7, §14),
 // error events (dataset=errors, seed/error-rows.ts) and log records (dataset=logs, seed/logs.ts).
 // Aggregates are computed from the rows on every request, extrapolated by each stored span's sampling
 // weight as Sentry extrapolates sampled spans (errors and logs weigh 1); seed/spans.ts documents each formula.
@@ -886,7 +886,7 @@ export function resolveDataset(ctx: RequestContext): { dataset: string; dialect:
   if (dataset === "spans") return { dataset, dialect: "spans" };
   if (LEGACY_TRANSACTION_DATASETS.has(dataset)) return { dataset, dialect: "transactions" };
   if (dataset === "errors") return { dataset, dialect: "errors" };
-  // `ourlogs` is the deprecated name of the same dataset (ENDPOINTS.md §14).
+  // `ourlogs` is the deprecated name of the same dataset (docs/sentry-api.md §14).
   if (dataset === "logs" || dataset === "ourlogs") return { dataset, dialect: "logs" };
   throw badRequest(`The sandbox holds no ${dataset} data; it serves dataset=spans, errors, logs and the legacy dataset=transactions.`);
 }

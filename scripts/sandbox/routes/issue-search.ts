@@ -1,6 +1,6 @@
 // Sentry's issue search for GET/PUT /organizations/{org}/issues/: the `query` language (is:, level:, release:,
 // assigned:, environment:, firstSeen:/lastSeen:, issue.priority:, issue.category:, tags, free text, `!`
-// negation, [a,b] lists), the project/environment/time-window parameters, and the sort orders (ENDPOINTS.md §1).
+// negation, [a,b] lists), the project/environment/time-window parameters, and the sort orders (docs/sentry-api.md §1).
 
 import { selectedProjects, timeWindow } from "../lookup.js";
 import { wildcardMatcher } from "../match.js";

@@ -1,5 +1,5 @@
 // PUT /organizations/{org}/issues/{id}/ and the bulk PUT /organizations/{org}/issues/?id=…, with Sentry's
-// semantics (ENDPOINTS.md §3; src/sentry/api/helpers/group_index/update.py, validators/, issues/status_change.py,
+// semantics (docs/sentry-api.md §3; src/sentry/api/helpers/group_index/update.py, validators/, issues/status_change.py,
 // issues/ignored.py): partial validation per project, resolve now / in a release / in the next release / in a
 // commit, ignore with or without conditions, inferred substatus, and the quirk that a status update skips
 // issues already in that status, so an ignored issue keeps its ignore mode until it is unresolved first.

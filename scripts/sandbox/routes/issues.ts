@@ -1,4 +1,4 @@
-// The issues endpoints (ENDPOINTS.md §1–3): list and bulk-update an organization's issues, read one issue by
+// The issues endpoints (docs/sentry-api.md §1–3): list and bulk-update an organization's issues, read one issue by
 // numeric or short ID (a merged-away ID answers with its successor's body), its events and tag summaries,
 // resolve short IDs, and update one issue. Scopes as Sentry checks them: event:read|write|admin to read,
 // event:write|admin to change; organization tokens (org:ci) get 403.
@@ -18,7 +18,7 @@ import { applyUpdate, BULK_MUTATION_LIMIT, validateUpdate } from "./issue-update
 
 const EVENT_READ = ["event:read", "event:write", "event:admin"];
 const EVENT_WRITE = ["event:write", "event:admin"];
-/** Issues per page of the organization list: 100 by default and at most (ENDPOINTS.md §1). */
+/** Issues per page of the organization list: 100 by default and at most (docs/sentry-api.md §1). */
 const MAX_ISSUES_PAGE = 100;
 const MAX_EVENTS_PAGE = 100;
 const MAX_TAG_VALUES_PAGE = 100;

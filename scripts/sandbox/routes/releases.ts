@@ -1,6 +1,6 @@
 // Release endpoints: list (with session health), create, details, update (refs / commits / finalize), commits,
 // previous-with-commits and deploys, answering as src/sentry/releases/endpoints/organization_release*.py do
-// (ENDPOINTS.md §8–10). Versions contain "@" and "+" and arrive URL-decoded in ctx.params.version.
+// (docs/sentry-api.md §8–10). Versions contain "@" and "+" and arrive URL-decoded in ctx.params.version.
 
 import { NOT_FOUND, requireOrg, requireProject, selectedProjects, timeWindow } from "../lookup.js";
 import { paginate } from "../paginate.js";
@@ -47,7 +47,7 @@ const SORTS = new Set(["date", "build", "semver", "adoption", ...SESSION_SORTS])
 const ADOPTION_THRESHOLD = 0.1;
 /** serializers/rest_framework/release.py MAX_VERSION_LENGTH; also the limit of `ref` and of refs[].repository. */
 const MAX_VERSION_LENGTH = 200;
-/** CommitSerializer limits (src/sentry/api/serializers/rest_framework/commit.py, ENDPOINTS.md §10). */
+/** CommitSerializer limits (src/sentry/api/serializers/rest_framework/commit.py, docs/sentry-api.md §10). */
 const MAX_COMMIT_ID_LENGTH = 64;
 const MAX_COMMIT_REPOSITORY_LENGTH = 64;
 const MAX_AUTHOR_NAME_LENGTH = 128;

@@ -1,6 +1,6 @@
 // Seeded alerts for the sandbox (list-alerts): issue alerts and metric alerts on the first organization's
 // projects, kept in one neutral model that both APIs serialize — the current workflows/detectors
-// (ENDPOINTS.md §13) and the legacy rules/alert-rules — so the two always tell the same story.
+// (docs/sentry-api.md §13) and the legacy rules/alert-rules — so the two always tell the same story.
 // Some projects have none: the abandoned one, and every project of the second organization.
 
 import type { Member, Org, Project, Team, World } from "../types.js";

@@ -232,7 +232,7 @@ function snowflakeId(rng: Rng): string {
   return String(4_505_000_000_000_000 + rng.int(0, 999_999_999_999));
 }
 
-/** Sentry's defaults for the settings of GET /projects/{org}/{project}/ (ENDPOINTS.md §12), before customisation. */
+/** Sentry's defaults for the settings of GET /projects/{org}/{project}/ (docs/sentry-api.md §12), before customisation. */
 function defaultSettings(rng: Rng, platform: string): Record<string, unknown> {
   const isNative = platform.startsWith("apple") || platform === "native";
   return {

@@ -732,7 +732,7 @@ export function seedIssues(world: World): IssuesWorld {
     successor.activity.sort((a, b) => a.at - b.at);
   }
 
-  // One issue waits for deletion: never listed, 404 on GET (ENDPOINTS.md §2, EXCLUDED_STATUSES).
+  // One issue waits for deletion: never listed, 404 on GET (docs/sentry-api.md §2, EXCLUDED_STATUSES).
   const doomed = result.issues.find((i) => i.orgSlug === firstOrg && i.status === "resolved" && i.mergedIds.length === 0);
   if (doomed) {
     doomed.status = "pending_deletion";
