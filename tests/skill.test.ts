@@ -87,7 +87,7 @@ describe("SKILL.md", () => {
   it("sends the agent to --help for each tool's flags, and answers a bare call and an unknown tool name", () => {
     expect(skill.content).toMatch(/flags,\s+examples and JSON fields are in its `--help`/);
     expect(skill.content).toMatch(/A bare `\/sentry-monitoring`: run `list-issues/);
-    expect(skill.content).toMatch(/Only the tools listed exist: for any other name \(`node dist\/nope\.mjs` fails with "Cannot find module"\)/);
+    expect(skill.content).toMatch(/Only these tools exist: for another name \(`Cannot find module`\)/);
   });
 
   it("describes an unknown tool name as it really fails", async () => {
