@@ -1,0 +1,5 @@
+// Wrong-shape answers × the releases tools: the matrix and its expectations live in helpers/shape-matrix.ts.
+
+import { describeShapeMatrix } from "./helpers/shape-matrix.js";
+
+describeShapeMatrix("releases");
