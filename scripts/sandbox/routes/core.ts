@@ -9,7 +9,7 @@ import { PERMISSION_DENIED } from "../auth.js";
 import { serializeUser } from "./users.js";
 import type { ClientKey, Member, Org, Project, Repo, RequestContext, RouteDef, Team } from "../types.js";
 import { SandboxHttpError } from "../types.js";
-import { DAY, HOUR, SECOND } from "../time.js";
+import { SECOND } from "../time.js";
 import { bucketStarts, eventsPerBucket } from "../seed/issues.js";
 
 const ORG_READ = ["org:read", "org:write", "org:admin"];

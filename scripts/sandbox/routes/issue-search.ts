@@ -8,7 +8,7 @@ import { issueTags } from "../seed/issue-events.js";
 import { eventsBefore, type Issue, type IssueStatus } from "../seed/issues.js";
 import type { Org, Project, RequestContext, World } from "../types.js";
 import { SandboxHttpError } from "../types.js";
-import { DAY, DURATION_UNITS, HOUR } from "../time.js";
+import { DAY, DURATION_UNITS } from "../time.js";
 
 /** `is:for_review` lists inbox entries added in the last week (the stream's "For Review" tab). */
 const FOR_REVIEW_DAYS = 7;

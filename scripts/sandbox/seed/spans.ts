@@ -973,9 +973,17 @@ function buildSpan(spec: ChildSpec, start: number, ctx: BuildContext): Node {
 /** Duration minus the union of the children's intervals clipped to the span. */
 function exclusiveTime(node: Node): number {
   if (node.children.length === 0) return node.duration;
-  const end = node.start + node.duration;
-  const intervals = node.children
-    .map((c) => [Math.max(c.start, node.start), Math.min(c.start + c.duration, end)] as const)
+  return exclusiveMs(node.start, node.duration, node.children.map((c) => [c.start, c.start + c.duration] as const));
+}
+
+/**
+ * A span's self time: its duration minus the union of its children's [start, end) intervals clipped to it,
+ * rounded to microseconds as Sentry stores span.self_time. Shared with seed/traces.ts.
+ */
+export function exclusiveMs(start: number, duration: number, children: ReadonlyArray<readonly [number, number]>): number {
+  const end = start + duration;
+  const intervals = children
+    .map(([a, b]) => [Math.max(a, start), Math.min(b, end)] as const)
     .filter(([a, b]) => b > a)
     .sort((x, y) => x[0] - y[0]);
   let covered = 0;
@@ -991,7 +999,7 @@ function exclusiveTime(node: Node): number {
     }
   }
   if (runEnd > runStart) covered += runEnd - runStart;
-  return Math.max(0, round3(node.duration - covered));
+  return Math.max(0, round3(duration - covered));
 }
 
 /** A failed transaction: a timeout stretches the root, an error cuts the work short and marks the span that failed. */

@@ -12,7 +12,7 @@
 import type { Project, World } from "../types.js";
 import type { Issue } from "./issues.js";
 import { issueEvents, projectOf, type StoredEvent } from "./issue-events.js";
-import type { SpanRecord, SpanStatus } from "./spans.js";
+import { exclusiveMs, type SpanRecord, type SpanStatus } from "./spans.js";
 import { findErrorRow } from "./error-rows.js";
 import { rngFor, type Rng } from "./rng.js";
 import { SECOND } from "../time.js";
@@ -192,30 +192,9 @@ class TraceBuilder {
   }
 
   finish(): TraceSpan[] {
-    for (const d of this.drafts) d.span.selfTimeMs = exclusiveMs(d.span, d.children.map((c) => c.span));
+    for (const d of this.drafts) d.span.selfTimeMs = exclusiveMs(d.span.start, d.span.end - d.span.start, d.children.map((c) => [c.span.start, c.span.end] as const));
     return this.drafts.map((d) => d.span);
   }
-}
-
-const round3 = (n: number): number => Math.round(n * 1000) / 1000;
-
-function exclusiveMs(span: { start: number; end: number }, children: ReadonlyArray<{ start: number; end: number }>): number {
-  const intervals = children
-    .map((c) => [Math.max(c.start, span.start), Math.min(c.end, span.end)] as const)
-    .filter(([a, b]) => b > a)
-    .sort((x, y) => x[0] - y[0]);
-  let covered = 0;
-  let runStart = -Infinity;
-  let runEnd = -Infinity;
-  for (const [a, b] of intervals) {
-    if (a > runEnd) {
-      if (runEnd > runStart) covered += runEnd - runStart;
-      runStart = a;
-      runEnd = b;
-    } else runEnd = Math.max(runEnd, b);
-  }
-  if (runEnd > runStart) covered += runEnd - runStart;
-  return Math.max(0, round3(span.end - span.start - covered));
 }
 
 function frontendProjectOf(world: World, orgSlug: string): Project | undefined {
