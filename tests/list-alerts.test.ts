@@ -40,8 +40,10 @@ function documentedExample<T>(path: string, legacy = false): T {
   return (Object.values(examples)[0] as { value: T }).value;
 }
 
+/** The organization-wide view: without SENTRY_PROJECT, which would narrow the run to one project. */
 function env(s: typeof sandbox) {
-  return s.env(READ_ONLY);
+  const { SENTRY_PROJECT: _project, ...rest } = s.env(READ_ONLY);
+  return rest;
 }
 
 function org(s: typeof sandbox) {
@@ -194,7 +196,8 @@ describe("list-alerts › the current alert API (workflows and detectors)", () =
     expect(res.stdout).not.toContain(sandbox.world.alerts.unattachedWorkflows[0]!.name);
     const sent = sandbox.requests();
     expect(sent.filter((r) => r.path.endsWith("/workflows/") || r.path.endsWith("/detectors/")).every((r) => r.query.project === project)).toBe(true);
-    expect(sent.some((r) => r.path.endsWith("/projects/"))).toBe(false);
+    // The organization's project list is read in the same round: it is how an unknown --project is told apart.
+    expect(sent.filter((r) => r.path.endsWith("/projects/")).every((r) => r.path === `/api/0/organizations/${org(sandbox).slug}/projects/`)).toBe(true);
   });
 
   it("says plainly when a project has no alerts", async () => {
@@ -210,7 +213,7 @@ describe("list-alerts › the current alert API (workflows and detectors)", () =
     const project = slugOf(sandbox, issueOnly.projectId);
     const res = await runTool("list-alerts", ["--project", project, "--type", "metric"], { env: env(sandbox) });
     expect(res.code).toBe(0);
-    expect(res.stdout.trim()).toBe(`No metric alerts on ${project}; every kind of alert: --type all`);
+    expect(res.stdout.trim()).toBe(`No metric alerts on ${project}; every kind of alert: node dist/list-alerts.mjs --type all --project ${project}`);
     expect(res.stdout).not.toContain("nothing notifies");
   });
 
@@ -245,7 +248,8 @@ describe("list-alerts › the current alert API (workflows and detectors)", () =
     };
     const result: AlertList = {
       org: "acme",
-      project: "web-frontend",
+      projects: ["web-frontend"],
+      projectFrom: null,
       type: "all",
       alerts: [alert],
       projectsWithoutAlerts: [],
@@ -307,10 +311,28 @@ describe("list-alerts › older servers and Sentry's brownouts", () => {
     expect(alertBlock(res.stdout, snoozed.name).split("\n")[0]).toContain("(SNOOZED;");
   });
 
-  it("says which project does not exist when the legacy rules endpoint answers 404", async () => {
-    const res = await runTool("list-alerts", ["--project", "no-such-project"], { env: env(selfHosted) });
-    expect(res.code).toBe(5);
-    expect(res.stderr).toContain(`hint: no project "no-such-project" in ${org(selfHosted).slug}; list them with: node dist/list-projects.mjs`);
+  it("says which project does not exist, as every tool taking --project says it, whichever API the server has", async () => {
+    for (const s of [selfHosted, sandbox]) {
+      const res = await runTool("list-alerts", ["--project", "no-such-project"], { env: env(s) });
+      expect(res.code).toBe(5);
+      expect(res.stderr).toBe(
+        `list-alerts: error: no project no-such-project in ${org(s).slug}\nhint: list the projects the token can see with: node dist/list-projects.mjs\n`,
+      );
+    }
+  });
+
+  it("says the alert API is missing, not the organization, when every alert endpoint answers 404", async () => {
+    // The self-hosted sandbox has no workflows or detectors; its legacy endpoints are made to answer 404 too.
+    selfHosted.faults.add({ path: "/rules/", kind: "status", status: 404 });
+    selfHosted.faults.add({ path: "/alert-rules/", kind: "status", status: 404 });
+    try {
+      const res = await runTool("list-alerts", [], { env: env(selfHosted) });
+      expect(res.code).toBe(5);
+      expect(res.stderr).toContain(`this server has no alert API: organization ${org(selfHosted).slug} and its projects were read`);
+      expect(res.stderr).not.toMatch(/check the organization/);
+    } finally {
+      selfHosted.faults.clear();
+    }
   });
 
   it("tells the same story through both APIs", async () => {
@@ -380,7 +402,7 @@ describe("list-alerts › the read-only token", () => {
   it("is enough for list-projects, project-settings and list-alerts", async () => {
     const runs = await Promise.all([
       runTool("list-projects", [], { env: env(sandbox) }),
-      runTool("project-settings", [], { env: env(sandbox) }),
+      runTool("project-settings", [], { env: sandbox.env(READ_ONLY) }),
       runTool("list-alerts", [], { env: env(sandbox) }),
       runTool("list-alerts", [], { env: env(selfHosted) }),
     ]);
