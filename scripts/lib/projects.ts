@@ -64,6 +64,16 @@ export function scopeArgs(scope: ProjectScope): string[] {
   return scope.defaultedFrom ? [] : scope.projects.flatMap((p) => ["--project", p]);
 }
 
+/**
+ * The scope as one filter among others in a header's parentheses: "project web-frontend from SENTRY_PROJECT,
+ * --all-projects for all", "projects a, b", "all projects" (--all-projects over a configured one), or "" (none set).
+ */
+export function scopeFilter(scope: ProjectScope): string {
+  if (scope.projects.length === 0) return scope.widened ? "all projects" : "";
+  const named = `${scope.projects.length === 1 ? "project" : "projects"} ${scope.projects.join(", ")}`;
+  return scope.defaultedFrom ? `${named} from ${scope.defaultedFrom}, --all-projects for all` : named;
+}
+
 /** "api-backend, payments", "web-frontend (from SENTRY_PROJECT; --all-projects for all)", "all projects". */
 export function scopeLabel(scope: ProjectScope, notes: ReadonlyArray<string | undefined> = []): string {
   const all = [...notes, scope.defaultedFrom ? `from ${scope.defaultedFrom}; --all-projects for all` : undefined].filter(Boolean);
