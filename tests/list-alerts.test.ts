@@ -275,6 +275,30 @@ describe("list-alerts › the current alert API (workflows and detectors)", () =
     expect(fields.json).toEqual({ projectsWithoutAlerts: bare });
   });
 
+  it("prints one alert per line with --ndjson, --fields picking an alert's keys", async () => {
+    const json = await runTool("list-alerts", ["--json"], { env: env(sandbox) });
+    const res = await runTool("list-alerts", ["--ndjson"], { env: env(sandbox) });
+    expect(res.code).toBe(0);
+    const lines = res.stdout.trim().split("\n");
+    expect(lines.map((l) => JSON.parse(l))).toEqual(json.json.alerts);
+    const picked = await runTool("list-alerts", ["--ndjson", "--fields", "name,projects"], { env: env(sandbox) });
+    expect(Object.keys(JSON.parse(picked.stdout.split("\n")[0]!))).toEqual(["name", "projects"]);
+    const wrong = await runTool("list-alerts", ["--ndjson", "--fields", "projectsWithoutAlerts"], { env: env(sandbox) });
+    expect(wrong.code).toBe(2);
+  });
+
+  it("keeps to SENTRY_PROJECT like every list tool, says so, and covers the organization with --all-projects", async () => {
+    const configured = { ...env(sandbox), SENTRY_PROJECT: "api-backend" };
+    const narrowed = await runTool("list-alerts", [], { env: configured });
+    expect(narrowed.stdout.split("\n")[0]).toMatch(/ in project api-backend \(from SENTRY_PROJECT; --all-projects for all\):$/);
+    const wide = await runTool("list-alerts", ["--all-projects", "--type", "metric", "--json"], { env: configured });
+    expect(wide.json.projects).toEqual([]);
+    expect(new Set(wide.json.alerts.flatMap((a: { projects: string[] }) => a.projects)).size).toBeGreaterThan(1);
+    const both = await runTool("list-alerts", ["--project", "payments", "--project", "api-backend", "--json"], { env: configured });
+    expect(both.json.projects).toEqual(["payments", "api-backend"]);
+    expect(both.json.alerts.every((a: { projects: string[] }) => a.projects.some((p) => p === "payments" || p === "api-backend"))).toBe(true);
+  });
+
   it("prints at most a tenth of the bytes Sentry sent", async () => {
     const res = await runTool("list-alerts", ["--verbose"], { env: env(sandbox) });
     const apiBytes = [...res.stderr.matchAll(/^< 200 (\d+) B/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
