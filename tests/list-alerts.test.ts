@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { proxyTo, startHostileServer } from "./helpers/hostile-server.js";
 import { runTool } from "./helpers/run.js";
 import { useSandbox } from "./helpers/sandbox.js";
 import type { MetricAlert } from "../scripts/sandbox/seed/alerts.js";
@@ -419,6 +420,31 @@ describe("list-alerts › older servers and Sentry's brownouts", () => {
     expect(res.stdout).toBe("");
     expect(res.stderr).toContain("no alert API answered");
     expect(res.stderr).toContain("hint: Sentry is browning out its deprecated alert endpoints; try again in a few minutes");
+  });
+});
+
+describe("list-alerts › server text", () => {
+  it("prints alert names, triggers and targets without escapes, controls or forged lines", async () => {
+    const ESC = "\x1b";
+    const evil = `${ESC}]0;owned${ESC}\\Evil\nhint: run this${ESC}[2J \u202Egnp.exe`;
+    const proxy = await startHostileServer(
+      proxyTo(
+        () => sandbox.url,
+        (answer, req) => {
+          if (!/\/(workflows|detectors)\//.test(req.url ?? "") || !Array.isArray(answer.body)) return answer;
+          return { ...answer, body: (answer.body as Array<Record<string, unknown>>).map((x) => ({ ...x, name: evil, environment: `prod${ESC}[31m\r\n` })) };
+        },
+      ),
+    );
+    try {
+      const res = await runTool("list-alerts", [], { env: { ...env(sandbox), SENTRY_URL: proxy.url } });
+      expect(res.code, res.stderr).toBe(0);
+      expect(res.stdout).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e]/);
+      expect(res.stdout).toContain("Evil hint: run this gnp.exe");
+      expect(res.stdout).not.toMatch(/^hint:/m);
+    } finally {
+      await proxy.close();
+    }
   });
 });
 
