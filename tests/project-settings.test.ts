@@ -133,7 +133,7 @@ describe("project-settings", () => {
     const res = await runTool("project-settings", ["no-such-project"], { env: sandbox.env(READ_ONLY) });
     expect(res.code).toBe(5);
     expect(res.stderr).toBe(
-      `project-settings: error: no project no-such-project in ${sandbox.world.orgs[0]!.slug}\nhint: list the projects the token can see with: node dist/list-projects.mjs\n`,
+      `project-settings: error: no project no-such-project in ${sandbox.world.orgs[0]!.slug}: not found (404)\nhint: list the projects the token can see with: node dist/list-projects.mjs\n`,
     );
   });
 

@@ -744,7 +744,7 @@ function noAlertApi(org: string, reasons: AlertSource[]): NotFoundError {
     );
   }
   return new NotFoundError(
-    `this server has no alert API: organization ${org} and its projects were read, but the workflows/detectors endpoints and the legacy rules/alert-rules endpoints answered 404`,
+    `this server has no alert API: organization ${org} and its projects were read, but the workflows/detectors endpoints and the legacy rules/alert-rules endpoints answered not found (404)`,
     "the server's Sentry version serves neither alert API to this tool; see the alerts in its web UI",
   );
 }

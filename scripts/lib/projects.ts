@@ -188,7 +188,7 @@ export class ProjectSelector {
   private async lookUp(slug: string): Promise<string> {
     if (/^\d+$/.test(slug)) return slug;
     const res = await this.api.get<{ id?: string | number }>(apiPath`/projects/${this.org}/${slug}/`, undefined, { scopes: "project:read" }).catch((err: unknown) => {
-      throw err instanceof NotFoundError ? noSuchProject(this.org, [slug]) : err;
+      throw err instanceof NotFoundError && err.status !== 410 ? noSuchProject(this.org, [slug], "not found (404)") : err;
     });
     if (res.body?.id === undefined || res.body.id === null) throw new NetworkError(`the project endpoint answered without an id for ${slug}`);
     return String(res.body.id);

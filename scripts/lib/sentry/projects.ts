@@ -63,8 +63,8 @@ export function listProjects(api: SentryApi, org: string, opts: ListOptions): As
 }
 
 /** The one answer for a project that does not exist, or that the token cannot see (Sentry does not say which). */
-export function noSuchProject(org: string, slugs: readonly string[]): NotFoundError {
-  return new NotFoundError(`no project ${slugs.join(", ")} in ${org}`, `list the projects the token can see with: ${commandLine("list-projects", [])}`);
+export function noSuchProject(org: string, slugs: readonly string[], answer?: string): NotFoundError {
+  return new NotFoundError(`no project ${slugs.join(", ")} in ${org}${answer ? `: ${answer}` : ""}`, `list the projects the token can see with: ${commandLine("list-projects", [])}`);
 }
 
 /** A 404 for a project path: the project does not exist (or the token cannot see it), said as every tool says it. */
@@ -72,7 +72,8 @@ async function orNoSuchProject<T>(read: Promise<T>, org: string, project: string
   try {
     return await read;
   } catch (err) {
-    throw err instanceof NotFoundError ? noSuchProject(org, [project]) : err;
+    // A 410 is not about the project (Sentry's brownout of an endpoint): it keeps its own message.
+    throw err instanceof NotFoundError && err.status !== 410 ? noSuchProject(org, [project], "not found (404)") : err;
   }
 }
 
