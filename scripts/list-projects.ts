@@ -36,7 +36,7 @@ export const tool = listTool({
   ],
   scopes: ORG_READ_SCOPE,
   api: ["GET /api/0/organizations/{org}/projects/?statsPeriod=14d"],
-  async run(input, ctx): Promise<ListSummary & { org: string; query?: string; search?: string }> {
+  async run(input, ctx): Promise<ListSummary & { org: string; query?: string; search?: string; page: string[] }> {
     const org = await ctx.api.org();
     // Sentry's project search has no platform token (organization_projects.py answers an unknown key
     // with no projects), so --platform filters here, over every page, and then applies --limit.
@@ -57,7 +57,7 @@ export const tool = listTool({
     }
     const described = [input.query, platform ? `platform ${platform}` : undefined].filter(Boolean).join(", ");
     // After client-side filtering the server's cursor no longer marks where the shown records end.
-    return { nextCursor: platform !== undefined ? null : nextCursor, org, query: described || undefined, search: input.query };
+    return { nextCursor: platform !== undefined ? null : nextCursor, org, query: described || undefined, search: input.query, page: ctx.list.all ? ["--all"] : ["--limit", String(ctx.list.limit)] };
   },
   render(records, summary, ctx) {
     // The project scope rule (README, Configuration): a configured project narrows every tool that takes --project;
@@ -77,7 +77,7 @@ export const tool = listTool({
     lines.push(...alignColumns(rows));
     // The cursor is the server's: suggested only when --cursor would take it, and quoted with the search it continues.
     if (summary.nextCursor && isCursor(summary.nextCursor)) {
-      lines.push(`More: ${commandLine("list-projects", [...(summary.search ? ["--query", summary.search] : []), "--cursor", summary.nextCursor])}`);
+      lines.push(`More: ${commandLine("list-projects", [...(summary.search ? ["--query", summary.search] : []), ...summary.page, "--cursor", summary.nextCursor])}`);
     }
     // Names, platforms and team slugs are server text: each printed line is cleaned whole.
     return lines.map(cleanText).join("\n");

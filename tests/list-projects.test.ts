@@ -37,7 +37,7 @@ describe("list-projects", () => {
   it("pages with --limit and continues with the --cursor the footer prints", async () => {
     const first = await runTool("list-projects", ["--limit", "2"], { env: sandbox.env() });
     const footer = first.stdout.trim().split("\n").at(-1)!;
-    expect(footer).toMatch(/^More: node dist\/list-projects\.mjs --cursor \S+$/);
+    expect(footer).toMatch(/^More: node dist\/list-projects\.mjs --limit 2 --cursor \S+$/);
     const cursor = footer.split(" ").at(-1)!;
     const second = await runTool("list-projects", ["--limit", "2", "--cursor", cursor, "--ndjson"], { env: sandbox.env() });
     const slugsFirst = first.stdout.split("\n").slice(1, 3).map((l) => l.split(" ")[0]);
