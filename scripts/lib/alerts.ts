@@ -2,6 +2,7 @@
 // metric_issue for metric alerts, docs/sentry-api.md §13) and the legacy one (project rules, organization
 // alert-rules) store the same ideas in different shapes; both are turned here into one AlertRecord
 // whose trigger and notification targets read as a sentence ("a new issue is created, level ≥ error").
+// gatherAlerts (at the end) decides which API answered and reads them, through lib/sentry/alerts.ts.
 
 import type { SentryApi } from "./api.js";
 import { mapLimit } from "./concurrency.js";
