@@ -2,9 +2,11 @@
 // so an agent can pick a project slug and tell live projects from abandoned ones.
 
 import { text } from "./lib/flags.js";
-import { alignColumns, compactNumber, listWithMore, plural, relativeTime, truncate } from "./lib/output.js";
+import { alignColumns, commandLine, compactNumber, listWithMore, plural, relativeTime, truncate } from "./lib/output.js";
 import { listProjects, ORG_READ_SCOPE, type RawProject } from "./lib/sentry/projects.js";
 import { listTool, runIfMain, type ListSummary } from "./lib/tool.js";
+import { cleanText } from "./lib/text.js";
+import { isCursor } from "./lib/validate.js";
 
 /** Window for "has it received events lately": Sentry's project stats accept 24h, 14d, 30d. */
 const ACTIVITY_PERIOD = "14d";
@@ -34,7 +36,7 @@ export const tool = listTool({
   ],
   scopes: ORG_READ_SCOPE,
   api: ["GET /api/0/organizations/{org}/projects/?statsPeriod=14d"],
-  async run(input, ctx): Promise<ListSummary & { query?: string }> {
+  async run(input, ctx): Promise<ListSummary & { org: string; query?: string; search?: string; page: string[] }> {
     const org = await ctx.api.org();
     // Sentry's project search has no platform token (organization_projects.py answers an unknown key
     // with no projects), so --platform filters here, over every page, and then applies --limit.
@@ -55,10 +57,14 @@ export const tool = listTool({
     }
     const described = [input.query, platform ? `platform ${platform}` : undefined].filter(Boolean).join(", ");
     // After client-side filtering the server's cursor no longer marks where the shown records end.
-    return { nextCursor: platform !== undefined ? null : nextCursor, query: described || undefined };
+    return { nextCursor: platform !== undefined ? null : nextCursor, org, query: described || undefined, search: input.query, page: ctx.list.all ? ["--all"] : ["--limit", String(ctx.list.limit)] };
   },
   render(records, summary, ctx) {
-    if (records.length === 0) return summary.query ? `No projects match ${summary.query}.` : "No projects in this organization.";
+    // The project scope rule (README, Configuration): a configured project narrows every tool that takes --project;
+    // this one lists the projects to choose from, so its header says the configured one is not applied here.
+    const configured = ctx.config.project ? ` (${ctx.config.projectSource ?? "the configured project"} ${ctx.config.project} narrows the other tools, not this list)` : "";
+    const where = `in ${summary.org}${summary.query ? ` matching ${summary.query}` : ""}${configured}`;
+    if (records.length === 0) return cleanText(`No projects ${where}.`);
     const rows = records.map((r) => [
       String(r.slug),
       String(r.platform ?? "-"),
@@ -67,10 +73,14 @@ export const tool = listTool({
       `created ${relativeTime(r.dateCreated as string, ctx.now)}`,
       truncate(String(r.name), NAME_WIDTH),
     ]);
-    const lines = [`${plural(records.length, "project")}${summary.query ? ` matching ${summary.query}` : ""}:`];
+    const lines = [`${plural(records.length, "project")} ${where}:`];
     lines.push(...alignColumns(rows));
-    if (summary.nextCursor) lines.push(`More: --cursor ${summary.nextCursor}`);
-    return lines.join("\n");
+    // The cursor is the server's: suggested only when --cursor would take it, and quoted with the search it continues.
+    if (summary.nextCursor && isCursor(summary.nextCursor)) {
+      lines.push(`More: ${commandLine("list-projects", [...(summary.search ? ["--query", summary.search] : []), ...summary.page, "--cursor", summary.nextCursor])}`);
+    }
+    // Names, platforms and team slugs are server text: each printed line is cleaned whole.
+    return lines.map(cleanText).join("\n");
   },
 });
 

@@ -3,7 +3,8 @@
 // The health sorts list one row per release and project, as Sentry ranks them.
 
 import { UsageError } from "./lib/errors.js";
-import { choice, environments, projects, text, value, type FlagInput } from "./lib/flags.js";
+import { choice, environments, text, value, type FlagInput } from "./lib/flags.js";
+import { PROJECT_SCOPE_FLAGS, projectScopeOf, resolveProjectScope, scopeFilter, type ProjectScope } from "./lib/projects.js";
 import { alignColumns, listWithMore, percent, plural, relativeTime } from "./lib/output.js";
 import { listReleases, RELEASE_SCOPES, type RawRelease } from "./lib/sentry/releases.js";
 import { listTool, runIfMain, type ListSummary } from "./lib/tool.js";
@@ -71,7 +72,7 @@ function healthPeriod(value: string, flag: string): string {
 }
 
 const flags = {
-  project: projects("Only releases of this project (repeatable; default: every project)"),
+  ...PROJECT_SCOPE_FLAGS,
   environment: environments("Health and releases of this environment only (repeatable)"),
   query: text({ placeholder: "TEXT", help: "Version contains TEXT, or Sentry release search (release.stage:adopted, finalized:false)" }),
   sort: choice(SORTS, "date", { placeholder: SORTS.join("|"), help: "Order; the health sorts rank by --period" }),
@@ -84,6 +85,7 @@ interface Summary extends ListSummary {
   input: Input;
   /** Whether the records are release-project rows (flatten=1, the health sorts) rather than releases. */
   flattened: boolean;
+  scope: ProjectScope;
 }
 
 /** The session sorts are refused with 400 unless releases are flattened to one row per release and project. */
@@ -105,13 +107,14 @@ export const tool = listTool({
   scopes: RELEASE_SCOPES,
   api: ["GET /api/0/organizations/{org}/releases/?health=1&summaryStatsPeriod=24h[&sort=…&flatten=1]"],
   async run(input, ctx): Promise<Summary> {
+    const scope = resolveProjectScope(projectScopeOf(input), ctx.config);
     const org = await ctx.api.org();
     const flattened = isFlattened(input.sort);
     let nextCursor: string | null = null;
     let fetched = 0;
     for await (const page of listReleases(ctx.api, org, {
       query: input.query?.trim() || undefined,
-      projects: input.project,
+      projects: scope.projects,
       environments: input.environment,
       // The window of the crash-free rates and totals, and of the session sorts.
       health: { summaryStatsPeriod: input.period },
@@ -125,16 +128,13 @@ export const tool = listTool({
       nextCursor = page.nextCursor;
       ctx.progress(`fetched ${fetched} ${flattened ? "release-project rows" : "releases"}…`);
     }
-    return { nextCursor, org, input, flattened };
+    return { nextCursor, org, input, flattened, scope };
   },
   render(records, summary, ctx) {
     const { input, org } = summary;
-    // SENTRY_PROJECT is not a filter here on purpose: a release is the organization's, and a bad one often
-    // spans projects. The header says so, so a configured project never reads as applied.
     const query = input.query?.trim();
-    const configured = ctx.config.project && input.project.length === 0 ? `all projects; --project ${ctx.config.project} for one` : "";
     const filters = [
-      input.project.length ? `project ${input.project.join(", ")}` : configured,
+      scopeFilter(summary.scope),
       input.environment.length ? `environment ${input.environment.join(", ")}` : "",
       query ? `matching ${JSON.stringify(query)}` : "",
     ].filter(Boolean);

@@ -1,5 +1,5 @@
 // project-settings: how one project is configured, grouped (general, issue handling, notifications,
-// data privacy, security, releases) with its client keys (DSNs); settings at Sentry's defaults are hidden unless --all.
+// data privacy, security, releases) with its client keys (DSNs); settings at Sentry's defaults are hidden unless --defaults.
 
 import { bool, project } from "./lib/flags.js";
 import { UsageError } from "./lib/errors.js";
@@ -7,6 +7,7 @@ import { listWithMore, plural, relativeTime, truncate } from "./lib/output.js";
 import { tryGet } from "./lib/sentry/client.js";
 import { getProject, getProjectKeys, PROJECT_READ_SCOPE, type RawKey, type RawProject } from "./lib/sentry/projects.js";
 import { itemTool, runIfMain } from "./lib/tool.js";
+import { cleanText } from "./lib/text.js";
 import { formatDuration, parseSlug } from "./lib/validate.js";
 
 const MAX_LIST_SHOWN = 6;
@@ -29,7 +30,7 @@ const GROUP_TITLES: Record<GroupName, string> = {
 /** A setting of GET /projects/{org}/{project}/ (docs/sentry-api.md §12): its group, Sentry's default, and how it reads. */
 interface SettingSpec {
   group: GroupName;
-  /** True when the value is Sentry's default (or unset), so it is hidden without --all. */
+  /** True when the value is Sentry's default (or unset), so it is hidden without --defaults. */
   isDefault(value: unknown): boolean;
   text(value: unknown): string;
 }
@@ -125,7 +126,7 @@ export interface ProjectSettings {
   dsns: Dsn[] | null;
   /** More keys exist than one page shows. */
   moreDsns: boolean;
-  /** How many settings are at Sentry's default and left out (0 with --all). */
+  /** How many settings are at Sentry's default and left out (0 with --defaults). */
   hiddenDefaults: number;
 }
 
@@ -137,12 +138,13 @@ export const tool = itemTool({
   flags: {
     // Accepted as well as the argument: the "using project …" note every tool prints suggests --project.
     project: project("Same as the <project> argument"),
-    all: bool("Also show settings that are at Sentry's default or unset"),
+    // Not --all: that means "every page" in every tool that has it.
+    defaults: bool("Also show settings that are at Sentry's default or unset"),
   },
   fields: ["general", "issueHandling", "notifications", "dataPrivacy", "security", "releases", "dsns", "moreDsns", "hiddenDefaults"],
   examples: [
     { args: "api-backend", about: "what differs from Sentry's defaults, and the DSNs" },
-    { args: "api-backend --all", about: "every setting, defaults included" },
+    { args: "api-backend --defaults", about: "every setting, defaults included" },
     { args: "web-frontend --json --fields dsns", about: "where the SDK sends data" },
   ],
   scopes: PROJECT_READ_SCOPE,
@@ -150,14 +152,14 @@ export const tool = itemTool({
   parse({ flags, positionals }) {
     const fromArg = positionals[0] !== undefined ? parseSlug(positionals[0], "project") : undefined;
     if (fromArg && flags.project && fromArg !== flags.project) throw new UsageError(`two different projects given: ${fromArg} and --project ${flags.project}`);
-    return { project: fromArg ?? flags.project, all: flags.all };
+    return { project: fromArg ?? flags.project, defaults: flags.defaults };
   },
   async run(input, ctx): Promise<ProjectSettings> {
     const org = await ctx.api.org();
     const slug = input.project ?? (await ctx.api.project());
     // Independent reads: one round trip of wall time. The keys are optional: without access the settings still show.
     const [details, keys] = await Promise.all([getProject(ctx.api, org, slug), tryGet(getProjectKeys(ctx.api, org, slug))]);
-    return projectSettings(details.body, keys, input.all);
+    return projectSettings(details.body, keys, input.defaults);
   },
   render(result, ctx) {
     const lines: string[] = [];
@@ -183,8 +185,9 @@ export const tool = itemTool({
         lines.push(`  ${truncate(k.name, RULE_TEXT_WIDTH)} (${extra}): ${k.dsn ?? "no public DSN"}`);
       }
     }
-    if (result.hiddenDefaults > 0) lines.push(`${plural(result.hiddenDefaults, "setting")} at Sentry's default hidden; --all shows them.`);
-    return lines.join("\n");
+    if (result.hiddenDefaults > 0) lines.push(`${plural(result.hiddenDefaults, "setting")} at Sentry's default hidden; --defaults shows them.`);
+    // Names, rules, prefixes and DSNs are server text: each printed line is cleaned whole.
+    return lines.map(cleanText).join("\n");
   },
 });
 

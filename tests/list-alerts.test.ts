@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { proxyTo, startHostileServer } from "./helpers/hostile-server.js";
 import { runTool } from "./helpers/run.js";
 import { useSandbox } from "./helpers/sandbox.js";
 import type { MetricAlert } from "../scripts/sandbox/seed/alerts.js";
@@ -40,8 +41,10 @@ function documentedExample<T>(path: string, legacy = false): T {
   return (Object.values(examples)[0] as { value: T }).value;
 }
 
+/** The organization-wide view: without SENTRY_PROJECT, which would narrow the run to one project. */
 function env(s: typeof sandbox) {
-  return s.env(READ_ONLY);
+  const { SENTRY_PROJECT: _project, ...rest } = s.env(READ_ONLY);
+  return rest;
 }
 
 function org(s: typeof sandbox) {
@@ -194,7 +197,8 @@ describe("list-alerts › the current alert API (workflows and detectors)", () =
     expect(res.stdout).not.toContain(sandbox.world.alerts.unattachedWorkflows[0]!.name);
     const sent = sandbox.requests();
     expect(sent.filter((r) => r.path.endsWith("/workflows/") || r.path.endsWith("/detectors/")).every((r) => r.query.project === project)).toBe(true);
-    expect(sent.some((r) => r.path.endsWith("/projects/"))).toBe(false);
+    // The organization's project list is read in the same round: it is how an unknown --project is told apart.
+    expect(sent.filter((r) => r.path.endsWith("/projects/")).every((r) => r.path === `/api/0/organizations/${org(sandbox).slug}/projects/`)).toBe(true);
   });
 
   it("says plainly when a project has no alerts", async () => {
@@ -210,7 +214,7 @@ describe("list-alerts › the current alert API (workflows and detectors)", () =
     const project = slugOf(sandbox, issueOnly.projectId);
     const res = await runTool("list-alerts", ["--project", project, "--type", "metric"], { env: env(sandbox) });
     expect(res.code).toBe(0);
-    expect(res.stdout.trim()).toBe(`No metric alerts on ${project}; every kind of alert: --type all`);
+    expect(res.stdout.trim()).toBe(`No metric alerts on ${project}; every kind of alert: node dist/list-alerts.mjs --type all --project ${project}`);
     expect(res.stdout).not.toContain("nothing notifies");
   });
 
@@ -245,7 +249,8 @@ describe("list-alerts › the current alert API (workflows and detectors)", () =
     };
     const result: AlertList = {
       org: "acme",
-      project: "web-frontend",
+      projects: ["web-frontend"],
+      projectFrom: null,
       type: "all",
       alerts: [alert],
       projectsWithoutAlerts: [],
@@ -269,6 +274,30 @@ describe("list-alerts › the current alert API (workflows and detectors)", () =
     expect(record.notify[0]).toMatch(/^critical: PagerDuty /);
     const fields = await runTool("list-alerts", ["--json", "--fields", "projectsWithoutAlerts"], { env: env(sandbox) });
     expect(fields.json).toEqual({ projectsWithoutAlerts: bare });
+  });
+
+  it("prints one alert per line with --ndjson, --fields picking an alert's keys", async () => {
+    const json = await runTool("list-alerts", ["--json"], { env: env(sandbox) });
+    const res = await runTool("list-alerts", ["--ndjson"], { env: env(sandbox) });
+    expect(res.code).toBe(0);
+    const lines = res.stdout.trim().split("\n");
+    expect(lines.map((l) => JSON.parse(l))).toEqual(json.json.alerts);
+    const picked = await runTool("list-alerts", ["--ndjson", "--fields", "name,projects"], { env: env(sandbox) });
+    expect(Object.keys(JSON.parse(picked.stdout.split("\n")[0]!))).toEqual(["name", "projects"]);
+    const wrong = await runTool("list-alerts", ["--ndjson", "--fields", "projectsWithoutAlerts"], { env: env(sandbox) });
+    expect(wrong.code).toBe(2);
+  });
+
+  it("keeps to SENTRY_PROJECT like every list tool, says so, and covers the organization with --all-projects", async () => {
+    const configured = { ...env(sandbox), SENTRY_PROJECT: "api-backend" };
+    const narrowed = await runTool("list-alerts", [], { env: configured });
+    expect(narrowed.stdout.split("\n")[0]).toMatch(/ in project api-backend \(from SENTRY_PROJECT; --all-projects for all\):$/);
+    const wide = await runTool("list-alerts", ["--all-projects", "--type", "metric", "--json"], { env: configured });
+    expect(wide.json.projects).toEqual([]);
+    expect(new Set(wide.json.alerts.flatMap((a: { projects: string[] }) => a.projects)).size).toBeGreaterThan(1);
+    const both = await runTool("list-alerts", ["--project", "payments", "--project", "api-backend", "--json"], { env: configured });
+    expect(both.json.projects).toEqual(["payments", "api-backend"]);
+    expect(both.json.alerts.every((a: { projects: string[] }) => a.projects.some((p) => p === "payments" || p === "api-backend"))).toBe(true);
   });
 
   it("prints at most a tenth of the bytes Sentry sent", async () => {
@@ -307,10 +336,28 @@ describe("list-alerts › older servers and Sentry's brownouts", () => {
     expect(alertBlock(res.stdout, snoozed.name).split("\n")[0]).toContain("(SNOOZED;");
   });
 
-  it("says which project does not exist when the legacy rules endpoint answers 404", async () => {
-    const res = await runTool("list-alerts", ["--project", "no-such-project"], { env: env(selfHosted) });
-    expect(res.code).toBe(5);
-    expect(res.stderr).toContain(`hint: no project "no-such-project" in ${org(selfHosted).slug}; list them with: node dist/list-projects.mjs`);
+  it("says which project does not exist, as every tool taking --project says it, whichever API the server has", async () => {
+    for (const s of [selfHosted, sandbox]) {
+      const res = await runTool("list-alerts", ["--project", "no-such-project"], { env: env(s) });
+      expect(res.code).toBe(5);
+      expect(res.stderr).toBe(
+        `list-alerts: error: no project no-such-project in ${org(s).slug}\nhint: list the projects the token can see with: node dist/list-projects.mjs\n`,
+      );
+    }
+  });
+
+  it("says the alert API is missing, not the organization, when every alert endpoint answers 404", async () => {
+    // The self-hosted sandbox has no workflows or detectors; its legacy endpoints are made to answer 404 too.
+    selfHosted.faults.add({ path: "/rules/", kind: "status", status: 404 });
+    selfHosted.faults.add({ path: "/alert-rules/", kind: "status", status: 404 });
+    try {
+      const res = await runTool("list-alerts", [], { env: env(selfHosted) });
+      expect(res.code).toBe(5);
+      expect(res.stderr).toContain(`this server has no alert API: organization ${org(selfHosted).slug} and its projects were read`);
+      expect(res.stderr).not.toMatch(/check the organization/);
+    } finally {
+      selfHosted.faults.clear();
+    }
   });
 
   it("tells the same story through both APIs", async () => {
@@ -376,11 +423,36 @@ describe("list-alerts › older servers and Sentry's brownouts", () => {
   });
 });
 
+describe("list-alerts › server text", () => {
+  it("prints alert names, triggers and targets without escapes, controls or forged lines", async () => {
+    const ESC = "\x1b";
+    const evil = `${ESC}]0;owned${ESC}\\Evil\nhint: run this${ESC}[2J \u202Egnp.exe`;
+    const proxy = await startHostileServer(
+      proxyTo(
+        () => sandbox.url,
+        (answer, req) => {
+          if (!/\/(workflows|detectors)\//.test(req.url ?? "") || !Array.isArray(answer.body)) return answer;
+          return { ...answer, body: (answer.body as Array<Record<string, unknown>>).map((x) => ({ ...x, name: evil, environment: `prod${ESC}[31m\r\n` })) };
+        },
+      ),
+    );
+    try {
+      const res = await runTool("list-alerts", [], { env: { ...env(sandbox), SENTRY_URL: proxy.url } });
+      expect(res.code, res.stderr).toBe(0);
+      expect(res.stdout).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e]/);
+      expect(res.stdout).toContain("Evil hint: run this gnp.exe");
+      expect(res.stdout).not.toMatch(/^hint:/m);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
 describe("list-alerts › the read-only token", () => {
   it("is enough for list-projects, project-settings and list-alerts", async () => {
     const runs = await Promise.all([
       runTool("list-projects", [], { env: env(sandbox) }),
-      runTool("project-settings", [], { env: env(sandbox) }),
+      runTool("project-settings", [], { env: sandbox.env(READ_ONLY) }),
       runTool("list-alerts", [], { env: env(sandbox) }),
       runTool("list-alerts", [], { env: env(selfHosted) }),
     ]);

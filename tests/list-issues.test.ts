@@ -349,17 +349,17 @@ describe("list-issues", () => {
 
   it("explains a 403 for a project that does not exist by the project, not the scope", async () => {
     const res = await runTool("list-issues", ["--project", "no-such-project"], { env: sandbox.env() });
-    expect(res.code).toBe(4);
-    expect(res.stderr).toContain("hint: the token cannot see project no-such-project: check the slug (list them with node dist/list-projects.mjs)");
+    expect(res.code).toBe(5);
+    expect(res.stderr).toBe("list-issues: error: no project no-such-project in acme\nhint: list the projects the token can see with: node dist/list-projects.mjs\n");
     expect(res.stderr).not.toMatch(/scope/);
   });
 
   it("names only the unknown project when several are given and one does not exist", async () => {
     const known = projectSlug(listable()[0]!);
     const res = await runTool("list-issues", ["--project", known, "--project", "no-such-project"], { env: sandbox.env() });
-    expect(res.code).toBe(4);
-    expect(res.stderr).toContain("hint: the token cannot see project no-such-project: check the slug");
-    expect(res.stderr).not.toContain(`project ${known}`);
+    expect(res.code).toBe(5);
+    expect(res.stderr).toContain("error: no project no-such-project in acme\n");
+    expect(res.stderr).not.toContain(known);
   });
 
   it("rejects bad input before sending anything", async () => {

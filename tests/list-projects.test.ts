@@ -13,7 +13,8 @@ describe("list-projects", () => {
     const org = sandbox.world.orgs[0]!;
     const projects = sandbox.world.projects.filter((p) => p.orgSlug === org.slug);
     const lines = res.stdout.trim().split("\n");
-    expect(lines[0]).toBe(`${projects.length} projects:`);
+    // SENTRY_PROJECT narrows the tools that take --project; the header says it is not applied to the project list.
+    expect(lines[0]).toBe(`${projects.length} projects in ${org.slug} (SENTRY_PROJECT ${sandbox.env().SENTRY_PROJECT} narrows the other tools, not this list):`);
     for (const p of projects) {
       const line = lines.find((l) => l.startsWith(`${p.slug} `));
       expect(line, p.slug).toBeDefined();
@@ -36,7 +37,7 @@ describe("list-projects", () => {
   it("pages with --limit and continues with the --cursor the footer prints", async () => {
     const first = await runTool("list-projects", ["--limit", "2"], { env: sandbox.env() });
     const footer = first.stdout.trim().split("\n").at(-1)!;
-    expect(footer).toMatch(/^More: --cursor \S+$/);
+    expect(footer).toMatch(/^More: node dist\/list-projects\.mjs --limit 2 --cursor \S+$/);
     const cursor = footer.split(" ").at(-1)!;
     const second = await runTool("list-projects", ["--limit", "2", "--cursor", cursor, "--ndjson"], { env: sandbox.env() });
     const slugsFirst = first.stdout.split("\n").slice(1, 3).map((l) => l.split(" ")[0]);
@@ -61,10 +62,11 @@ describe("list-projects", () => {
     const byFamily = await runTool("list-projects", ["--platform", family, "--json"], { env: sandbox.env() });
     expect(byFamily.json.data.map((r: any) => r.slug).sort()).toEqual(expected);
     const exact = await runTool("list-projects", ["--platform", target.platform, "--limit", "1"], { env: sandbox.env() });
-    expect(exact.stdout.split("\n")[0]).toBe(`1 project matching platform ${target.platform}:`);
+    const configured = `(SENTRY_PROJECT ${sandbox.env().SENTRY_PROJECT} narrows the other tools, not this list)`;
+    expect(exact.stdout.split("\n")[0]).toBe(`1 project in ${sandbox.world.orgs[0]!.slug} matching platform ${target.platform} ${configured}:`);
     const none = await runTool("list-projects", ["--query", "no-such-project-anywhere"], { env: sandbox.env() });
     expect(none.code).toBe(0);
-    expect(none.stdout.trim()).toBe("No projects match no-such-project-anywhere.");
+    expect(none.stdout.trim()).toBe(`No projects in ${sandbox.world.orgs[0]!.slug} matching no-such-project-anywhere ${configured}.`);
   });
 
   it("picks the first organization when none is configured, and says so on stderr", async () => {

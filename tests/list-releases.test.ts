@@ -7,6 +7,8 @@ import { useSandbox } from "./helpers/sandbox.js";
 import { healthKey, windowTotals } from "../scripts/sandbox/seed/releases.js";
 
 const sandbox = useSandbox();
+/** The organization-wide view: without SENTRY_PROJECT, which narrows every list tool to that project. */
+const orgWide = () => ({ ...sandbox.env(), SENTRY_PROJECT: undefined });
 
 /** The output budget of a list tool: at most this share of the raw API bytes (tools-guide.md). */
 const LIST_OUTPUT_BUDGET = 0.05;
@@ -77,11 +79,11 @@ const rowLabel = (line: string) => /^(\S+ \(\S+\))/.exec(line)?.[1];
 describe("list-releases", () => {
   it("shows the 20 newest releases, one line each with health, deploys and projects", async () => {
     sandbox.clearRequests();
-    const res = await runTool("list-releases", [], { env: sandbox.env() });
+    const res = await runTool("list-releases", [], { env: orgWide() });
     expect(res.code).toBe(0);
     expect(res.stderr).toBe("");
     const lines = res.stdout.trim().split("\n");
-    expect(lines[0]).toBe("20 releases in acme (all projects; --project web-frontend for one), newest first (crash-free sessions/users over 24h):");
+    expect(lines[0]).toBe("20 releases in acme, newest first (crash-free sessions/users over 24h):");
     const expected = newestFirst().slice(0, 20);
     const rows = lines.slice(1, 21);
     expect(rows.map((l) => l.split(/\s+/)[0])).toEqual(expected.map(shorten));
@@ -108,17 +110,23 @@ describe("list-releases", () => {
     expect(request!.query.sort).toBeUndefined();
   });
 
-  it("says it lists every project although SENTRY_PROJECT is set, and says nothing of it when none is", async () => {
-    const configured = await runTool("list-releases", ["--limit", "1"], { env: { ...sandbox.env(), SENTRY_PROJECT: "mobile-ios" } });
-    expect(configured.stdout.split("\n")[0]).toMatch(/^1 release in acme \(all projects; --project mobile-ios for one\), newest first /);
-    const unset = await runTool("list-releases", ["--limit", "1"], { env: { ...sandbox.env(), SENTRY_PROJECT: undefined } });
+  it("keeps to SENTRY_PROJECT like every list tool, says so, and widens with --all-projects", async () => {
+    const configured = await runTool("list-releases", ["--limit", "1", "--json"], { env: { ...sandbox.env(), SENTRY_PROJECT: "mobile-ios" } });
+    expect(listCalls().at(-1)!.query.project).toBe("mobile-ios");
+    expect(configured.json.data[0].projects).toContain("mobile-ios");
+    const text = await runTool("list-releases", ["--limit", "1"], { env: { ...sandbox.env(), SENTRY_PROJECT: "mobile-ios" } });
+    expect(text.stdout.split("\n")[0]).toMatch(/^1 release in acme \(project mobile-ios from SENTRY_PROJECT, --all-projects for all\), newest first /);
+    const widened = await runTool("list-releases", ["--limit", "1", "--all-projects"], { env: { ...sandbox.env(), SENTRY_PROJECT: "mobile-ios" } });
+    expect(widened.stdout.split("\n")[0]).toMatch(/^1 release in acme \(all projects\), newest first /);
+    expect(listCalls().at(-1)!.query.project).toBeUndefined();
+    const unset = await runTool("list-releases", ["--limit", "1"], { env: orgWide() });
     expect(unset.stdout.split("\n")[0]).toMatch(/^1 release in acme, newest first /);
-    const named = await runTool("list-releases", ["--limit", "1", "--project", "web-frontend"], { env: sandbox.env() });
+    const named = await runTool("list-releases", ["--limit", "1", "--project", "web-frontend"], { env: orgWide() });
     expect(named.stdout.split("\n")[0]).toMatch(/^1 release in acme \(project web-frontend\), newest first /);
   });
 
   it("says a release without session data has none, instead of printing zeros", async () => {
-    const res = await runTool("list-releases", ["--project", "api-backend", "--limit", "3"], { env: sandbox.env() });
+    const res = await runTool("list-releases", ["--project", "api-backend", "--limit", "3"], { env: orgWide() });
     expect(res.code).toBe(0);
     const rows = res.stdout.trim().split("\n").slice(1, 4);
     expect(rows).toHaveLength(3);
@@ -130,10 +138,10 @@ describe("list-releases", () => {
 
   it("ranks release-project rows by crash rate over a week, least crash-free first, flattened as Sentry requires", async () => {
     sandbox.clearRequests();
-    const res = await runTool("list-releases", ["--sort", "crash_free_sessions", "--period", "7d", "--limit", "5"], { env: sandbox.env() });
+    const res = await runTool("list-releases", ["--sort", "crash_free_sessions", "--period", "7d", "--limit", "5"], { env: orgWide() });
     expect(res.code).toBe(0);
     const lines = res.stdout.trim().split("\n");
-    expect(lines[0]).toBe("5 release-project rows in acme (all projects; --project web-frontend for one), least crash-free sessions first (crash-free sessions/users over 7d, adoption over 24h):");
+    expect(lines[0]).toBe("5 release-project rows in acme, least crash-free sessions first (crash-free sessions/users over 7d, adoption over 24h):");
     const query = listCalls()[0]!.query;
     expect(query).toMatchObject({ health: "1", flatten: "1", sort: "crash_free_sessions", summaryStatsPeriod: "7d" });
 
@@ -147,7 +155,7 @@ describe("list-releases", () => {
   });
 
   it("ranks by sessions, most first, with each row's project and honest row counts", async () => {
-    const res = await runTool("list-releases", ["--sort", "sessions", "--limit", "8", "--json"], { env: sandbox.env() });
+    const res = await runTool("list-releases", ["--sort", "sessions", "--limit", "8", "--json"], { env: orgWide() });
     expect(res.code).toBe(0);
     const expected = seededRows(DAY)
       .sort((a, b) => b.sessions - a.sessions || Date.parse(b.dateCreated) - Date.parse(a.dateCreated))
@@ -156,15 +164,15 @@ describe("list-releases", () => {
     expect(records.map((r) => [r.version, r.project, r.health[0]!.sessions])).toEqual(expected.map((r) => [r.version, r.project, r.sessions]));
     for (const r of records) expect(r.projects).toEqual([r.project]);
 
-    const text = await runTool("list-releases", ["--sort", "users", "--limit", "3"], { env: sandbox.env() });
-    expect(text.stdout.split("\n")[0]).toMatch(/^3 release-project rows in acme \(all projects; --project web-frontend for one\), most users first /);
-    const crashFreeUsers = await runTool("list-releases", ["--sort", "crash_free_users", "--limit", "6", "--json"], { env: sandbox.env() });
+    const text = await runTool("list-releases", ["--sort", "users", "--limit", "3"], { env: orgWide() });
+    expect(text.stdout.split("\n")[0]).toMatch(/^3 release-project rows in acme, most users first /);
+    const crashFreeUsers = await runTool("list-releases", ["--sort", "crash_free_users", "--limit", "6", "--json"], { env: orgWide() });
     const rates = (crashFreeUsers.json.data as Array<{ health: Array<{ crashFreeUsers: number }> }>).map((r) => r.health[0]!.crashFreeUsers);
     expect(rates).toEqual([...rates].sort((a, b) => a - b));
   });
 
   it("gives crash-free rates and adoption as fractions 0–1 in JSON, percentages in text", async () => {
-    const res = await runTool("list-releases", ["--project", "web-frontend", "--limit", "5", "--json"], { env: sandbox.env() });
+    const res = await runTool("list-releases", ["--project", "web-frontend", "--limit", "5", "--json"], { env: orgWide() });
     const { body } = await apiReleases("health=1&summaryStatsPeriod=24h&per_page=5&project=web-frontend");
     let checked = 0;
     for (const [i, release] of body.entries()) {
@@ -182,30 +190,30 @@ describe("list-releases", () => {
 
   it("pages through every release with --cursor and --all", async () => {
     const all = newestFirst();
-    const first = await runTool("list-releases", ["--limit", "7", "--json"], { env: sandbox.env() });
+    const first = await runTool("list-releases", ["--limit", "7", "--json"], { env: orgWide() });
     expect(first.json.nextCursor).toBe("0:7:0");
-    const second = await runTool("list-releases", ["--limit", "7", "--cursor", first.json.nextCursor, "--ndjson"], { env: sandbox.env() });
+    const second = await runTool("list-releases", ["--limit", "7", "--cursor", first.json.nextCursor, "--ndjson"], { env: orgWide() });
     const versions = second.stdout.trim().split("\n").map((l) => JSON.parse(l).version);
     expect(versions).toEqual(all.slice(7, 14));
 
-    const everything = await runTool("list-releases", ["--all", "--json", "--fields", "version"], { env: sandbox.env() });
+    const everything = await runTool("list-releases", ["--all", "--json", "--fields", "version"], { env: orgWide() });
     expect(everything.json.data.map((r: { version: string }) => r.version)).toEqual(all);
     expect(everything.json.nextCursor).toBeNull();
   });
 
   it("keeps full versions in JSON and shortens commit hashes only in text", async () => {
-    const res = await runTool("list-releases", ["--project", "api-backend", "--limit", "1", "--json"], { env: sandbox.env() });
+    const res = await runTool("list-releases", ["--project", "api-backend", "--limit", "1", "--json"], { env: orgWide() });
     const [record] = res.json.data;
     expect(record.version).toMatch(/^[0-9a-f]{40}$/);
     expect(record.shortVersion).toBe(record.version.slice(0, 12));
-    const text = await runTool("list-releases", ["--project", "api-backend", "--limit", "1"], { env: sandbox.env() });
+    const text = await runTool("list-releases", ["--project", "api-backend", "--limit", "1"], { env: orgWide() });
     expect(text.stdout).toContain(`\n${record.version.slice(0, 12)} `);
     expect(text.stdout).toContain("Long hashes in versions are shortened; --json shows full versions.");
   });
 
   it("filters by project, environment and query, and says so when nothing matches", async () => {
     sandbox.clearRequests();
-    const res = await runTool("list-releases", ["--project", "web-frontend", "--environment", "production", "--query", "2.13", "--json"], { env: sandbox.env() });
+    const res = await runTool("list-releases", ["--project", "web-frontend", "--environment", "production", "--query", "2.13", "--json"], { env: orgWide() });
     expect(res.code).toBe(0);
     expect(res.json.data.length).toBeGreaterThan(0);
     for (const r of res.json.data) {
@@ -214,9 +222,9 @@ describe("list-releases", () => {
     }
     expect(listCalls()[0]!.query).toMatchObject({ project: "web-frontend", environment: "production", query: "2.13" });
 
-    const none = await runTool("list-releases", ["--query", "no-such-version"], { env: sandbox.env() });
+    const none = await runTool("list-releases", ["--query", "no-such-version"], { env: orgWide() });
     expect(none.code).toBe(0);
-    expect(none.stdout.trim()).toBe('No releases in acme (all projects; --project web-frontend for one; matching "no-such-version"). Try without --query/--environment.');
+    expect(none.stdout.trim()).toBe('No releases in acme (matching "no-such-version"). Try without --query/--environment.');
   });
 
   it("works with the organization token (org:ci), which cannot read organizations or projects", async () => {
@@ -230,7 +238,7 @@ describe("list-releases", () => {
   });
 
   it("prints far less than the API sends", async () => {
-    const res = await runTool("list-releases", ["--limit", "100"], { env: sandbox.env() });
+    const res = await runTool("list-releases", ["--limit", "100"], { env: orgWide() });
     const { bytes } = await apiReleases("health=1&summaryStatsPeriod=24h&per_page=100");
     expect(Buffer.byteLength(res.stdout)).toBeLessThan(bytes * LIST_OUTPUT_BUDGET);
   });
@@ -244,13 +252,13 @@ describe("list-releases", () => {
     });
     expect(created.status).toBe(201);
 
-    const res = await runTool("list-releases", ["--sort", "sessions", "--all"], { env: sandbox.env() });
+    const res = await runTool("list-releases", ["--sort", "sessions", "--all"], { env: orgWide() });
     expect(res.code).toBe(0);
     const lines = res.stdout.trim().split("\n");
     const rows = lines.slice(1).filter((l) => !l.startsWith("Long hashes"));
     // One row per release and project of acme's open releases: the header counts those, not releases.
     const expectedRows = sandbox.world.releases.releases.filter((r) => r.orgSlug === "acme" && r.status === "open").reduce((n, r) => n + r.projectIds.length, 0);
-    expect(lines[0]).toMatch(new RegExp(`^${expectedRows} release-project rows in acme \\(all projects; --project web-frontend for one\\), most sessions first `));
+    expect(lines[0]).toMatch(new RegExp(`^${expectedRows} release-project rows in acme, most sessions first `));
     expect(rows).toHaveLength(expectedRows);
     const labels = rows.map(rowLabel);
     expect(labels.every(Boolean)).toBe(true);
@@ -267,7 +275,7 @@ describe("list-releases", () => {
       [["--project", "Web Frontend"], /invalid project slug/],
     ];
     for (const [args, message] of cases) {
-      const res = await runTool("list-releases", args, { env: sandbox.env() });
+      const res = await runTool("list-releases", args, { env: orgWide() });
       expect(res.code, args.join(" ")).toBe(2);
       expect(res.stderr).toMatch(message);
     }

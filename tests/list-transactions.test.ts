@@ -176,8 +176,8 @@ describe("list-transactions", () => {
 
   it("blames a project it cannot see for a 403, and a missing scope for an organization token", async () => {
     const wrong = await runTool("list-transactions", ["--project", "no-such-project"], { env: sandbox.env() });
-    expect(wrong.code).toBe(4);
-    expect(wrong.stderr).toContain("hint: the token cannot see project no-such-project: check the slug (list them with node dist/list-projects.mjs)");
+    expect(wrong.code).toBe(5);
+    expect(wrong.stderr).toBe("list-transactions: error: no project no-such-project in acme\nhint: list the projects the token can see with: node dist/list-projects.mjs\n");
     expect(wrong.stderr).not.toMatch(/scope/);
 
     sandbox.clearRequests();

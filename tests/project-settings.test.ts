@@ -1,5 +1,5 @@
 // project-settings against the sandbox, as an agent asks "how is this project configured" and "where does
-// its data go": grouped settings with Sentry's defaults hidden, --all, JSON groups, and the client keys.
+// its data go": grouped settings with Sentry's defaults hidden, --defaults, JSON groups, and the client keys.
 
 import { describe, expect, it } from "vitest";
 import { runTool } from "./helpers/run.js";
@@ -45,17 +45,17 @@ describe("project-settings", () => {
     );
     // Settings at their defaults (data scrubber on, allowed domains *) are not repeated.
     expect(groupLine(res.stdout, "security")).toBeUndefined();
-    expect(lines.at(-1)).toMatch(/^\d+ settings at Sentry's default hidden; --all shows them\.$/);
+    expect(lines.at(-1)).toMatch(/^\d+ settings at Sentry's default hidden; --defaults shows them\.$/);
   });
 
-  it("shows every setting with --all", async () => {
-    const res = await runTool("project-settings", ["api-backend", "--all"], { env: sandbox.env(READ_ONLY) });
+  it("shows every setting with --defaults", async () => {
+    const res = await runTool("project-settings", ["api-backend", "--defaults"], { env: sandbox.env(READ_ONLY) });
     expect(res.code).toBe(0);
     expect(groupLine(res.stdout, "data privacy")).toContain("data scrubber on; default scrubbing rules on; IP address scrubbing off");
     expect(groupLine(res.stdout, "security")).toContain("allowed domains *; scrape JavaScript sources on; verify TLS when scraping off");
     expect(groupLine(res.stdout, "notifications")).toBe("notifications: email digest min delay 5m; email digest max delay 30m");
     expect(groupLine(res.stdout, "releases")).toBe("releases: create releases automatically off");
-    expect(res.stdout).not.toContain("--all shows them");
+    expect(res.stdout).not.toContain("--defaults shows them");
   });
 
   it("gives the same groups as JSON, with the API's own setting names and units", async () => {
@@ -67,7 +67,7 @@ describe("project-settings", () => {
     expect(res.json.notifications).toEqual({ digestsMinDelay: p.settings.digestsMinDelay, digestsMaxDelay: p.settings.digestsMaxDelay });
     expect(res.json.dataPrivacy).toEqual({ scrubIPAddresses: true, sensitiveFields: p.settings.sensitiveFields });
     expect(res.json.security).toEqual({});
-    const all = await runTool("project-settings", ["payments", "--json", "--all", "--fields", "security,hiddenDefaults"], { env: sandbox.env(READ_ONLY) });
+    const all = await runTool("project-settings", ["payments", "--json", "--defaults", "--fields", "security,hiddenDefaults"], { env: sandbox.env(READ_ONLY) });
     expect(all.json).toEqual({
       security: { allowedDomains: ["*"], scrapeJavaScript: true, verifySSL: false, securityTokenHeader: null },
       hiddenDefaults: 0,
@@ -101,7 +101,7 @@ describe("project-settings", () => {
     }
     // The secret half of a key and the project's security token are credentials: never printed.
     for (const k of keys) expect(res.stdout).not.toContain(k.secret);
-    const json = await runTool("project-settings", ["web-frontend", "--json", "--all"], { env: sandbox.env(READ_ONLY) });
+    const json = await runTool("project-settings", ["web-frontend", "--json", "--defaults"], { env: sandbox.env(READ_ONLY) });
     for (const k of keys) expect(json.stdout).not.toContain(k.secret);
     expect(json.stdout).not.toContain(project("web-frontend").settings.securityToken as string);
     expect(json.json.dsns.map((d: { active: boolean }) => d.active)).toEqual(keys.map((k) => k.isActive));
@@ -132,7 +132,9 @@ describe("project-settings", () => {
   it("says which project was not found and how to list them", async () => {
     const res = await runTool("project-settings", ["no-such-project"], { env: sandbox.env(READ_ONLY) });
     expect(res.code).toBe(5);
-    expect(res.stderr).toContain(`hint: no project "no-such-project" in ${sandbox.world.orgs[0]!.slug}; list them with: node dist/list-projects.mjs`);
+    expect(res.stderr).toBe(
+      `project-settings: error: no project no-such-project in ${sandbox.world.orgs[0]!.slug}: not found (404)\nhint: list the projects the token can see with: node dist/list-projects.mjs\n`,
+    );
   });
 
   it("rejects a malformed slug or two different projects before sending anything", async () => {

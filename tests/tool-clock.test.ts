@@ -14,7 +14,8 @@ const sandbox = useSandbox();
 
 /** The "created Nd ago" of one project's line in list-projects' text. */
 function createdDaysAgo(stdout: string, slug: string): number {
-  const line = stdout.split("\n").find((l) => l.startsWith(`${slug} `) || l.includes(` ${slug} `))!;
+  // After the header, which may name the configured project too.
+  const line = stdout.split("\n").slice(1).find((l) => l.startsWith(`${slug} `) || l.includes(` ${slug} `))!;
   return Number(/created (\d+)d ago/.exec(line)![1]);
 }
 

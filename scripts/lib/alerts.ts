@@ -2,126 +2,37 @@
 // metric_issue for metric alerts, docs/sentry-api.md §13) and the legacy one (project rules, organization
 // alert-rules) store the same ideas in different shapes; both are turned here into one AlertRecord
 // whose trigger and notification targets read as a sentence ("a new issue is created, level ≥ error").
+// gatherAlerts (at the end) decides which API answered and reads them, through lib/sentry/alerts.ts.
 
+import type { SentryApi } from "./api.js";
+import { mapLimit } from "./concurrency.js";
+import { AuthError, NotFoundError } from "./errors.js";
 import { unique } from "./output.js";
+import {
+  ALERT_SCOPES,
+  LEGACY_RULE_SCOPES,
+  listDetectors,
+  listLegacyMetricRules,
+  listLegacyRules,
+  listWorkflows,
+  tryListMembers,
+  tryListTeams,
+} from "./sentry/alerts.js";
+import { listProjects, noSuchProject } from "./sentry/projects.js";
+import type {
+  LegacyRuleItem,
+  RawAction,
+  RawCondition,
+  RawDetector,
+  RawLegacyMetricAction,
+  RawLegacyMetricRule,
+  RawLegacyRule,
+  RawWorkflow,
+} from "./sentry/alerts.js";
 import { formatDuration } from "./validate.js";
 
-// ---------------------------------------------------------------------------------------------
-// Raw shapes, as far as list-alerts reads them.
-
-export interface RawCondition {
-  id?: string;
-  type: string;
-  comparison?: unknown;
-  conditionResult?: unknown;
-}
-
-export interface RawAction {
-  id?: string;
-  type: string;
-  integrationId?: string | null;
-  data?: Record<string, unknown> | null;
-  config?: { targetType?: string | null; targetIdentifier?: string | null; targetDisplay?: string | null } | null;
-}
-
-export interface RawConditionGroup {
-  logicType?: string | null;
-  conditions?: RawCondition[] | null;
-  actions?: RawAction[] | null;
-}
-
-/** GET /organizations/{org}/workflows/ (listOrganizationWorkflows). */
-export interface RawWorkflow {
-  id: string;
-  name: string;
-  triggers: RawConditionGroup | null;
-  actionFilters: RawConditionGroup[] | null;
-  environment: string | null;
-  config?: { frequency?: number } | null;
-  detectorIds: string[] | null;
-  enabled: boolean;
-  lastTriggered: string | null;
-  owner?: string | null;
-}
-
-/** GET /organizations/{org}/detectors/ (listOrganizationDetectors). */
-export interface RawDetector {
-  id: string;
-  projectId: string | null;
-  name: string;
-  type: string;
-  workflowIds: string[] | null;
-  dataSources: Array<{ queryObj?: { snubaQuery?: RawSnubaQuery | null } | null }> | null;
-  conditionGroup: RawConditionGroup | null;
-  config: { detectionType?: string; comparisonDelta?: number | null } | null;
-  enabled: boolean;
-  latestGroup?: { shortId?: string; status?: string } | null;
-}
-
-export interface RawSnubaQuery {
-  aggregate: string;
-  query?: string | null;
-  /** Seconds. */
-  timeWindow: number;
-  environment?: string | null;
-}
-
-/** One condition, filter or action of a legacy issue rule: a class path in `id`, its settings beside it. */
-export interface LegacyRuleItem {
-  id: string;
-  /** Sentry's own label for it ("A new issue is created"), when the server sends one. */
-  name?: string;
-  [setting: string]: unknown;
-}
-
-/** GET /projects/{org}/{project}/rules/ (legacy, deprecated). */
-export interface RawLegacyRule {
-  id: string;
-  name: string;
-  conditions: LegacyRuleItem[];
-  filters?: LegacyRuleItem[];
-  actions: LegacyRuleItem[];
-  actionMatch?: string;
-  filterMatch?: string;
-  frequency?: number;
-  environment: string | null;
-  projects?: string[];
-  status?: string;
-  snooze?: boolean;
-  lastTriggered?: string | null;
-}
-
-export interface RawLegacyMetricAction {
-  type: string;
-  targetType?: string;
-  targetIdentifier?: string | number | null;
-  inputChannelId?: string | null;
-  desc?: string;
-  priority?: string | null;
-}
-
-/** GET /organizations/{org}/alert-rules/ (legacy, deprecated). */
-export interface RawLegacyMetricRule {
-  id: string;
-  name: string;
-  aggregate: string;
-  query?: string;
-  /** Minutes. */
-  timeWindow: number;
-  /** 0 above, 1 below. */
-  thresholdType?: number;
-  resolveThreshold?: number | null;
-  environment: string | null;
-  projects?: string[];
-  triggers?: Array<{ label: string; alertThreshold: number | null; actions?: RawLegacyMetricAction[] }>;
-  /** Minutes; set for percent-change alerts. */
-  comparisonDelta?: number | null;
-  detectionType?: string;
-  sensitivity?: string | null;
-  snooze?: boolean;
-  /** AlertRuleStatus; 5 is disabled. */
-  status?: number;
-}
+/** The raw shapes live (and are checked) in the resource layer; the wording below reads them. */
+export type { RawDetector, RawLegacyMetricRule, RawLegacyRule, RawWorkflow } from "./sentry/alerts.js";
 
 // ---------------------------------------------------------------------------------------------
 // The normalized record.
@@ -442,7 +353,7 @@ export function describeLegacyMetricAction(a: RawLegacyMetricAction, dir?: Direc
 }
 
 /** "Send a PagerDuty notification to Backend On-Call" → "Backend On-Call". */
-function descTarget(desc: string | undefined): string {
+function descTarget(desc: string | null | undefined): string {
   const m = /\bto\s+(.+)$/i.exec(str(desc));
   return m?.[1]?.trim() ?? "";
 }
@@ -603,7 +514,7 @@ export function metricAlertFromDetector(d: RawDetector, workflows: RawWorkflow[]
     }
   }
   const lastTriggered = workflows.map((w) => w.lastTriggered).filter((t): t is string => !!t).sort().at(-1) ?? null;
-  const slug = d.projectId ? dir.projectSlug(d.projectId) : undefined;
+  const slug = d.projectId ? dir.projectSlug(String(d.projectId)) : undefined;
   return {
     id: d.id,
     type: "metric",
@@ -658,3 +569,219 @@ export function metricAlertFromLegacyRule(r: RawLegacyMetricRule, dir: Directory
 /** AlertRuleStatus.DISABLED (src/sentry/incidents/models/alert_rule.py). */
 const LEGACY_METRIC_DISABLED = 5;
 
+
+// ---------------------------------------------------------------------------------------------
+// Gathering: which API answered, one round of reads in parallel, and the list by project.
+
+/** Legacy issue rules are per project: this many projects are asked at once. */
+const FANOUT_CONCURRENCY = 4;
+/** Detector IDs per lookup request, so the query string stays well under URL limits. */
+const DETECTOR_IDS_PER_REQUEST = 50;
+
+export type AlertType = "issue" | "metric" | "all";
+export const ALERT_TYPES = ["issue", "metric", "all"] as const;
+
+/** Where one kind of alert was read from, or why it could not be. */
+export type AlertSource =
+  | "workflows"
+  | "detectors"
+  | "legacy rules"
+  | "legacy alert-rules"
+  | "unavailable (legacy API gone, 410)"
+  | "unavailable (no alert API, 404)"
+  | "not requested";
+
+export interface GatheredAlerts {
+  alerts: AlertRecord[];
+  /** Every project slug in scope, sorted: the named ones, or the organization's. */
+  inScope: string[];
+  sources: { issue: AlertSource; metric: AlertSource };
+  notes: string[];
+}
+
+interface KnownDetector {
+  type: string;
+  projectId: string | null;
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/**
+ * The alerts of `projects` (empty: the whole organization) of the kinds asked for, from the current API, else
+ * the legacy one. The organization's project list is read in the same round: it names project IDs, and it is
+ * how an unknown --project is told apart (exit 5) from a server without an alert API.
+ */
+export async function gatherAlerts(api: SentryApi, org: string, projects: readonly string[], type: AlertType): Promise<GatheredAlerts> {
+  const notes: string[] = [];
+  const current = { scopes: ALERT_SCOPES };
+  const projectList = readOrgProjects(api, org);
+  const unknownIn = (list: Array<{ slug: string }>) => projects.filter((p) => !list.some((o) => o.slug === p));
+  const [orgProjects, teams, members, workflows, detectors] = await Promise.all([
+    projectList,
+    tryListTeams(api, org),
+    tryListMembers(api, org),
+    listWorkflows(api, org, projects, current),
+    listDetectors(api, org, { projects }, current),
+  ]).catch(async (err: unknown) => {
+    // Sentry answers 403 to a `project` filter naming a project it does not know (or the token cannot see):
+    // the project list read beside it says which, so the answer is the same exit 5 as every other tool's.
+    const unknown = err instanceof AuthError && projects.length ? unknownIn(await projectList.catch(() => projects.map((slug) => ({ slug })))) : [];
+    throw unknown.length ? noSuchProject(org, unknown) : err;
+  });
+  const unknown = unknownIn(orgProjects);
+  if (unknown.length) throw noSuchProject(org, unknown);
+  const single = projects.length === 1 ? projects[0] : undefined;
+  const projectById = new Map(orgProjects.map((p) => [String(p.id), p.slug]));
+  const unnamedUsers = new Set<string>();
+  const dir: Directory = {
+    teamSlug: (id) => teams?.get(String(id)),
+    projectSlug: (id) => projectById.get(String(id)) ?? single,
+    userLabel: (id) => {
+      const label = typeof members === "string" ? undefined : members.get(String(id));
+      if (!label) unnamedUsers.add(String(id));
+      return label;
+    },
+  };
+  const alerts: AlertRecord[] = [];
+  const sources: GatheredAlerts["sources"] = { issue: "not requested", metric: "not requested" };
+  for (const list of [workflows, detectors]) {
+    if (list.ok && !list.complete) notes.push("Sentry has more alerts than this tool reads (its page cap); the list is incomplete");
+  }
+  const known = new Map<string, KnownDetector>(
+    (detectors.ok ? detectors.items : []).map((d) => [String(d.id), { type: d.type, projectId: d.projectId == null ? null : String(d.projectId) }]),
+  );
+  const filtered = projects.length > 0;
+
+  if (type !== "metric" && workflows.ok) {
+    sources.issue = "workflows";
+    // Workflows name their detectors, not their projects: unless one project was asked for, the projects come
+    // from the detectors, and those the list did not hold (it failed, or stopped at the cap) are looked up by ID.
+    if (!single || !detectors.ok) await lookUpDetectors(api, org, workflows.items, known);
+    const isMetric = (id: string) => known.get(id)?.type === "metric_issue";
+    for (const w of workflows.items) {
+      const ids = (w.detectorIds ?? []).map(String);
+      // Workflows connected to no monitor are organization-level, not a project's. Sentry leaves them out of
+      // a project-filtered listing (organization_workflow_index.py); older servers listed them.
+      if (ids.length === 0 && filtered) continue;
+      // Workflows connected only to metric detectors are how those metric alerts notify; they are shown with them.
+      if (ids.length > 0 && ids.every(isMetric)) continue;
+      const slugs = single
+        ? [single]
+        : unique(
+            ids
+              .filter((id) => !isMetric(id))
+              .flatMap((id) => {
+                const pid = known.get(id)?.projectId;
+                return pid ? [dir.projectSlug(pid) ?? `project ${pid}`] : [];
+              }),
+          ).filter((s) => !filtered || projects.includes(s));
+      if (filtered && slugs.length === 0) continue;
+      alerts.push(issueAlertFromWorkflow(w, slugs, dir));
+    }
+  } else if (type !== "metric") {
+    const slugs = filtered ? [...projects] : orgProjects.map((p) => p.slug);
+    const legacy = { scopes: LEGACY_RULE_SCOPES };
+    const perProject = await mapLimit(slugs, FANOUT_CONCURRENCY, async (slug) => ({ slug, rules: await listLegacyRules(api, org, slug, legacy) }));
+    const failed = perProject.find((p) => !p.rules.ok)?.rules;
+    if (failed && !failed.ok) {
+      sources.issue = failed.gone ? "unavailable (legacy API gone, 410)" : "unavailable (no alert API, 404)";
+    } else {
+      notes.push("the workflows API is missing on this server (404): issue alerts come from the legacy rules API");
+      sources.issue = "legacy rules";
+      for (const p of perProject) if (p.rules.ok) for (const r of p.rules.items) alerts.push(issueAlertFromLegacyRule(r, p.slug, dir));
+    }
+  }
+
+  if (type !== "issue" && detectors.ok) {
+    sources.metric = "detectors";
+    const allWorkflows = workflows.ok ? workflows.items : [];
+    for (const d of detectors.items.filter((x) => x.type === "metric_issue")) {
+      const wanted = (d.workflowIds ?? []).map(String);
+      const connected = allWorkflows.filter((w) => (w.detectorIds ?? []).map(String).includes(String(d.id)) || wanted.includes(String(w.id)));
+      alerts.push(metricAlertFromDetector(d, connected, dir));
+    }
+  } else if (type !== "issue") {
+    const rules = await listLegacyMetricRules(api, org, current);
+    if (rules.ok) {
+      notes.push("the detectors API is missing on this server (404): metric alerts come from the legacy alert-rules API");
+      sources.metric = "legacy alert-rules";
+      for (const r of rules.items) {
+        if (filtered && !(r.projects ?? []).some((p) => projects.includes(p))) continue;
+        alerts.push(metricAlertFromLegacyRule(r, dir));
+      }
+    } else {
+      sources.metric = rules.gone ? "unavailable (legacy API gone, 410)" : "unavailable (no alert API, 404)";
+    }
+  }
+
+  const requested = (["issue", "metric"] as const).filter((k) => sources[k] !== "not requested");
+  const unavailable = requested.filter((k) => sources[k].startsWith("unavailable"));
+  if (unavailable.length > 0 && unavailable.length === requested.length) throw noAlertApi(org, unavailable.map((k) => sources[k]));
+  for (const kind of unavailable) notes.push(`${kind} alerts could not be read: ${unavailableWords(sources[kind])}`);
+  if (unnamedUsers.size > 0 && typeof members === "string") notes.push(`users are shown by ID: the organization's members could not be read (${members})`);
+
+  alerts.sort(compareAlerts);
+  const inScope = filtered ? [...projects].sort() : orgProjects.map((p) => p.slug).sort();
+  return { alerts, inScope, sources, notes };
+}
+
+function unavailableWords(source: AlertSource): string {
+  return source.includes("410") ? "the legacy endpoint answered 410 (a Sentry brownout); try again later" : "this server has neither the current nor the legacy endpoint (404)";
+}
+
+/**
+ * Every alert endpoint asked answered 404 or 410. The organization and its projects were just read, so the
+ * slug is right: what is missing is the alert API on this server (or, for 410, Sentry's brownout of the legacy one).
+ */
+function noAlertApi(org: string, reasons: AlertSource[]): NotFoundError {
+  if (reasons.every((r) => r.includes("410"))) {
+    return new NotFoundError(
+      "no alert API answered: this server has no workflows/detectors API and the legacy alert endpoints answer 410 Gone",
+      "Sentry is browning out its deprecated alert endpoints; try again in a few minutes",
+    );
+  }
+  return new NotFoundError(
+    `this server has no alert API: organization ${org} and its projects were read, but the workflows/detectors endpoints and the legacy rules/alert-rules endpoints answered not found (404)`,
+    "the server's Sentry version serves neither alert API to this tool; see the alerts in its web UI",
+  );
+}
+
+/** The organization's projects (ID and slug), every page. */
+async function readOrgProjects(api: SentryApi, org: string): Promise<Array<{ id: string; slug: string }>> {
+  const out: Array<{ id: string; slug: string }> = [];
+  for await (const page of listProjects(api, org, { limit: 0, all: true })) out.push(...page.items.map((p) => ({ id: p.id, slug: p.slug })));
+  return out;
+}
+
+/** Detectors the workflows name but the first round's list did not hold, looked up by ID in one more round. */
+async function lookUpDetectors(api: SentryApi, org: string, workflows: RawWorkflow[], known: Map<string, KnownDetector>): Promise<void> {
+  const missing = unique(workflows.flatMap((w) => (w.detectorIds ?? []).map(String)).filter((id) => !known.has(id)));
+  if (missing.length === 0) return;
+  const found = await Promise.all(chunks(missing, DETECTOR_IDS_PER_REQUEST).map((ids) => listDetectors(api, org, { ids }, { scopes: ALERT_SCOPES })));
+  for (const page of found) {
+    if (page.ok) for (const d of page.items) known.set(String(d.id), { type: d.type, projectId: d.projectId == null ? null : String(d.projectId) });
+  }
+}
+
+/** By project (alerts connected to none last), issue before metric, then by name. */
+export function compareAlerts(a: AlertRecord, b: AlertRecord): number {
+  const pa = a.projects[0];
+  const pb = b.projects[0];
+  if (pa === undefined || pb === undefined) return pa === pb ? a.name.localeCompare(b.name) : pa === undefined ? 1 : -1;
+  return pa.localeCompare(pb) || a.type.localeCompare(b.type) || a.name.localeCompare(b.name);
+}
+
+/** "critical: email team #x", "warning: email team #x" → "critical+warning: email team #x". */
+export function mergeNotifyLabels(notify: string[]): string[] {
+  const labels = new Map<string, string[]>();
+  for (const n of notify) {
+    const m = /^(critical|warning): (.*)$/.exec(n);
+    const [label, target] = m ? [m[1]!, m[2]!] : ["", n];
+    labels.set(target, [...(labels.get(target) ?? []), label]);
+  }
+  return [...labels].map(([target, ls]) => (ls.some(Boolean) ? `${ls.filter(Boolean).join("+")}: ${target}` : target));
+}

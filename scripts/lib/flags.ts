@@ -176,7 +176,7 @@ export function period(fallback: string, help = `Time window ending now: 30m, 24
 }
 
 /** --project, repeatable: each a valid slug (trimmed), repeats dropped; empty when not given. */
-export function projects(help = "Only this project (default SENTRY_PROJECT or .sentryclirc, else every project)"): Flag<string[]> {
+export function projects(help = "Only this project (repeatable; default SENTRY_PROJECT or .sentryclirc; --all-projects for every project)"): Flag<string[]> {
   return {
     type: "string",
     multiple: true,

@@ -5,7 +5,8 @@
 
 import type { SentryApi } from "./api.js";
 import type { Config } from "./config.js";
-import { AuthError, NetworkError, UsageError } from "./errors.js";
+import { AuthError, NetworkError, NotFoundError, UsageError } from "./errors.js";
+import { noSuchProject } from "./sentry/projects.js";
 import { scopeHint } from "./sentry/client.js";
 import { bool, projects, type FlagInput } from "./flags.js";
 import { apiPath } from "./urls.js";
@@ -38,12 +39,39 @@ export interface ProjectScope {
   projects: string[];
   /** Where the project came from when no --project named it (SENTRY_PROJECT, .sentryclirc): --all-projects widens it. */
   defaultedFrom?: string;
+  /** --all-projects overrode a configured project. */
+  widened?: boolean;
 }
 
+/**
+ * The one project-scope rule of every tool that takes --project (README, Configuration): --project (repeatable)
+ * names the projects; else the configured project (SENTRY_PROJECT, .sentryclirc) narrows the run, and the
+ * header says where it came from; --all-projects (or no configured project) means every project.
+ */
 export function resolveProjectScope(flags: ProjectFlags, config: Config): ProjectScope {
   if (flags.projects.length) return { projects: flags.projects };
+  if (flags.allProjects && config.project) return { projects: [], widened: true };
   if (flags.allProjects || !config.project) return { projects: [] };
   return { projects: [config.project], defaultedFrom: config.projectSource };
+}
+
+/**
+ * The arguments that reproduce a scope in a suggested command (for commandLine): the named projects, or
+ * --all-projects when it overrode a configured project. A configured project needs none: the next run reads it too.
+ */
+export function scopeArgs(scope: ProjectScope): string[] {
+  if (scope.widened) return ["--all-projects"];
+  return scope.defaultedFrom ? [] : scope.projects.flatMap((p) => ["--project", p]);
+}
+
+/**
+ * The scope as one filter among others in a header's parentheses: "project web-frontend from SENTRY_PROJECT,
+ * --all-projects for all", "projects a, b", "all projects" (--all-projects over a configured one), or "" (none set).
+ */
+export function scopeFilter(scope: ProjectScope): string {
+  if (scope.projects.length === 0) return scope.widened ? "all projects" : "";
+  const named = `${scope.projects.length === 1 ? "project" : "projects"} ${scope.projects.join(", ")}`;
+  return scope.defaultedFrom ? `${named} from ${scope.defaultedFrom}, --all-projects for all` : named;
 }
 
 /** "api-backend, payments", "web-frontend (from SENTRY_PROJECT; --all-projects for all)", "all projects". */
@@ -125,12 +153,9 @@ export class ProjectSelector {
       if (probeErr instanceof AuthError && probeErr.status === 403) return new AuthError(err.message, scopeHint(options.scopes), 403);
       return new AuthError(err.message, `check the project slug ${named} (node dist/list-projects.mjs) and that the token has scope ${options.scopes}`, 403);
     }
+    // The scope is fine, so the project is one the token cannot see: to this token it does not exist (exit 5).
     const unseen = slugs.length > 1 ? await this.unseenOf(slugs, options.probe) : slugs;
-    return new AuthError(
-      err.message,
-      `the token cannot see project ${(unseen.length ? unseen : slugs).join(", ")}: check the slug (list them with node dist/list-projects.mjs), or join one of its teams`,
-      403,
-    );
+    return noSuchProject(this.org, unseen.length ? unseen : slugs);
   }
 
   /**
@@ -162,9 +187,8 @@ export class ProjectSelector {
 
   private async lookUp(slug: string): Promise<string> {
     if (/^\d+$/.test(slug)) return slug;
-    const res = await this.api.get<{ id?: string | number }>(apiPath`/projects/${this.org}/${slug}/`, undefined, {
-      scopes: "project:read",
-      notFoundHint: `no project ${JSON.stringify(slug)} in ${this.org}: list them with node dist/list-projects.mjs`,
+    const res = await this.api.get<{ id?: string | number }>(apiPath`/projects/${this.org}/${slug}/`, undefined, { scopes: "project:read" }).catch((err: unknown) => {
+      throw err instanceof NotFoundError && err.status !== 410 ? noSuchProject(this.org, [slug], "not found (404)") : err;
     });
     if (res.body?.id === undefined || res.body.id === null) throw new NetworkError(`the project endpoint answered without an id for ${slug}`);
     return String(res.body.id);

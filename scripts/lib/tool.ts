@@ -135,6 +135,11 @@ export interface ItemToolDeclaration<I, R> extends BaseDeclaration<I> {
   writes?: boolean;
   /** Top-level keys of the JSON result, for --fields and the docs. */
   fields: string[];
+  /**
+   * For a result that holds a list (list-alerts' alerts): --ndjson prints its records, one per line, and
+   * --fields with --ndjson picks among their keys. Without it --ndjson prints the whole result on one line.
+   */
+  records?: { key: string; fields: string[] };
   run(input: I, ctx: ToolContext): Promise<R>;
   render(result: R, ctx: RenderContext): string;
 }
@@ -449,9 +454,10 @@ export function parseInvocation(tool: AnyTool, argv: string[]): ParsedInvocation
   if (typeof v.fields === "string") {
     if (mode === "text") throw new UsageError("--fields works with --json or --ndjson");
     fields = v.fields.split(",").map((f) => f.trim()).filter(Boolean);
-    const unknown = fields.filter((f) => !tool.fields.includes(f));
+    const known = mode === "ndjson" && "records" in tool && tool.records ? tool.records.fields : tool.fields;
+    const unknown = fields.filter((f) => !known.includes(f));
     if (unknown.length || fields.length === 0) {
-      throw new UsageError(`unknown field ${unknown.join(", ") || "(none given)"}`, `fields: ${tool.fields.join(",")}`);
+      throw new UsageError(`unknown field ${unknown.join(", ") || "(none given)"}`, `fields: ${known.join(",")}`);
     }
   }
   const timeoutS = typeof v.timeout === "string" ? parseIntegerFlag(v.timeout, "timeout", 1, MAX_TIMEOUT_S) : DEFAULT_TIMEOUT_S;
@@ -588,6 +594,7 @@ export async function runTool(tool: AnyTool, argv: string[], rawIo: Output = pro
         const result = await tool.run(input, ctx);
         if (progressShown) process.stderr.write("\r\x1b[K");
         if (inv.mode === "text") io.out(`${tool.render(result, renderCtx)}\n`);
+        else if (inv.mode === "ndjson" && tool.records) ctx.emit((result as Record<string, Array<Record<string, unknown>>>)[tool.records.key] ?? []);
         else io.out(`${JSON.stringify(project(result as Record<string, unknown>))}\n`);
         if (tool.writes) {
           const w = result as WriteSummary;

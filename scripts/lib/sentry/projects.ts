@@ -2,6 +2,8 @@
 // return them (docs/sentry-api.md §12). Scopes: the organization's list needs org:read, one project project:read.
 
 import type { Page, SentryApi } from "../api.js";
+import { NotFoundError } from "../errors.js";
+import { commandLine } from "../output.js";
 import { apiPath, parseLinkHeader } from "../urls.js";
 import { getChecked, pages, type Checked } from "./client.js";
 import { arrayOf, bool, nullable, num, object, optional, pair, str, type Infer } from "./schema.js";
@@ -60,13 +62,24 @@ export function listProjects(api: SentryApi, org: string, opts: ListOptions): As
   });
 }
 
-function notFoundHint(org: string, project: string): string {
-  return `no project ${JSON.stringify(project)} in ${org}; list them with: node dist/list-projects.mjs`;
+/** The one answer for a project that does not exist, or that the token cannot see (Sentry does not say which). */
+export function noSuchProject(org: string, slugs: readonly string[], answer?: string): NotFoundError {
+  return new NotFoundError(`no project ${slugs.join(", ")} in ${org}${answer ? `: ${answer}` : ""}`, `list the projects the token can see with: ${commandLine("list-projects", [])}`);
+}
+
+/** A 404 for a project path: the project does not exist (or the token cannot see it), said as every tool says it. */
+async function orNoSuchProject<T>(read: Promise<T>, org: string, project: string): Promise<T> {
+  try {
+    return await read;
+  } catch (err) {
+    // A 410 is not about the project (Sentry's brownout of an endpoint): it keeps its own message.
+    throw err instanceof NotFoundError && err.status !== 410 ? noSuchProject(org, [project], "not found (404)") : err;
+  }
 }
 
 /** One project with its settings. */
 export async function getProject(api: SentryApi, org: string, project: string): Promise<Checked<RawProject>> {
-  return getChecked(api, apiPath`/projects/${org}/${project}/`, rawProject, undefined, { scopes: PROJECT_READ_SCOPE, notFoundHint: notFoundHint(org, project) });
+  return orNoSuchProject(getChecked(api, apiPath`/projects/${org}/${project}/`, rawProject, undefined, { scopes: PROJECT_READ_SCOPE }), org, project);
 }
 
 /** One page of keys covers every real project; more than this is reported, not fetched. */
@@ -74,9 +87,7 @@ const KEYS_PAGE_SIZE = 100;
 
 /** The project's client keys (first page), and whether Sentry has more. */
 export async function getProjectKeys(api: SentryApi, org: string, project: string): Promise<{ keys: RawKey[]; more: boolean }> {
-  const res = await getChecked(api, apiPath`/projects/${org}/${project}/keys/`, arrayOf(rawKey), { per_page: KEYS_PAGE_SIZE }, {
-    scopes: PROJECT_READ_SCOPE,
-    notFoundHint: notFoundHint(org, project),
-  });
+  const read = getChecked(api, apiPath`/projects/${org}/${project}/keys/`, arrayOf(rawKey), { per_page: KEYS_PAGE_SIZE }, { scopes: PROJECT_READ_SCOPE });
+  const res = await orNoSuchProject(read, org, project);
   return { keys: res.body, more: parseLinkHeader(res.headers.link).next?.results === true };
 }
