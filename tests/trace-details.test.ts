@@ -37,6 +37,11 @@ describe("trace-details", () => {
     expect(paths.sort()).toEqual([`/api/0/organizations/acme/trace-meta/${traceId}/`, `/api/0/organizations/acme/trace/${traceId}/`].sort());
   });
 
+  it("is the trace the sandbox names on its admin API, where the benchmark finds it", async () => {
+    const res = await fetch(`${sandbox.url}/__sandbox/showcase`);
+    expect(await res.json()).toEqual({ traceId: showcase().traceId, shortId: showcase().issue.shortId, eventId: showcase().event.eventID });
+  });
+
   it("gives the same figures as JSON, milliseconds in …Ms keys, the span count from trace-meta", async () => {
     const { traceId, issue } = showcase();
     const res = await runTool("trace-details", [traceId, "--json"], { env: sandbox.env() });
