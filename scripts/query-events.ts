@@ -186,7 +186,9 @@ async function explained<T>(call: Promise<T>, input: Input): Promise<T> {
     const named = input.fields.find((f) => parts(f).some((p) => err.detail?.includes(p)));
     const hint = named
       ? `Sentry does not accept --field ${named} on the ${input.dataset} dataset; check its name (see --help)`
-      : `check --query's search syntax and the field names of the ${input.dataset} dataset`;
+      : /\bdataset\b/i.test(err.detail ?? "")
+        ? `this Sentry has no ${input.dataset} dataset (older self-hosted servers lack spans and logs); try --dataset errors`
+        : `check --query's search syntax and the field names of the ${input.dataset} dataset`;
     throw new UsageError(err.message.replace("the request", "the query"), hint, 400, err.detail);
   }
 }

@@ -105,7 +105,7 @@ export const tool = itemTool({
     for (const g of repeated.slice(0, REPEATS_SHOWN)) {
       const parent = [g.parentOp, g.parentDescription].filter(Boolean).join(" ");
       lines.push(
-        `N+1: ${g.count} × ${cleanText(g.op ?? "span")} ${truncate(g.description ?? "", DESCRIPTION_WIDTH)}${parent ? ` under ${truncate(parent, DESCRIPTION_WIDTH)}` : ""}: ${millis(g.durationMs)} in all (${g.project})`,
+        `N+1: ${g.count} × ${cleanText(g.op ?? "span")} ${truncate(g.description ?? "", DESCRIPTION_WIDTH)}${parent ? ` under ${truncate(parent, DESCRIPTION_WIDTH)}` : ""}: ${millis(g.durationMs)} in all (${cleanText(g.project)})`,
       );
     }
     if (repeated.length > REPEATS_SHOWN) lines.push(`(${repeated.length - REPEATS_SHOWN} more repeated groups; --json shows all)`);
@@ -114,7 +114,7 @@ export const tool = itemTool({
       for (const i of r.issues.slice(0, ISSUES_SHOWN)) {
         const id = i.shortId ?? `#${i.issueId}`;
         const events = i.events > 1 ? `, ${i.events} events` : "";
-        lines.push(`  ${cleanText(id)}  ${i.type === "error" ? (i.level ?? "error") : "performance"}  ${truncate(i.title ?? "(no title)", TITLE_WIDTH)}  (${i.project}${events})`);
+        lines.push(`  ${cleanText(id)}  ${i.type === "error" ? (i.level ?? "error") : "performance"}  ${truncate(i.title ?? "(no title)", TITLE_WIDTH)}  (${cleanText(i.project)}${events})`);
       }
       if (r.issues.length > ISSUES_SHOWN) lines.push(`  +${r.issues.length - ISSUES_SHOWN} more; --json shows all`);
     }

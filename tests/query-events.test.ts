@@ -9,6 +9,8 @@ import { runTool } from "./helpers/run.js";
 import { TEST_NOW, useSandbox } from "./helpers/sandbox.js";
 
 const sandbox = useSandbox();
+/** An older self-hosted Sentry: the events endpoints take numeric project IDs only. */
+const older = useSandbox({ numericProjectIdsOnly: true });
 const proxies: HostileServer[] = [];
 afterAll(async () => {
   await Promise.all(proxies.map((p) => p.close()));
@@ -87,6 +89,16 @@ describe("query-events", () => {
     expect(res.code, res.stderr).toBe(0);
     const q = sandbox.requests()[0]!.query;
     expect([q.start, q.end, q.statsPeriod]).toEqual(["2026-03-14T00:00:00.000Z", "2026-03-15T00:00:00.000Z", undefined]);
+  });
+
+  it("sends numeric project IDs to a server that refuses slugs, table and series alike", async () => {
+    older.clearRequests();
+    const res = await runTool("query-events", ["--dataset", "errors", "--field", "count()", "--project", "api-backend", "--interval", "1h"], { env: older.env() });
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stderr).toContain("this Sentry wants numeric project IDs; looking them up");
+    const id = older.world.projects.find((p) => p.slug === "api-backend")!.id;
+    const answered = older.requests().filter((r) => /\/events(-stats)?\/$/.test(r.path) && r.status === 200);
+    expect(answered.map((r) => r.query.project).sort()).toEqual([id, id]);
   });
 
   it.each([
