@@ -59,6 +59,9 @@ const READ_TOOLS = [
   { tool: "list-transactions", list: true, args: () => [...PERF_PROJECT] },
   { tool: "transaction-summary", list: false, args: (picked) => [picked.transaction, ...PERF_PROJECT] },
   { tool: "slow-queries", list: true, args: () => [...PERF_PROJECT] },
+  // The seeded ~1,000-span trace (N+1 under one request): the issue's promise is at most 3 KB of text for it.
+  { tool: "trace-details", list: false, args: (picked) => [picked.trace] },
+  { tool: "query-events", list: false, args: () => ["--dataset", "spans", "--field", "span.op", "--field", "p95(span.duration)", "--field", "count()", ...PERF_PROJECT] },
   { tool: "list-releases", list: true, args: () => [] },
   { tool: "list-projects", list: true, args: () => [] },
   { tool: "project-settings", list: false, args: () => [] },
@@ -227,7 +230,10 @@ function rawBytesFromVerbose(stderr) {
 }
 
 async function pickArguments(url) {
-  const picked = { issue: undefined, transaction: undefined, floorPath: undefined };
+  const picked = { issue: undefined, transaction: undefined, trace: undefined, floorPath: undefined };
+  // The sandbox names its showcase trace on its admin API (scripts/sandbox/server.ts).
+  const showcase = await fetch(`${url}/__sandbox/showcase`).then((r) => (r.ok ? r.json() : undefined), () => undefined);
+  picked.trace = showcase?.traceId;
   if (exists("list-issues")) {
     const res = await runTool("list-issues", ["--json", "--limit", "1"], url);
     picked.issue = res.code === 0 ? JSON.parse(res.stdout).data?.[0]?.shortId : undefined;
@@ -501,6 +507,8 @@ function readmeSection(r) {
       `| ${t.tool} | ${kb(t.rawBytes)} → ${kb(t.textBytes)} | ${t.savingTextPct}% | ${s ? `${s.ratio}×` : "-"} | ${e ? `${Math.round(e.ms0)} / ${Math.round(e.ms100)} ms` : "-"} | ${e?.floorRatio ? `${e.floorRatio}×` : "-"} | ${e?.peakRssMiB ? `${e.peakRssMiB} MiB` : "-"} | ${e ? `${e.requests} / ${e.roundTrips}` : "-"} |`,
     );
   }
+  const trace = (r.economy?.tools ?? []).find((t) => t.tool === "trace-details");
+  if (trace) lines.push("", `trace-details on the sandbox's ~1,000-span trace: ${kb(trace.textBytes)} of text for ${kb(trace.rawBytes)} of API answers, 1:${Math.round(trace.rawBytes / trace.textBytes)} (the promise: at most 3 KB).`);
   const writeTools = r.startup.tools.filter((t) => !(r.economy?.tools ?? []).some((e) => e.tool === t.tool));
   if (writeTools.length) lines.push("", `\`--help\` of the write tools: ${writeTools.map((t) => `${t.tool} ${t.ratio}×`).join(", ")} (bare node: ${r.startup.bareNodeMedianMs} ms).`);
   const tokens = Object.fromEntries(r.context.parts.map((p) => [p.part, p.tokens]));

@@ -123,7 +123,7 @@ function heading(title: string): void {
 }
 
 async function incidentWorkflow(run: DemoRunner, sandbox: Sandbox): Promise<void> {
-  heading("1. Incident response: what is breaking, what is it, close it out");
+  heading("1. Incident response: what is breaking, what is it, where it happened, close it out");
   const shortIds = sandbox.world.issues.byShortId;
   const listed = await run.step("list-issues", ["--sort", "freq"], EXIT_OK);
   const top = firstListed(listed.stdout, [...shortIds.values()].map((i) => i.shortId), (line, id) => new RegExp(`(^|\\s)${id}(\\s|$)`).test(line));
@@ -131,6 +131,12 @@ async function incidentWorkflow(run: DemoRunner, sandbox: Sandbox): Promise<void
 
   const details = await run.step("issue-details", [top!], EXIT_OK);
   expect(details.stdout.includes(top!), `issue-details did not name ${top}`);
+
+  // The latest event's trace: the request around the error, and the issue found again in it.
+  const traceId = /\bTrace ([0-9a-f]{32})\b/.exec(details.stdout)?.[1];
+  expect(traceId !== undefined, "issue-details showed no trace ID for the latest event");
+  const trace = await run.step("trace-details", [traceId!], EXIT_OK);
+  expect(new RegExp(`^\\s+${top}\\s`, "m").test(trace.stdout), `trace-details did not list ${top} among the trace's issues`);
 
   const preview = await run.step("resolve-issue", [top!], EXIT_PREVIEW);
   expect(writesIn(preview.requests).length === 0, "resolve-issue sent a write without --yes");

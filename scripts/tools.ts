@@ -16,6 +16,8 @@ import { tool as resolveIssue } from "./resolve-issue.js";
 import { tool as setCommits } from "./set-commits.js";
 import { tool as slowQueries } from "./slow-queries.js";
 import { tool as transactionSummary } from "./transaction-summary.js";
+import { tool as traceDetails } from "./trace-details.js";
+import { tool as queryEvents } from "./query-events.js";
 import { CATEGORIES, type AnyTool, type Category } from "./lib/tool.js";
 
 export { CATEGORIES };
@@ -29,6 +31,8 @@ export const TOOLS: readonly AnyTool[] = [
   listTransactions,
   transactionSummary,
   slowQueries,
+  traceDetails,
+  queryEvents,
   listReleases,
   createRelease,
   setCommits,

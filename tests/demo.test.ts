@@ -65,6 +65,7 @@ describe("demo", () => {
     expect(tools).toEqual([
       "dist/list-issues.mjs",
       "dist/issue-details.mjs",
+      "dist/trace-details.mjs",
       "dist/resolve-issue.mjs",
       "dist/resolve-issue.mjs",
       "dist/list-issues.mjs",
@@ -78,12 +79,14 @@ describe("demo", () => {
     ]);
     // The preview steps show the confirmation protocol: exit 3 first, then the same command with --yes.
     const commands = commandLines(res.stdout);
-    expect(commands[2]).not.toContain("--yes");
-    expect(commands[3]).toBe(`${commands[2]} --yes`);
+    expect(commands[3]).not.toContain("--yes");
+    expect(commands[4]).toBe(`${commands[3]} --yes`);
     expect(res.stdout.match(/^\(exit 3\)$/gm)).toHaveLength(2);
     // The issue it resolves is the one list-issues put first, and issue-details looked at.
-    const resolved = commands[2]!.split(" ")[3]!;
+    const resolved = commands[3]!.split(" ")[3]!;
     expect(commands[1]).toBe(`$ node dist/issue-details.mjs ${resolved}`);
+    // The trace it opens is the one issue-details named for the issue's latest event.
+    expect(commands[2]).toMatch(/^\$ node dist\/trace-details\.mjs [0-9a-f]{32}$/);
   });
 
   it("fails with a non-zero exit and names the step when a tool misbehaves", async () => {

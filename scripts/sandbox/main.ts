@@ -34,7 +34,8 @@ Options:
   --print-org-token        print an sntrys_ organization token for this sandbox
   --help                   show this help
 
-Admin API (loopback only, no token): POST/DELETE /__sandbox/faults, GET/DELETE /__sandbox/requests.
+Admin API (loopback only, no token): POST/DELETE /__sandbox/faults, GET/DELETE /__sandbox/requests,
+GET /__sandbox/showcase (the seeded ~1,000-span trace).
 `;
 
 class UsageError extends Error {}

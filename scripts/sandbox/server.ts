@@ -8,6 +8,7 @@ import { ANONYMOUS, createAuthenticator, hasAnyScope, makeOrgToken, maskAuthoriz
 import { FAULT_BODIES, faultHtmlPage, FaultTable, validateFaultRule, type ActiveFault, type FaultControl } from "./faults.js";
 import { NOT_FOUND } from "./lookup.js";
 import { ROUTES } from "./modules.js";
+import { showcaseEvent } from "./seed/traces.js";
 import type { Listener, Reply, RequestContext, RouteDef, SandboxOptions, TokenInfo, World } from "./types.js";
 import { SECOND } from "./time.js";
 import { SandboxHttpError } from "./types.js";
@@ -343,6 +344,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         log.length = 0;
         send(res, { status: 204 });
         return;
+      case "GET /__sandbox/showcase": {
+        // The ~1,000-span trace of seed/traces.ts, for the benchmark's trace-details figures (no tool reads this).
+        const shown = showcaseEvent(world);
+        send(res, shown ? { status: 200, body: { traceId: shown.traceId, shortId: shown.issue.shortId, eventId: shown.event.eventID } } : { status: 404, body: NOT_FOUND });
+        return;
+      }
       case "GET /__sandbox/faults":
         send(res, { status: 200, body: faults.list() });
         return;

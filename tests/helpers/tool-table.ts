@@ -5,6 +5,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { World } from "../../scripts/sandbox/types.js";
+import { showcaseEvent } from "../../scripts/sandbox/seed/traces.js";
 import type { AnyTool } from "../../scripts/lib/tool.js";
 import { TOOLS } from "../../scripts/tools.js";
 import type { LoggedRequest } from "../../scripts/sandbox/server.js";
@@ -212,6 +213,42 @@ export const TOOL_TABLE: ToolCase[] = [
     badInputs: [
       { about: "an unknown sort", args: ["--sort", "worst"] },
       { about: "an empty transaction", args: ["--transaction", " "] },
+    ],
+  },
+  {
+    tool: "trace-details",
+    // The seeded ~1,000-span trace behind the showcase issue's latest event (seed/traces.ts).
+    typical: (s) => {
+      const traceId = showcaseEvent(s.world)!.traceId;
+      return {
+        args: [traceId],
+        exit: 0,
+        critical: { method: "GET", paths: [`*/organizations/${ORG}/trace/${traceId}/`, `*/organizations/${ORG}/trace-meta/${traceId}/`] },
+      };
+    },
+    badInputs: [
+      { about: "a trace ID of 31 hex characters", args: ["4bf92f3577b34da6a3ce929d0e0e473"] },
+      { about: "a trace ID with a non-hex letter", args: ["4bf92f3577b34da6a3ce929d0e0e473g"] },
+      { about: "a path traversal", args: ["../../organizations"] },
+      { about: "a period past Sentry's retention", args: ["4bf92f3577b34da6a3ce929d0e0e4736", "--period", "91d"] },
+    ],
+  },
+  {
+    tool: "query-events",
+    typical: () => ({
+      args: ["--dataset", "errors", "--field", "issue", "--field", "count()", "--all-projects"],
+      exit: 0,
+      critical: { method: "GET", paths: [`*/organizations/${ORG}/events/`] },
+    }),
+    badInputs: [
+      { about: "no field", args: ["--dataset", "errors"] },
+      { about: "an unknown function", args: ["--field", "p96(span.duration)"] },
+      { about: "a function another dataset has", args: ["--dataset", "logs", "--field", "apdex(span.duration,300)"] },
+      { about: "a field with shell syntax", args: ["--field", "span.op;rm -rf"] },
+      { about: "a sort that is not among the fields", args: ["--field", "span.op", "--sort", "count()"] },
+      { about: "a timestamp in a logs query", args: ["--dataset", "logs", "--field", "message", "--query", "timestamp:>2026-01-01"] },
+      { about: "--start without --end", args: ["--field", "count()", "--start", "2026-03-15T00:00:00Z"] },
+      { about: "an equation", args: ["--field", "equation|count() * 2"] },
     ],
   },
   {
