@@ -259,10 +259,15 @@ describe("set-commits", () => {
     });
   });
 
-  it("--commit naming a repository Sentry does not know explains what to do", async () => {
+  it("--commit naming a repository Sentry does not know is refused in the preview already, naming the known ones", async () => {
+    sandbox.clearRequests();
+    const preview = await runTool("set-commits", ["web-frontend@4.1.0", "--commit", "acme/not-connected@abcdef1"], { env: sandbox.env() });
+    expect(preview.code).toBe(2);
+    expect(preview.stderr).toMatch(/error: no repository "acme\/not-connected" in acme \(it has acme\/web-frontend/);
+    expect(puts(sandbox)).toEqual([]);
     const res = await runTool("set-commits", ["web-frontend@4.1.0", "--commit", "acme/not-connected@abcdef1", "--yes"], { env: sandbox.env() });
     expect(res.code).toBe(2);
-    expect(res.stderr).toMatch(/Sentry rejected the request \(400\): refs: .*acme\/not-connected/);
+    expect(puts(sandbox)).toEqual([]);
     expect(res.stderr).toContain("hint: connect the repository integration in Sentry (or check REPO's spelling), or send the local history with --local");
   });
 
@@ -355,12 +360,12 @@ describe("set-commits --local › the range since the previous release", () => {
     );
     expect(lines[1]).toMatch(new RegExp(`^  newest ${shas[2]!.slice(0, 12)}  Move the readme into docs \\(Ada Lovelace, \\d+d ago\\)$`));
     expect(lines[2]).toMatch(new RegExp(`^  oldest ${shas[1]!.slice(0, 12)}  Rename the cart to basket \\(Grace Hopper, \\d+d ago\\)$`));
-    // What Sentry now holds, the request as sent (its commit list summarised), and the preview form of the next write.
+    // What Sentry now holds, the preview form of the next write, and the request as sent (its commit list summarised).
     expect(lines.slice(3)).toEqual([
       "Release legacy-php@1.0.0 now has 2 commits in Sentry.",
-      "Sent:",
-      `  PUT /api/0/organizations/acme/releases/legacy-php%401.0.0/ {"commits": [2 commits of acme/web-frontend: ${shas[2]!.slice(0, 12)} (newest) … ${shas[1]!.slice(0, 12)} (oldest), each with message, author, timestamp, patch_set]}`,
       "Next, once deployed: node dist/create-release.mjs legacy-php@1.0.0 --finalize",
+      "Sent:",
+      `  PUT /api/0/organizations/acme/releases/legacy-php%401.0.0/ {"commits":{"count":2,"repository":"acme/web-frontend","first":"${shas[2]}","last":"${shas[1]}"}}`,
       "",
     ]);
     // The repository is named as Sentry spells it (the matching acme/web-frontend), not as the remote writes it.
