@@ -263,7 +263,7 @@ describe("set-commits", () => {
     sandbox.clearRequests();
     const preview = await runTool("set-commits", ["web-frontend@4.1.0", "--commit", "acme/not-connected@abcdef1"], { env: sandbox.env() });
     expect(preview.code).toBe(2);
-    expect(preview.stderr).toMatch(/error: no repository "acme\/not-connected" in acme \(it has acme\/web-frontend/);
+    expect(preview.stderr).toMatch(/error: no repository "acme\/not-connected" in acme \(it has acme\/api-backend, acme\/ios-app, acme\/payments-service, acme\/web-frontend\)/);
     expect(puts(sandbox)).toEqual([]);
     const res = await runTool("set-commits", ["web-frontend@4.1.0", "--commit", "acme/not-connected@abcdef1", "--yes"], { env: sandbox.env() });
     expect(res.code).toBe(2);
