@@ -199,6 +199,30 @@ describe("set-commits", () => {
     expect(everything).not.toContain("ci-bot");
   });
 
+  it("--auto sends nothing when HEAD already is the release's last commit (a CI re-run)", async () => {
+    const { repo, shas } = checkoutRepo();
+    repo.remote("origin", "https://github.com/acme/web-frontend.git");
+    await createRelease(sandbox, "web-frontend@4.0.5", ["web-frontend"]);
+    const first = await runTool("set-commits", ["web-frontend@4.0.5", "--auto", "--path", repo.dir, "--yes"], { env: sandbox.env() });
+    expect(first.code, first.stderr).toBe(0);
+    sandbox.clearRequests();
+
+    const again = await runTool("set-commits", ["web-frontend@4.0.5", "--auto", "--path", repo.dir, "--yes"], { env: sandbox.env() });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout.trim()).toBe(`Nothing to send to release web-frontend@4.0.5: it already has the commits up to HEAD ${shas[2]!.slice(0, 12)}.`);
+    expect(puts(sandbox)).toEqual([]);
+  });
+
+  it("does not suggest finalizing a release that is already finalized", async () => {
+    const version = "web-frontend@4.0.6";
+    const created = await runTool("create-release", [version, "--project", "web-frontend", "--finalize", "--yes"], { env: sandbox.env() });
+    expect(created.code, created.stderr).toBe(0);
+    const res = await runTool("set-commits", [version, "--commit", "acme/web-frontend@abcdef1234567", "--yes"], { env: sandbox.env() });
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toContain(`Release ${version} now has 1 commit in Sentry`);
+    expect(res.stdout).not.toContain("--finalize");
+  });
+
   it("--auto matches ssh remotes in scp and ssh:// form, whatever their case and .git suffix", async () => {
     await createRelease(sandbox, "payments@9.0.0", ["payments"]);
     const cases: Array<[string, string]> = [
