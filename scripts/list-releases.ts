@@ -2,10 +2,12 @@
 // new issues, crash-free sessions and users, adoption, last deploy, projects), to tell a bad release quickly.
 // The health sorts list one row per release and project, as Sentry ranks them.
 
-import { UsageError } from "./lib/errors.js";
+import { AuthError, NotFoundError, UsageError } from "./lib/errors.js";
 import { choice, environments, projects, text, value, type FlagInput } from "./lib/flags.js";
-import { alignColumns, listWithMore, percent, plural, relativeTime } from "./lib/output.js";
+import { alignColumns, listWithMore, percent, plural, relativeTime, shellQuote } from "./lib/output.js";
+import { getProject } from "./lib/sentry/projects.js";
 import { listReleases, RELEASE_SCOPES, type RawRelease } from "./lib/sentry/releases.js";
+import { cleanText } from "./lib/text.js";
 import { listTool, runIfMain, type ListSummary } from "./lib/tool.js";
 import { parseDuration } from "./lib/validate.js";
 
@@ -109,21 +111,25 @@ export const tool = listTool({
     const flattened = isFlattened(input.sort);
     let nextCursor: string | null = null;
     let fetched = 0;
-    for await (const page of listReleases(ctx.api, org, {
-      query: input.query?.trim() || undefined,
-      projects: input.project,
-      environments: input.environment,
-      // The window of the crash-free rates and totals, and of the session sorts.
-      health: { summaryStatsPeriod: input.period },
-      flattenedSort: flattened ? input.sort : undefined,
-      limit: ctx.list.limit,
-      cursor: ctx.list.cursor,
-      all: ctx.list.all,
-    })) {
-      ctx.emit(page.items.map((r) => releaseRecord(r, flattened)));
-      fetched += page.items.length;
-      nextCursor = page.nextCursor;
-      ctx.progress(`fetched ${fetched} ${flattened ? "release-project rows" : "releases"}…`);
+    try {
+      for await (const page of listReleases(ctx.api, org, {
+        query: input.query?.trim() || undefined,
+        projects: input.project,
+        environments: input.environment,
+        // The window of the crash-free rates and totals, and of the session sorts.
+        health: { summaryStatsPeriod: input.period },
+        flattenedSort: flattened ? input.sort : undefined,
+        limit: ctx.list.limit,
+        cursor: ctx.list.cursor,
+        all: ctx.list.all,
+      })) {
+        ctx.emit(page.items.map((r) => releaseRecord(r, flattened, input.project)));
+        fetched += page.items.length;
+        nextCursor = page.nextCursor;
+        ctx.progress(`fetched ${fetched} ${flattened ? "release-project rows" : "releases"}…`);
+      }
+    } catch (err) {
+      throw await explainProjectRefusal(err, org, input.project, ctx.api);
     }
     return { nextCursor, org, input, flattened };
   },
@@ -146,7 +152,8 @@ export const tool = listTool({
     // A flattened row is one release in one project: the same version comes back once per project, so the
     // project goes beside the version, and the projects column (always that one project) is left out.
     const rows = records.map((r) => [
-      summary.flattened ? `${String(r.shortVersion)} (${String(r.project ?? "-")})` : String(r.shortVersion),
+      // Whole versions: a shortened hash is not a version any tool (or Sentry) takes back.
+      summary.flattened ? `${cleanText(String(r.version))} (${cleanText(String(r.project ?? "-"))})` : cleanText(String(r.version)),
       shippedLabel(r, ctx.now),
       plural(Number(r.newIssues ?? 0), "new issue"),
       plural(Number(r.commitCount ?? 0), "commit"),
@@ -157,13 +164,28 @@ export const tool = listTool({
     const counted = plural(records.length, summary.flattened ? "release-project row" : "release");
     const lines = [`${counted} ${scope}, ${SORT_LABELS[input.sort]} (crash-free sessions/users over ${input.period}${input.period === ADOPTION_WINDOW ? "" : `, adoption over ${ADOPTION_WINDOW}`}):`];
     lines.push(...alignColumns(rows));
-    if (records.some((r) => r.shortVersion !== r.version)) lines.push("Long hashes in versions are shortened; --json shows full versions.");
-    if (summary.nextCursor) lines.push(`More: --cursor ${summary.nextCursor}`);
+    if (summary.nextCursor) lines.push(`More: --cursor ${shellQuote(summary.nextCursor)}`);
     return lines.join("\n");
   },
 });
 
-function releaseRecord(r: RawRelease, flattened: boolean): Record<string, unknown> {
+/**
+ * Sentry answers 403 for a `project` that does not exist as for one the token may not see
+ * (OrganizationEndpoint.get_projects); a lookup of each named project tells "no such project" (exit 5) apart.
+ */
+async function explainProjectRefusal(err: unknown, org: string, slugs: readonly string[], api: Parameters<typeof getProject>[0]): Promise<unknown> {
+  if (!(err instanceof AuthError && err.status === 403) || slugs.length === 0) return err;
+  for (const slug of slugs) {
+    try {
+      await getProject(api, org, slug);
+    } catch (lookup) {
+      if (lookup instanceof NotFoundError && lookup.status === 404) return new NotFoundError(`no project ${slug} in ${org}`, "list them with node dist/list-projects.mjs", 404);
+    }
+  }
+  return err;
+}
+
+function releaseRecord(r: RawRelease, flattened: boolean, named: readonly string[]): Record<string, unknown> {
   const projects = r.projects ?? [];
   const health: ProjectHealth[] = [];
   for (const p of projects) {
@@ -183,8 +205,9 @@ function releaseRecord(r: RawRelease, flattened: boolean): Record<string, unknow
   return {
     version: r.version,
     shortVersion: r.version.replace(LONG_HASH, (hash) => hash.slice(0, SHORT_HASH_LENGTH)),
-    // A flattened row names only the project it stands for (ReleaseSerializer keeps _for_project_id's project).
-    project: flattened ? (projects[0]?.slug ?? null) : null,
+    // A flattened row names only the project it stands for (ReleaseSerializer keeps _for_project_id's project);
+    // a release row names its project when it has one, or the one --project asked for.
+    project: flattened || projects.length === 1 ? (projects[0]?.slug ?? null) : named.length === 1 ? named[0] : null,
     status: r.status ?? "open",
     dateCreated: r.dateCreated,
     dateReleased: r.dateReleased,
