@@ -362,7 +362,9 @@ export function renderStatusUpdate(r: WriteOutput<StatusUpdateResult>): string {
   if (r.changes === 0) {
     lines.push(n === 1 ? `Nothing to change: ${r.issues[0]!.shortId} is already ${r.issues[0]!.before}.` : `Nothing to change: all ${n} issues are already ${r.target}.`);
   } else if (r.applied) {
-    lines.push(`Done: ${r.changes} of ${n} issue${n === 1 ? "" : "s"} now ${r.target}.`);
+    // What Sentry answered, not what was asked: the states the changed issues are in now.
+    const now = [...new Set(r.issues.filter((i) => i.changed).map((i) => i.after))];
+    lines.push(`Done: ${r.changes} of ${n} issue${n === 1 ? "" : "s"} now ${now.length ? now.join("; ") : r.target}.`);
   } else {
     lines.push(`Preview (nothing sent): ${r.verb} ${r.changes} of ${n} issue${n === 1 ? "" : "s"}, to ${r.target}.`);
   }
