@@ -16,6 +16,8 @@ import {
   updatedFields,
   type WantedRelease,
 } from "./lib/releases.js";
+import { requireWriteScope } from "./lib/sentry/auth.js";
+import { scopeHint } from "./lib/sentry/client.js";
 import { createRelease, findRelease, releaseRequestPath, updateRelease, type RawRelease } from "./lib/sentry/releases.js";
 import { cleanText } from "./lib/text.js";
 import { runIfMain, writeTool, type PlannedRequest, type ToolContext, type WritePlan } from "./lib/tool.js";
@@ -140,7 +142,7 @@ async function planRelease(input: Input, ctx: ToolContext): Promise<WritePlan<Re
     url: input.url,
     dateReleased: input.finalize ? new Date(ctx.now).toISOString() : undefined,
   };
-  const existing = await findRelease(ctx.api, org, input.version);
+  const [existing] = await Promise.all([findRelease(ctx.api, org, input.version), requireWriteScope(ctx.api, "releases", scopeHint(RELEASE_SCOPES))]);
   const steps = planReleaseSteps(wanted, existing);
   const requests: PlannedRequest[] = steps.map((s) => ({ method: s.method, path: releaseRequestPath(org, s.method === "POST" ? undefined : input.version), body: s.body }));
   const addedProjects = existing ? projects.filter((slug) => !projectSlugs(existing).includes(slug)) : [];

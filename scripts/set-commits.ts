@@ -18,6 +18,8 @@ import {
   tryListRepos,
   type ExplicitRef,
 } from "./lib/releases.js";
+import { requireWriteScope } from "./lib/sentry/auth.js";
+import { scopeHint } from "./lib/sentry/client.js";
 import { getRelease, previousWithCommits, releaseRequestPath, updateRelease } from "./lib/sentry/releases.js";
 import { cleanText } from "./lib/text.js";
 import { runIfMain, writeTool, type ToolContext, type WritePlan } from "./lib/tool.js";
@@ -182,6 +184,7 @@ async function planCommits(input: Input, ctx: ToolContext): Promise<WritePlan<Re
     getRelease(ctx.api, org, input.version, { scopes: RELEASE_SCOPES, notFoundHint }),
     input.mode === "clear" ? Promise.resolve(undefined) : tryListRepos(ctx.api, org, ctx.warn),
     input.mode === "local" ? previousWithCommits(ctx.api, org, input.version, notFoundHint) : Promise.resolve(undefined),
+    requireWriteScope(ctx.api, "releases", scopeHint(RELEASE_SCOPES)),
   ]);
   const result: Result = {
     ...{ org, version: input.version, mode: input.mode ?? "auto", fallbackReason: null, repository: null, remote: null, refs: null },

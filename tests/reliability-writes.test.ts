@@ -79,14 +79,18 @@ for (const row of built.filter((r) => r.apply)) {
       expect(STATE[row.tool]!(sandbox.world, inv.args[0]!)).toEqual(once);
     });
 
-    it("with a read-only token, --yes stops at the first refused write with exit 4 and no retry", async () => {
+    it("with a read-only token, the preview already says the token cannot write (exit 4), and --yes sends nothing", async () => {
+      const preview = row.typical(sandbox);
+      const said = await runTool(row.tool, preview.args, { env: sandbox.env(READ_ONLY_TOKEN) });
+      expect(said.code, said.stderr).toBe(4);
+      expect(said.stdout).not.toMatch(/Would send/);
+      expect(said.stderr).toMatch(/error: this token cannot make this change: it has .*event:read.*, and the write needs one of /);
       const inv = apply(sandbox);
       const before = STATE[row.tool]!(sandbox.world, inv.args[0]!);
       sandbox.clearRequests();
       const res = await runTool(row.tool, inv.args, { env: sandbox.env(READ_ONLY_TOKEN) });
       expect(res.code, res.stderr).toBe(4);
-      expect(res.stderr).toMatch(/permission denied \(403\)/);
-      expect(writesSent()).toHaveLength(1);
+      expect(writesSent()).toEqual([]);
       expect(STATE[row.tool]!(sandbox.world, inv.args[0]!)).toEqual(before);
     });
   });

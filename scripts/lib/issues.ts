@@ -6,7 +6,8 @@ import type { SentryApi } from "./api.js";
 import { mapLimit } from "./concurrency.js";
 import { CliError, UsageError } from "./errors.js";
 import { alignColumns, relativeTime, truncate } from "./output.js";
-import { withScopeHint } from "./sentry/client.js";
+import { requireWriteScope } from "./sentry/auth.js";
+import { scopeHint, withScopeHint } from "./sentry/client.js";
 import { getIssue, READ_SCOPE, statusUpdateTarget, updateIssueStatus, WRITE_SCOPE, type RawAssignee, type RawIssue, type StatusBody } from "./sentry/issues.js";
 import type { RawRelease } from "./sentry/releases.js";
 import type { PlannedRequest, ToolContext, WriteOutput, WritePlan } from "./tool.js";
@@ -245,11 +246,15 @@ function groupRequests(located: Located[], body: StatusBody, perProject: boolean
  * runner previews, or applies with --yes (then the issues' "after" is what Sentry answered).
  */
 export async function planStatusUpdate(refs: Array<{ ref: IssueRef; label: string }>, change: StatusChange, ctx: ToolContext): Promise<WritePlan<StatusUpdateResult>> {
-  const read = await mapLimit(refs, READ_CONCURRENCY, async ({ ref, label }) => {
-    const target = await issueTarget(ref, ctx.api, label);
-    const { issue } = await fetchIssue(ctx.api, target, WRITE_SCOPE);
-    return { target, issue, mergedFrom: mergedAway(target, issue) ? label : undefined };
-  });
+  const [read] = await Promise.all([
+    mapLimit(refs, READ_CONCURRENCY, async ({ ref, label }) => {
+      const target = await issueTarget(ref, ctx.api, label);
+      const { issue } = await fetchIssue(ctx.api, target, WRITE_SCOPE);
+      return { target, issue, mergedFrom: mergedAway(target, issue) ? label : undefined };
+    }),
+    // A read-only token is told so in the preview, not after "Would send" under --yes.
+    requireWriteScope(ctx.api, "issues", scopeHint(WRITE_SCOPE)),
+  ]);
 
   // Two references to one issue (its short ID and its URL, or a merged ID and its successor) change it once.
   const seen = new Set<string>();
