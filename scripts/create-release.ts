@@ -17,8 +17,8 @@ import {
   type WantedRelease,
 } from "./lib/releases.js";
 import { requireWriteScope } from "./lib/sentry/auth.js";
-import { scopeHint } from "./lib/sentry/client.js";
-import { createRelease, findRelease, releaseRequestPath, updateRelease, type RawRelease } from "./lib/sentry/releases.js";
+import { scopeHint, tryGet } from "./lib/sentry/client.js";
+import { createRelease, findRelease, releaseRequestPath, releasesStartingWith, updateRelease, type RawRelease } from "./lib/sentry/releases.js";
 import { cleanText } from "./lib/text.js";
 import { runIfMain, writeTool, type PlannedRequest, type ToolContext, type WritePlan } from "./lib/tool.js";
 import { parseReleaseVersion } from "./lib/validate.js";
@@ -149,7 +149,9 @@ async function planRelease(input: Input, ctx: ToolContext): Promise<WritePlan<Re
   const put = steps.find((s) => s.method === "PUT");
   const updated = put ? updatedFields(put.body) : [];
   const base = { org, version: input.version, addedProjects, updated };
-  const warnings: string[] = [];
+  // A shortened version (a 12-character hash from a list) would make a second release beside the real one.
+  const longer = existing ? [] : ((await tryGet(releasesStartingWith(ctx.api, org, input.version))) ?? []);
+  const warnings = longer.map((v) => `release ${cleanText(v)} exists and starts with ${cleanText(input.version)}: if that is the one, use its whole version`);
 
   const preview: Result = {
     ...base,

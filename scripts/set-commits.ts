@@ -10,6 +10,7 @@ import { commandLine, plural } from "./lib/output.js";
 import {
   checkRefRepositories,
   commitRefs,
+  explainMissingRelease,
   explainRefRejection,
   matchRemotes,
   RELEASE_SCOPES,
@@ -181,7 +182,9 @@ async function planCommits(input: Input, ctx: ToolContext): Promise<WritePlan<Re
   // One round trip: the release (it must exist; its commit count is what gets replaced), the repositories
   // (to match remotes, or to check --commit's), and with --local the previous release's last commit.
   const [{ body: release }, repos, previous] = await Promise.all([
-    getRelease(ctx.api, org, input.version, { scopes: RELEASE_SCOPES, notFoundHint }),
+    getRelease(ctx.api, org, input.version, { scopes: RELEASE_SCOPES, notFoundHint }).catch(async (err: unknown) =>
+      Promise.reject(await explainMissingRelease(err, ctx.api, org, input.version, (full) => commandLine("set-commits", [full, ...scopeArgs(ctx.config)]))),
+    ),
     input.mode === "clear" ? Promise.resolve(undefined) : tryListRepos(ctx.api, org, ctx.warn),
     input.mode === "local" ? previousWithCommits(ctx.api, org, input.version, notFoundHint) : Promise.resolve(undefined),
     requireWriteScope(ctx.api, "releases", scopeHint(RELEASE_SCOPES)),

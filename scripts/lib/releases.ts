@@ -9,7 +9,7 @@ import type { Flag, RawFlag } from "./flags.js";
 import { normalizeHost, parseRemoteUrl, type Remote } from "./git.js";
 import { commandLine, listWithMore } from "./output.js";
 import { stripUrlCredentials } from "./redact.js";
-import { listRepos, type CreateReleaseBody, type RawRelease, type RawRepo, type UpdateReleaseBody } from "./sentry/releases.js";
+import { listRepos, releasesStartingWith, type CreateReleaseBody, type RawRelease, type RawRepo, type UpdateReleaseBody } from "./sentry/releases.js";
 import { cleanText } from "./text.js";
 import { MAX_VERSION_LENGTH } from "./validate.js";
 
@@ -233,4 +233,19 @@ export function explainRefRejection(err: unknown): unknown {
     return new UsageError(err.message, "connect the repository integration in Sentry (or check REPO's spelling), or send the local history with --local");
   }
   return err;
+}
+
+/**
+ * A release that is not found may be a shortened version (list output, a 12-character hash): when it is the
+ * start of exactly one release's version, the error names that version and the command with it, instead of
+ * suggesting to create a release that differs from an existing one only by length. Any other error, and a
+ * lookup that fails, leave the original error as it was.
+ */
+export async function explainMissingRelease(err: unknown, api: SentryApi, org: string, version: string, retry: (full: string) => string): Promise<unknown> {
+  if (!(err instanceof NotFoundError && err.status === 404)) return err;
+  const matches = await releasesStartingWith(api, org, version).catch(() => []);
+  if (matches.length === 0) return err;
+  if (matches.length > 1) return new NotFoundError(`no release ${JSON.stringify(version)} in ${org}; several versions start with it (${matches.map(cleanText).join(", ")}, …)`, "give the whole version (node dist/list-releases.mjs prints them)", 404);
+  const full = matches[0]!;
+  return new NotFoundError(`no release ${JSON.stringify(version)} in ${org}; it is the start of release ${cleanText(full)}`, `use the whole version: ${retry(full)}`, 404);
 }

@@ -189,3 +189,12 @@ export async function previousWithCommits(api: SentryApi, org: string, version: 
   });
   return res.body ?? {};
 }
+
+/**
+ * Releases whose version starts with `prefix` (Sentry's release search matches substrings; the prefix test is
+ * ours), at most `max`: to tell a shortened version (a 12-character hash) from a release that does not exist.
+ */
+export async function releasesStartingWith(api: SentryApi, org: string, prefix: string, max = 2): Promise<string[]> {
+  const res = await getChecked(api, apiPath`/organizations/${org}/releases/`, arrayOf(rawRelease), { query: prefix, per_page: 25 }, { scopes: RELEASE_READ_SCOPE });
+  return res.body.map((r) => r.version).filter((v) => v.startsWith(prefix) && v !== prefix).slice(0, max);
+}
