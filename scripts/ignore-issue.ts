@@ -3,7 +3,7 @@
 
 import { UsageError } from "./lib/errors.js";
 import { bool, duration, int } from "./lib/flags.js";
-import { minutesLabel, planStatusUpdate, renderStatusUpdate, untilCount, WRITE_SCOPE, type RawIssue, type StatusChange } from "./lib/issues.js";
+import { describeStatus, planStatusUpdate, renderStatusUpdate, untilCount, WRITE_SCOPE, type RawIssue, type StatusChange } from "./lib/issues.js";
 import { runIfMain, writeTool } from "./lib/tool.js";
 import { parseIssueRef } from "./lib/validate.js";
 
@@ -63,7 +63,7 @@ export const tool = writeTool({
     else if (flags.forever) mode = { kind: "forever" };
     return { refs, mode };
   },
-  plan: (input, ctx) => planStatusUpdate(input.refs, ignoreChange(input.mode), ctx),
+  plan: (input, ctx) => planStatusUpdate(input.refs, ignoreChange(input.mode, ctx.now), ctx),
   render: (result) => renderStatusUpdate(result),
 });
 
@@ -71,7 +71,7 @@ export const tool = writeTool({
  * Request bodies as Sentry's UI sends them (static/app/components/actions/archive.tsx): the substatus
  * says which kind of ignore; there is no ignoreUntilEscalating request key (docs/sentry-api.md §4).
  */
-function ignoreChange(mode: Mode): StatusChange {
+function ignoreChange(mode: Mode, now: number): StatusChange {
   const ignored = (i: RawIssue) => i.status === "ignored";
   const details = (i: RawIssue) => i.statusDetails ?? {};
   // Already ignored in another way: Sentry skips issues already in the target status, so set them
@@ -96,7 +96,8 @@ function ignoreChange(mode: Mode): StatusChange {
     case "for":
       return {
         ...base,
-        label: `ignored for ${minutesLabel(mode.minutes)}`,
+        // The end time as Sentry will show it (now + the duration), so the preview reads like the answer.
+        label: describeStatus("ignored", "archived_until_condition_met", { ignoreUntil: new Date(now + mode.minutes * MINUTE_S * 1000).toISOString() }, now),
         body: conditionMet({ ignoreDuration: mode.minutes }),
         // A duration counts from the moment it is set, so asking again restarts it: never "already there".
         isCurrent: () => false,

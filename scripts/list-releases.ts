@@ -5,8 +5,9 @@
 import { UsageError } from "./lib/errors.js";
 import { choice, environments, text, value, type FlagInput } from "./lib/flags.js";
 import { PROJECT_SCOPE_FLAGS, projectScopeOf, resolveProjectScope, scopeFilter, type ProjectScope } from "./lib/projects.js";
-import { alignColumns, listWithMore, percent, plural, relativeTime } from "./lib/output.js";
+import { alignColumns, listWithMore, percent, plural, relativeTime, shellQuote } from "./lib/output.js";
 import { listReleases, RELEASE_SCOPES, type RawRelease } from "./lib/sentry/releases.js";
+import { cleanText } from "./lib/text.js";
 import { listTool, runIfMain, type ListSummary } from "./lib/tool.js";
 import { parseDuration } from "./lib/validate.js";
 
@@ -123,7 +124,7 @@ export const tool = listTool({
       cursor: ctx.list.cursor,
       all: ctx.list.all,
     })) {
-      ctx.emit(page.items.map((r) => releaseRecord(r, flattened)));
+      ctx.emit(page.items.map((r) => releaseRecord(r, flattened, scope.projects)));
       fetched += page.items.length;
       nextCursor = page.nextCursor;
       ctx.progress(`fetched ${fetched} ${flattened ? "release-project rows" : "releases"}…`);
@@ -146,7 +147,8 @@ export const tool = listTool({
     // A flattened row is one release in one project: the same version comes back once per project, so the
     // project goes beside the version, and the projects column (always that one project) is left out.
     const rows = records.map((r) => [
-      summary.flattened ? `${String(r.shortVersion)} (${String(r.project ?? "-")})` : String(r.shortVersion),
+      // Whole versions: a shortened hash is not a version any tool (or Sentry) takes back.
+      summary.flattened ? `${cleanText(String(r.version))} (${cleanText(String(r.project ?? "-"))})` : cleanText(String(r.version)),
       shippedLabel(r, ctx.now),
       plural(Number(r.newIssues ?? 0), "new issue"),
       plural(Number(r.commitCount ?? 0), "commit"),
@@ -157,13 +159,12 @@ export const tool = listTool({
     const counted = plural(records.length, summary.flattened ? "release-project row" : "release");
     const lines = [`${counted} ${scope}, ${SORT_LABELS[input.sort]} (crash-free sessions/users over ${input.period}${input.period === ADOPTION_WINDOW ? "" : `, adoption over ${ADOPTION_WINDOW}`}):`];
     lines.push(...alignColumns(rows));
-    if (records.some((r) => r.shortVersion !== r.version)) lines.push("Long hashes in versions are shortened; --json shows full versions.");
-    if (summary.nextCursor) lines.push(`More: --cursor ${summary.nextCursor}`);
+    if (summary.nextCursor) lines.push(`More: --cursor ${shellQuote(summary.nextCursor)}`);
     return lines.join("\n");
   },
 });
 
-function releaseRecord(r: RawRelease, flattened: boolean): Record<string, unknown> {
+function releaseRecord(r: RawRelease, flattened: boolean, named: readonly string[] | undefined): Record<string, unknown> {
   const projects = r.projects ?? [];
   const health: ProjectHealth[] = [];
   for (const p of projects) {
@@ -183,8 +184,9 @@ function releaseRecord(r: RawRelease, flattened: boolean): Record<string, unknow
   return {
     version: r.version,
     shortVersion: r.version.replace(LONG_HASH, (hash) => hash.slice(0, SHORT_HASH_LENGTH)),
-    // A flattened row names only the project it stands for (ReleaseSerializer keeps _for_project_id's project).
-    project: flattened ? (projects[0]?.slug ?? null) : null,
+    // A flattened row names only the project it stands for (ReleaseSerializer keeps _for_project_id's project);
+    // a release row names its project when it has one, or the one --project asked for.
+    project: flattened || projects.length === 1 ? (projects[0]?.slug ?? null) : named?.length === 1 ? named[0] : null,
     status: r.status ?? "open",
     dateCreated: r.dateCreated,
     dateReleased: r.dateReleased,

@@ -4,12 +4,12 @@
 import { NotFoundError, UsageError } from "./lib/errors.js";
 import { bool, value } from "./lib/flags.js";
 import { planStatusUpdate, renderStatusUpdate, WRITE_SCOPE, type PrecheckResult, type RawIssue, type StatusChange } from "./lib/issues.js";
-import { plural, shellQuote } from "./lib/output.js";
-import { parseCommitFlag } from "./lib/releases.js";
+import { commandLine, plural } from "./lib/output.js";
+import { explainMissingRelease, parseCommitFlag, scopeArgs } from "./lib/releases.js";
 import { isForbidden } from "./lib/sentry/client.js";
 import { getRelease, newestRelease, RELEASE_READ_SCOPE, type RawRelease } from "./lib/sentry/releases.js";
 import { runIfMain, writeTool, type ToolContext } from "./lib/tool.js";
-import { parseIssueRef, parseReleaseVersion } from "./lib/validate.js";
+import { isShortId, parseIssueRef, parseReleaseVersion } from "./lib/validate.js";
 
 /** Sentry's own word for "the project's most recent release" in inRelease (StatusDetailsValidator.validate_inRelease). */
 const LATEST = "latest";
@@ -144,7 +144,8 @@ async function checkRelease(version: string, issues: ReadonlyArray<{ org: string
         if (version === LATEST) {
           await Promise.all([...projects.values()].map(async (p) => chosen.set(`${org}\u0000${p.id}`, await latestRelease(org, p, ctx))));
         } else {
-          const release = await checkReleaseInProjects(org, version, [...projects.values()], ctx);
+          const ids = issues.filter((i) => i.org === org).map(({ issue }) => (isShortId(issue.shortId) ? issue.shortId : issue.id));
+          const release = await checkReleaseInProjects(org, version, [...projects.values()], ids, ctx);
           for (const p of projects.values()) chosen.set(`${org}\u0000${p.id}`, release);
         }
       } catch (err) {
@@ -176,18 +177,26 @@ function releaseTime(r: RawRelease): number {
   return Date.parse(r.dateReleased ?? r.dateCreated ?? "");
 }
 
-function createHint(version: string, projects: ReadonlyArray<{ slug: string }>): string {
-  return `create it first with node dist/create-release.mjs ${shellQuote(version)}${projects.map((p) => ` --project ${p.slug}`).join("")} (preview; then add --yes)`;
+function createHint(version: string, projects: ReadonlyArray<{ slug: string }>, ctx: ToolContext): string {
+  return `create it first with ${commandLine("create-release", [version, ...projects.flatMap((p) => ["--project", p.slug]), ...scopeArgs(ctx.config)])} (preview; then add --yes)`;
 }
 
-async function checkReleaseInProjects(org: string, version: string, projects: ReadonlyArray<RawIssue["project"]>, ctx: ToolContext): Promise<RawRelease> {
-  const { body: release } = await getRelease(ctx.api, org, version, { notFoundHint: `no release ${JSON.stringify(version)} in ${org}: ${createHint(version, projects)}` });
+async function checkReleaseInProjects(
+  org: string,
+  version: string,
+  projects: ReadonlyArray<RawIssue["project"]>,
+  issueIds: readonly string[],
+  ctx: ToolContext,
+): Promise<RawRelease> {
+  const { body: release } = await getRelease(ctx.api, org, version, { notFoundHint: `no release ${JSON.stringify(version)} in ${org}: ${createHint(version, projects, ctx)}` }).catch(
+    async (err: unknown) => Promise.reject(await explainMissingRelease(err, ctx.api, org, version, (full) => commandLine("resolve-issue", [...issueIds, "--in-release", full, ...scopeArgs(ctx.config)]))),
+  );
   const has = new Set((release.projects ?? []).map((p) => p.slug));
   const missing = projects.filter((p) => !has.has(p.slug));
   if (missing.length) {
     throw new NotFoundError(
       `release ${version} is not a release of ${plural(missing.length, "project")} ${missing.map((p) => p.slug).join(", ")}, which Sentry needs to resolve in it`,
-      `add the project to it with node dist/create-release.mjs ${shellQuote(version)}${missing.map((p) => ` --project ${p.slug}`).join("")} (preview; then add --yes), or pick another with node dist/list-releases.mjs --project ${missing[0]!.slug}`,
+      `add the project to it with ${commandLine("create-release", [version, ...missing.flatMap((p) => ["--project", p.slug]), ...scopeArgs(ctx.config)])} (preview; then add --yes), or pick another with ${commandLine("list-releases", ["--project", missing[0]!.slug, ...scopeArgs(ctx.config)])}`,
     );
   }
   return release;
@@ -197,7 +206,7 @@ async function checkReleaseInProjects(org: string, version: string, projects: Re
 async function latestRelease(org: string, project: RawIssue["project"], ctx: ToolContext): Promise<RawRelease> {
   const newest = await newestRelease(ctx.api, org, project.id);
   if (newest) return newest;
-  throw new NotFoundError(`project ${project.slug} has no release, so there is no latest release to resolve in`, `create one first with node dist/create-release.mjs VERSION --project ${project.slug} (preview; then add --yes)`);
+  throw new NotFoundError(`project ${project.slug} has no release, so there is no latest release to resolve in`, `create one first with ${commandLine("create-release", ["VERSION", "--project", project.slug, ...scopeArgs(ctx.config)])} (preview; then add --yes)`);
 }
 
 runIfMain(tool, import.meta.url);

@@ -3,29 +3,31 @@
 // history itself; previews what would be sent, and replaces the release's commits with --yes.
 
 import { resolve } from "node:path";
-import { apiPath } from "./lib/urls.js";
-import { plural, relativeTime, shellQuote, truncate } from "./lib/output.js";
-import { defineTool, runIfMain, type ToolContext, type WriteSummary } from "./lib/tool.js";
-import { AuthError, NotFoundError, UsageError } from "./lib/errors.js";
-import { parseIntegerFlag, parseReleaseVersion } from "./lib/validate.js";
-import { headCommit, hasCommit, isCommitSha, readHistory, readRemotes, type LocalCommit, type Remote } from "./lib/git.js";
+import { describeCommit, planLocalCommits, readGitState, remoteInfo, sameCommit, short, summarizeBody, type CommitsBody, type CommitSummary, type RefBody } from "./lib/commits.js";
+import { NotFoundError, UsageError } from "./lib/errors.js";
+import { bool, int, text } from "./lib/flags.js";
+import { commandLine, plural } from "./lib/output.js";
 import {
+  checkRefRepositories,
+  commitRefs,
+  explainMissingRelease,
+  explainRefRejection,
   matchRemotes,
-  parseCommitFlag,
-  preferredRemote,
   RELEASE_SCOPES,
   releaseNotFoundHint,
+  scopeArgs,
+  tryListRepos,
   type ExplicitRef,
-  type SentryRepo,
 } from "./lib/releases.js";
+import { requireWriteScope } from "./lib/sentry/auth.js";
+import { scopeHint } from "./lib/sentry/client.js";
+import { getRelease, previousWithCommits, releaseRequestPath, updateRelease } from "./lib/sentry/releases.js";
+import { cleanText } from "./lib/text.js";
+import { runIfMain, writeTool, type ToolContext, type WritePlan } from "./lib/tool.js";
+import { parseReleaseVersion } from "./lib/validate.js";
 
 const DEFAULT_INITIAL_DEPTH = 20;
 const MAX_INITIAL_DEPTH = 10_000;
-const SHORT_SHA = 12;
-const SUBJECT_WIDTH = 60;
-/** Sentry's limits on raw commits (src/sentry/api/serializers/rest_framework/commit.py). */
-const MAX_AUTHOR_NAME = 128;
-const MAX_AUTHOR_EMAIL = 200;
 
 type Mode = "auto" | "local" | "commit" | "clear";
 
@@ -39,31 +41,7 @@ interface Input {
   ignoreMissing: boolean;
 }
 
-/** The body of PUT /organizations/{org}/releases/{version}/ (docs/sentry-api.md §10). */
-interface RefBody {
-  repository: string;
-  commit: string;
-  previousCommit?: string;
-}
-
-interface CommitBody {
-  id: string;
-  repository: string;
-  message: string;
-  author_name: string;
-  author_email?: string;
-  timestamp: string;
-  patch_set: Array<{ path: string; type: "A" | "M" | "D" }>;
-}
-
-interface CommitSummary {
-  id: string;
-  subject: string;
-  author: string;
-  timestamp: string;
-}
-
-interface Result extends WriteSummary {
+interface Result {
   org: string;
   version: string;
   mode: Mode;
@@ -80,10 +58,7 @@ interface Result extends WriteSummary {
   oldest: CommitSummary | null;
   /** Last commit of the previous release with commits, when the local range starts there. */
   previousCommit: string | null;
-  /**
-   * That release's last commit when it is not in the local history: --ignore-missing then sent the newest
-   * --initial-depth commits instead. null otherwise.
-   */
+  /** That release's last commit when it is not in the local history (--ignore-missing sent the newest instead). */
   missingPreviousCommit: string | null;
   /** The previous release with commits (Sentry's previous-with-commits), when there is one. */
   previousRelease: string | null;
@@ -91,64 +66,30 @@ interface Result extends WriteSummary {
   replacedCount: number;
   /** Why nothing is sent, when nothing is. */
   nothingToDo: string | null;
-  /** The PUT --yes sends (or sent); a commit list is summarised as its count, newest and oldest IDs. */
-  requests: PlannedRequest[];
   /** The release's commit count in Sentry's answer to the PUT (applied only; null in a preview). */
   releaseCommitCount: number | null;
+  /** Whether the release is finalized (Sentry's answer when applied): no "finalize it next" then. */
+  finalized: boolean;
 }
 
-interface PlannedRequest {
-  method: "PUT";
-  path: string;
-  body: { refs: RefBody[] } | { commits: { count: number; repository: string; first: string; last: string } };
-}
-
-interface RawRelease {
-  version: string;
-  commitCount?: number;
-}
-
-interface PreviousRelease {
-  version?: string;
-  lastCommit?: { id?: string } | null;
-}
-
-export const tool = defineTool<Input, Result>({
+export const tool = writeTool({
   name: "set-commits",
   category: "releases",
   summary: "Attach commits to a release: via Sentry's repo integration or from local git history",
-  writes: true,
   positionals: [{ name: "version", required: true, help: "Release version (create it first with create-release)" }],
   flags: {
-    auto: { type: "boolean", help: "Match the local git remotes with the organization's repositories and send HEAD; Sentry fetches the range" },
-    local: { type: "boolean", help: "Send the local history since the previous release's last commit (no repository integration needed)" },
-    commit: { type: "string", multiple: true, placeholder: "REPO@[PREV..]SHA", help: "Send this ref as given (repeatable), e.g. acme/web@1a2b3c4..5d6e7f8" },
-    clear: { type: "boolean", help: "Remove every commit from the release" },
-    path: { type: "string", placeholder: "DIR", help: "The git repository to read", default: "." },
-    "initial-depth": { type: "string", placeholder: "N", help: "--local: commits to send when no earlier release has commits", default: String(DEFAULT_INITIAL_DEPTH) },
-    "ignore-missing": { type: "boolean", help: "--local: if the previous release's commit is not in the local history, send the newest --initial-depth commits" },
+    auto: bool("Match the local git remotes with the organization's repositories and send HEAD; Sentry fetches the range"),
+    local: bool("Send the local history since the previous release's last commit (no repository integration needed)"),
+    commit: commitRefs("Send this ref as given (repeatable), e.g. acme/web@1a2b3c4..5d6e7f8"),
+    clear: bool("Remove every commit from the release"),
+    path: text({ placeholder: "DIR", help: "The git repository to read (default: the current directory)" }),
+    "initial-depth": int({ min: 1, max: MAX_INITIAL_DEPTH, help: `--local: commits to send when no earlier release has commits (default ${DEFAULT_INITIAL_DEPTH})` }),
+    "ignore-missing": bool("--local: if the previous release's commit is not in the local history, send the newest --initial-depth commits"),
   },
   fields: [
-    "applied",
-    "changes",
-    "org",
-    "version",
-    "mode",
-    "fallbackReason",
-    "repository",
-    "remote",
-    "refs",
-    "commitCount",
-    "fileCount",
-    "newest",
-    "oldest",
-    "previousCommit",
-    "missingPreviousCommit",
-    "previousRelease",
-    "replacedCount",
-    "nothingToDo",
-    "requests",
-    "releaseCommitCount",
+    ...["applied", "changes", "org", "version", "mode", "fallbackReason", "repository", "remote", "refs", "commitCount", "fileCount"],
+    ...["newest", "oldest", "previousCommit", "missingPreviousCommit", "previousRelease", "replacedCount", "nothingToDo", "releaseCommitCount"],
+    ...["finalized", "requests", "warnings"],
   ],
   examples: [
     { args: "web-frontend@2.15.0", about: "preview: auto if a remote matches a Sentry repository, else the local history" },
@@ -164,147 +105,56 @@ export const tool = defineTool<Input, Result>({
     "PUT /api/0/organizations/{org}/releases/{version}/ with refs or commits",
   ],
   parse({ flags, positionals }) {
-    const version = parseReleaseVersion(positionals[0]!);
-    const commitFlags = (flags.commit as string[] | undefined) ?? [];
-    const chosen: Mode[] = [];
-    if (flags.auto) chosen.push("auto");
-    if (flags.local) chosen.push("local");
-    if (commitFlags.length) chosen.push("commit");
-    if (flags.clear) chosen.push("clear");
+    const chosen = (["auto", "local", "commit", "clear"] as const).filter((m) => (m === "commit" ? flags.commit.length > 0 : flags[m]));
     if (chosen.length > 1) throw new UsageError(`choose one of --auto, --local, --commit and --clear (got ${chosen.map((m) => `--${m}`).join(" and ")})`);
-    const mode = chosen[0];
-    const localOnly = ["initial-depth", "ignore-missing"].filter((f) => flags[f] !== undefined);
-    if (localOnly.length && mode !== undefined && mode !== "local") {
-      throw new UsageError(`--${localOnly[0]} goes with --local (or no mode), not --${mode}`);
-    }
+    const mode: Mode | undefined = chosen[0];
+    const localOnly = (["initial-depth", "ignore-missing"] as const).filter((f) => (f === "ignore-missing" ? flags[f] : flags[f] !== undefined));
+    if (localOnly.length && mode !== undefined && mode !== "local") throw new UsageError(`--${localOnly[0]} goes with --local (or no mode), not --${mode}`);
     if (flags.path !== undefined && (mode === "commit" || mode === "clear")) throw new UsageError(`--path is not used with --${mode}`);
-    const depthText = flags["initial-depth"] as string | undefined;
     return {
-      version,
+      version: parseReleaseVersion(positionals[0]!),
       mode,
-      refs: commitFlags.map(parseCommitFlag),
-      path: resolve((flags.path as string | undefined) ?? "."),
-      initialDepth: depthText === undefined ? DEFAULT_INITIAL_DEPTH : parseIntegerFlag(depthText, "initial-depth", 1, MAX_INITIAL_DEPTH),
-      ignoreMissing: flags["ignore-missing"] === true,
+      refs: flags.commit,
+      path: resolve(flags.path ?? "."),
+      initialDepth: flags["initial-depth"] ?? DEFAULT_INITIAL_DEPTH,
+      ignoreMissing: flags["ignore-missing"],
     };
   },
-  async run(input, ctx) {
-    // The local repository is read before anything is sent, so a wrong --path fails without a request.
-    const git = input.mode === "commit" || input.mode === "clear" ? undefined : await readGitState(input.path);
-    const org = await ctx.api.org();
-    const releasePath = apiPath`/organizations/${org}/releases/${input.version}/`;
-    const errorContext = { scopes: RELEASE_SCOPES, notFoundHint: releaseNotFoundHint(input.version) };
-
-    // One round trip: the release (it must exist; its commit count is what gets replaced), the repositories
-    // to match (any git mode), and with --local the previous release's last commit.
-    const [release, repos, previous] = await Promise.all([
-      ctx.api.get<RawRelease>(releasePath, undefined, errorContext).then((r) => r.body),
-      git ? tryListRepos(ctx, org) : Promise.resolve(undefined),
-      input.mode === "local" ? fetchPrevious(ctx, org, input.version) : Promise.resolve(undefined),
-    ]);
-    const base: Result = {
-      org,
-      version: input.version,
-      mode: input.mode ?? "auto",
-      fallbackReason: null,
-      repository: null,
-      remote: null,
-      refs: null,
-      commitCount: 0,
-      fileCount: 0,
-      newest: null,
-      oldest: null,
-      previousCommit: null,
-      missingPreviousCommit: null,
-      previousRelease: null,
-      replacedCount: release.commitCount ?? 0,
-      nothingToDo: null,
-      requests: [],
-      releaseCommitCount: null,
-      applied: false,
-      changes: 0,
-    };
-
-    let plan: { result: Result; body: { refs: RefBody[] } | { commits: CommitBody[] } };
-    if (input.mode === "clear") {
-      plan = { result: { ...base, refs: [] }, body: { refs: [] } };
-      // Sentry clears commits only for an explicit empty list (organization_release_details.py `put`).
-      if (base.replacedCount === 0) plan.result.nothingToDo = "the release has no commits";
-    } else if (input.mode === "commit") {
-      const refs = input.refs.map((r) => ({ ...r }));
-      plan = { result: { ...base, refs }, body: { refs } };
-    } else {
-      const state = git!;
-      const match = repos && input.mode !== "local" ? matchRemotes(state.remotes, repos)[0] : undefined;
-      const noMatch = !repos
-        ? "the organization's repositories could not be read"
-        : state.remotes.length === 0
-          ? "the local repository has no remotes"
-          : `no repository of ${org} matches the remotes ${state.remotes.map((r) => `${r.name} (${r.url})`).join(", ")}`;
-      if (match) {
-        // No previousCommit: Sentry starts from the previous release's head commit for this repository.
-        const refs = [{ repository: match.repo.name, commit: state.head }];
-        plan = {
-          result: { ...base, mode: "auto", repository: match.repo.name, remote: remoteInfo(match.remote), refs },
-          body: { refs },
-        };
-      } else if (input.mode === "auto") {
-        throw new NotFoundError(`--auto: ${noMatch}`, "connect the repository integration in Sentry (Settings > Integrations), or use --local");
-      } else {
-        const since = previous ?? (await fetchPrevious(ctx, org, input.version));
-        plan = await planLocal(input, ctx, state, repos ?? [], since, { ...base, mode: "local", fallbackReason: input.mode === undefined ? noMatch : null });
-      }
-    }
-
-    const result = plan.result;
-    const sent = "refs" in plan.body ? plan.body.refs.length : plan.body.commits.length;
-    result.changes = result.nothingToDo ? 0 : input.mode === "clear" ? 1 : sent;
-    if (result.changes === 0 && !result.nothingToDo) result.nothingToDo = "no commits to send";
-    if (result.changes > 0) result.requests = [{ method: "PUT", path: `/api/0${releasePath}`, body: summarizeBody(plan.body) }];
-    if (!ctx.yes || result.changes === 0) return result;
-
-    let answer: RawRelease;
-    try {
-      // Idempotent: the PUT replaces the release's commit list with exactly this one (Release.set_commits /
-      // set_refs / clear_commits), so sending it twice leaves the same commits as sending it once.
-      answer = (await ctx.api.write<RawRelease>("PUT", releasePath, plan.body, { idempotent: true, errorContext })).body;
-    } catch (err) {
-      throw explainRejection(err);
-    }
-    // The PUT answers with the release (organization_release_details.py serializes it after set_commits).
-    return { ...result, applied: true, releaseCommitCount: answer?.commitCount ?? null };
-  },
+  plan: planCommits,
   render(r, ctx) {
     const lines: string[] = [];
+    const version = cleanText(r.version);
+    const repository = cleanText(r.repository ?? "");
     const verb = r.applied ? "Set" : "Would set";
     const replacing = r.replacedCount ? `replacing its ${plural(r.replacedCount, "commit")}` : "";
     const replaced = replacing ? ` (${replacing})` : "";
-    if (r.fallbackReason) lines.push(`Mode: local history (auto found no match: ${r.fallbackReason}).`);
+    if (r.fallbackReason) lines.push(`Mode: local history (auto found no match: ${cleanText(r.fallbackReason)}).`);
     if (r.nothingToDo) {
-      lines.push(`Nothing to send to release ${r.version}: ${r.nothingToDo}.`);
+      lines.push(`Nothing to send to release ${version}: ${r.nothingToDo}.`);
       return lines.join("\n");
     }
     switch (r.mode) {
       case "clear":
-        lines.push(`${r.applied ? "Cleared" : "Would clear"} the ${plural(r.replacedCount, "commit")} of release ${r.version} in ${r.org}.`);
+        lines.push(`${r.applied ? "Cleared" : "Would clear"} the ${plural(r.replacedCount, "commit")} of release ${version} in ${r.org}.`);
         break;
       case "commit":
-        lines.push(`${verb} release ${r.version} in ${r.org} to ${plural(r.refs!.length, "ref")}${replaced}; Sentry fetches the commits through the repository integration:`);
-        for (const ref of r.refs!) lines.push(`  ${ref.repository} ${ref.previousCommit ? `${short(ref.previousCommit)}..` : ""}${short(ref.commit)}`);
+        lines.push(`${verb} release ${version} in ${r.org} to ${plural(r.refs!.length, "ref")}${replaced}; Sentry fetches the commits through the repository integration:`);
+        for (const ref of r.refs!) lines.push(`  ${cleanText(ref.repository)} ${ref.previousCommit ? `${short(ref.previousCommit)}..` : ""}${short(ref.commit)}`);
         break;
       case "auto":
         lines.push(
-          `${verb} release ${r.version} in ${r.org} to ${r.repository} at HEAD ${short(r.refs![0]!.commit)} (auto: remote ${r.remote!.name} matches).`,
+          `${verb} release ${version} in ${r.org} to ${repository} at HEAD ${short(r.refs![0]!.commit)} (auto: remote ${cleanText(r.remote!.name)} matches).`,
           `Sentry fetches the commits since the previous release through the repository integration${replacing ? `, ${replacing}` : ""}.`,
         );
         break;
       default: {
+        const previous = cleanText(r.previousRelease ?? "?");
         const since = r.previousCommit
-          ? `since ${short(r.previousCommit)} (last commit of release ${r.previousRelease ?? "?"})`
+          ? `since ${short(r.previousCommit)} (last commit of release ${previous})`
           : r.missingPreviousCommit
-            ? `the newest ${r.commitCount} (--ignore-missing: ${short(r.missingPreviousCommit)}, the last commit of release ${r.previousRelease ?? "?"}, is not in the local history)`
+            ? `the newest ${r.commitCount} (--ignore-missing: ${short(r.missingPreviousCommit)}, the last commit of release ${previous}, is not in the local history)`
             : `the newest ${r.commitCount} (Sentry knows no earlier release with commits)`;
-        lines.push(`${verb} ${plural(r.commitCount, "commit")} of ${r.repository} on release ${r.version} in ${r.org}${replaced}, ${since}; ${plural(r.fileCount, "file change")}:`);
+        lines.push(`${verb} ${plural(r.commitCount, "commit")} of ${repository} on release ${version} in ${r.org}${replaced}, ${since}; ${plural(r.fileCount, "file change")}:`);
         lines.push(`  newest ${describeCommit(r.newest!, ctx.now)}`);
         if (r.commitCount > 1) lines.push(`  oldest ${describeCommit(r.oldest!, ctx.now)}`);
       }
@@ -313,186 +163,86 @@ export const tool = defineTool<Input, Result>({
       // With refs, Sentry fetches the range through the integration in a background task (fetch_commits),
       // so its count right after the PUT may still grow; raw commits are stored before it answers.
       const later = r.mode === "auto" || r.mode === "commit" ? " (the integration fetches the range in the background; the count may still grow)" : "";
-      lines.push(`Release ${r.version} now has ${plural(r.releaseCommitCount, "commit")} in Sentry${later}.`);
+      lines.push(`Release ${version} now has ${plural(r.releaseCommitCount, "commit")} in Sentry${later}.`);
     }
-    if (r.requests.length) {
-      lines.push(r.applied ? "Sent:" : "Would send:");
-      for (const q of r.requests) lines.push(`  ${q.method} ${q.path} ${describeBody(q.body)}`);
+    // The preview form of the next write, only when there is one: a finalized release needs no finalizing.
+    if (r.applied && r.mode !== "clear" && !r.finalized) {
+      lines.push(`Next, once deployed: ${commandLine("create-release", [r.version, "--finalize", ...scopeArgs(ctx.config)])}`);
     }
-    // The preview form of the next write: the agent reads what it would do before adding --yes.
-    if (r.applied && r.mode !== "clear") lines.push(`Next, once deployed: node dist/create-release.mjs ${shellQuote(r.version)} --finalize`);
     return lines.join("\n");
   },
 });
 
-interface GitState {
-  head: string;
-  remotes: Remote[];
-}
+/** Reads the release, the repositories and the history, and works out the one PUT that sets the commits. */
+async function planCommits(input: Input, ctx: ToolContext): Promise<WritePlan<Result>> {
+  // The local repository is read before anything is sent, so a wrong --path fails without a request.
+  const git = input.mode === "commit" || input.mode === "clear" ? undefined : await readGitState(input.path);
+  const org = await ctx.api.org();
+  const notFoundHint = releaseNotFoundHint(input.version, ctx.config);
+  // One round trip: the release (it must exist; its commit count is what gets replaced), the repositories
+  // (to match remotes, or to check --commit's), and with --local the previous release's last commit.
+  const [{ body: release }, repos, previous] = await Promise.all([
+    getRelease(ctx.api, org, input.version, { scopes: RELEASE_SCOPES, notFoundHint }).catch(async (err: unknown) =>
+      Promise.reject(await explainMissingRelease(err, ctx.api, org, input.version, (full) => commandLine("set-commits", [full, ...scopeArgs(ctx.config)]))),
+    ),
+    input.mode === "clear" ? Promise.resolve(undefined) : tryListRepos(ctx.api, org, ctx.warn),
+    input.mode === "local" ? previousWithCommits(ctx.api, org, input.version, notFoundHint) : Promise.resolve(undefined),
+    requireWriteScope(ctx.api, "releases", scopeHint(RELEASE_SCOPES)),
+  ]);
+  const result: Result = {
+    ...{ org, version: input.version, mode: input.mode ?? "auto", fallbackReason: null, repository: null, remote: null, refs: null },
+    ...{ commitCount: 0, fileCount: 0, newest: null, oldest: null, previousCommit: null, missingPreviousCommit: null, previousRelease: null },
+    ...{ replacedCount: release.commitCount ?? 0, nothingToDo: null, releaseCommitCount: null, finalized: Boolean(release.dateReleased) },
+  };
 
-async function readGitState(dir: string): Promise<GitState> {
-  const head = await headCommit(dir);
-  return { head, remotes: await readRemotes(dir) };
-}
-
-/**
- * The organization's repositories (active ones, as Sentry lists them by default). Optional: without them
- * auto cannot match, but the local history can still be sent, so a failure here degrades to "absent".
- */
-async function tryListRepos(ctx: ToolContext, org: string): Promise<SentryRepo[] | undefined> {
-  try {
-    const repos: SentryRepo[] = [];
-    for await (const page of ctx.api.paginate<SentryRepo>(apiPath`/organizations/${org}/repos/`, {
-      sizeParam: "per_page",
-      limit: 0,
-      all: true,
-      errorContext: { scopes: RELEASE_SCOPES },
-    })) {
-      repos.push(...page.items);
-    }
-    return repos;
-  } catch (err) {
-    if (err instanceof AuthError || err instanceof NotFoundError) {
-      ctx.warn(`cannot list the organization's repositories (${err.message})`);
-      return undefined;
-    }
-    throw err;
-  }
-}
-
-/**
- * The newest release of the same projects that has commits (undocumented, used by sentry-cli: docs/sentry-api.md §10);
- * `{}` when there is none.
- */
-async function fetchPrevious(ctx: ToolContext, org: string, version: string): Promise<PreviousRelease> {
-  const res = await ctx.api.get<PreviousRelease | null>(apiPath`/organizations/${org}/releases/${version}/previous-with-commits/`, undefined, {
-    scopes: RELEASE_SCOPES,
-    notFoundHint: releaseNotFoundHint(version),
-  });
-  return res.body ?? {};
-}
-
-/** --local: the history since the previous release's last commit, as raw commits for Sentry. */
-async function planLocal(
-  input: Input,
-  ctx: ToolContext,
-  git: GitState,
-  repos: SentryRepo[],
-  previous: PreviousRelease,
-  base: Result,
-): Promise<{ result: Result; body: { commits: CommitBody[] } }> {
-  // The repository as Sentry names it: the matching Sentry repository when there is one (exact spelling),
-  // else the remote's owner/name path, never the remote's local name.
-  const matched = matchRemotes(git.remotes, repos)[0];
-  const remote = matched?.remote ?? preferredRemote(git.remotes);
-  if (!remote) {
-    throw new UsageError("the local repository has no remote to name it in Sentry", "add one (git remote add origin URL), or use --commit REPO@SHA");
-  }
-  const repository = matched?.repo.name ?? remote.path;
-
-  const previousCommit = previous.lastCommit?.id && isCommitSha(previous.lastCommit.id) ? previous.lastCommit.id : null;
-  const previousRelease = previousCommit ? (previous.version ?? null) : null;
-
-  // Sentry's "previous release with commits" includes the release itself once it has commits (its date is
-  // not after its own date). Reading from its own last commit would replace its commits with only the newer
-  // ones, so a re-run with an unchanged HEAD is a no-op and anything else asks for an explicit --clear.
-  if (previousCommit && previousRelease === input.version) {
-    if (git.head.startsWith(previousCommit) || previousCommit.startsWith(git.head)) {
-      return { result: { ...base, repository, remote: remoteInfo(remote), nothingToDo: `it already has the commits up to HEAD ${short(git.head)}` }, body: { commits: [] } };
-    }
-    throw new UsageError(
-      `release ${input.version} already has commits (up to ${short(previousCommit)}), so Sentry offers no earlier release to start from`,
-      `to replace them, clear first (preview, then --yes): node dist/set-commits.mjs ${shellQuote(input.version)} --clear`,
-    );
-  }
-
-  let range: { since: string } | { maxCount: number } = { maxCount: input.initialDepth };
-  let usedPrevious: string | null = null;
-  let missingPrevious: string | null = null;
-  if (previousCommit) {
-    if (await hasCommit(input.path, previousCommit)) {
-      range = { since: previousCommit };
-      usedPrevious = previousCommit;
-    } else if (input.ignoreMissing) {
-      missingPrevious = previousCommit;
-      ctx.warn(`the previous release's last commit ${short(previousCommit)} is not in the local history; sending up to the newest ${input.initialDepth} commits (--ignore-missing)`);
+  let body: CommitsBody;
+  if (input.mode === "clear") {
+    // Sentry clears commits only for an explicit empty list (organization_release_details.py `put`).
+    body = { refs: [] };
+    result.refs = [];
+    if (result.replacedCount === 0) result.nothingToDo = "the release has no commits";
+  } else if (input.mode === "commit") {
+    // Checked in the preview: Sentry refuses a ref to a repository it does not know only when --yes sends it.
+    if (repos) checkRefRepositories(input.refs, repos, org);
+    body = { refs: input.refs.map((r) => ({ ...r })) };
+    result.refs = body.refs;
+  } else {
+    const state = git!;
+    const match = repos && input.mode !== "local" ? matchRemotes(state.remotes, repos)[0] : undefined;
+    const noMatch = !repos
+      ? "the organization's repositories could not be read"
+      : state.remotes.length === 0
+        ? "the local repository has no remotes"
+        : `no repository of ${org} matches the remotes ${state.remotes.map((r) => `${r.name} (${r.url})`).join(", ")}`;
+    if (match) {
+      // No previousCommit: Sentry starts from the previous release's head commit for this repository.
+      body = { refs: [{ repository: match.repo.name, commit: state.head }] };
+      Object.assign(result, { mode: "auto", repository: match.repo.name, remote: remoteInfo(match.remote), refs: body.refs });
+      // The release already ends at HEAD: sending the same ref again would only re-fetch the same range.
+      if (release.lastCommit && sameCommit(release.lastCommit.id, state.head)) result.nothingToDo = `it already has the commits up to HEAD ${short(state.head)}`;
+    } else if (input.mode === "auto") {
+      throw new NotFoundError(`--auto: ${noMatch}`, "connect the repository integration in Sentry (Settings > Integrations), or use --local");
     } else {
-      throw new UsageError(
-        `the last commit of the previous release ${previousRelease ?? ""} (${previousCommit}) is not in the local history`.replace("  ", " "),
-        "fetch the history that holds it (git fetch, or git fetch --unshallow in a shallow clone), or add --ignore-missing to send the newest --initial-depth commits",
-      );
+      const since = previous ?? (await previousWithCommits(ctx.api, org, input.version, notFoundHint));
+      const local = await planLocalCommits({ ...input, warn: ctx.warn }, state, repos ?? [], since);
+      const { commits, ...summary } = local;
+      Object.assign(result, summary, { mode: "local", commitCount: commits.length, fallbackReason: input.mode === undefined ? noMatch : null });
+      body = { commits };
     }
   }
 
-  const history = await readHistory(input.path, range);
-  const commits = history.map((c) => commitBody(c, repository));
-  return {
-    result: {
-      ...base,
-      repository,
-      remote: remoteInfo(remote),
-      commitCount: commits.length,
-      fileCount: history.reduce((n, c) => n + c.files.length, 0),
-      newest: history.length ? summarize(history[0]!) : null,
-      oldest: history.length ? summarize(history[history.length - 1]!) : null,
-      previousCommit: usedPrevious,
-      missingPreviousCommit: missingPrevious,
-      previousRelease,
-      nothingToDo: commits.length === 0 ? `HEAD ${short(git.head)} is the last commit of the previous release` : null,
-    },
-    body: { commits },
-  };
-}
+  const sent = "refs" in body ? body.refs.length : body.commits.length;
+  const changes = result.nothingToDo ? 0 : input.mode === "clear" ? 1 : sent;
+  if (changes === 0 && !result.nothingToDo) result.nothingToDo = "no commits to send";
+  const requests = changes > 0 ? [{ method: "PUT" as const, path: releaseRequestPath(org, input.version), body: summarizeBody(body) }] : [];
 
-function commitBody(c: LocalCommit, repository: string): CommitBody {
-  return {
-    id: c.id,
-    repository,
-    message: c.message,
-    author_name: c.authorName.slice(0, MAX_AUTHOR_NAME),
-    // An address Sentry would reject is better left out than cut into a different address.
-    ...(c.authorEmail && c.authorEmail.length <= MAX_AUTHOR_EMAIL ? { author_email: c.authorEmail } : {}),
-    timestamp: c.timestamp,
-    patch_set: c.files.map((f) => ({ path: f.path, type: f.type })),
-  };
-}
-
-function summarize(c: LocalCommit): CommitSummary {
-  return { id: c.id, subject: c.message.split("\n")[0] ?? "", author: c.authorName, timestamp: c.timestamp };
-}
-
-/** A commit list is summarised (count, newest, oldest): each commit carries its message and file list. */
-function summarizeBody(body: { refs: RefBody[] } | { commits: CommitBody[] }): PlannedRequest["body"] {
-  if ("refs" in body) return body;
-  const { commits } = body;
-  return { commits: { count: commits.length, repository: commits[0]?.repository ?? "", first: commits[0]?.id ?? "", last: commits[commits.length - 1]?.id ?? "" } };
-}
-
-function describeBody(body: PlannedRequest["body"]): string {
-  if ("refs" in body) return JSON.stringify(body);
-  const c = body.commits;
-  const range = c.count > 1 ? `${short(c.first)} (newest) … ${short(c.last)} (oldest)` : short(c.first);
-  return `{"commits": [${plural(c.count, "commit")} of ${c.repository}: ${range}, each with message, author, timestamp, patch_set]}`;
-}
-
-function remoteInfo(remote: Remote): { name: string; url: string } {
-  return { name: remote.name, url: remote.url };
-}
-
-function short(sha: string): string {
-  return sha.slice(0, SHORT_SHA);
-}
-
-function describeCommit(c: CommitSummary, now: number): string {
-  return `${short(c.id)}  ${truncate(c.subject, SUBJECT_WIDTH)} (${c.author}, ${relativeTime(c.timestamp, now)})`;
-}
-
-/** Sentry answers 400 {"refs": ["…"]} when a ref names a repository it does not know (InvalidRepository). */
-function explainRejection(err: unknown): unknown {
-  if (err instanceof UsageError && err.status === 400 && /\brefs\b/.test(err.detail ?? "")) {
-    return new UsageError(err.message, "connect the repository integration in Sentry (or check REPO's spelling), or send the local history with --local");
+  async function apply(): Promise<Result> {
+    // Idempotent (updateRelease): the PUT replaces the release's commit list with exactly this one.
+    const answer = await updateRelease(ctx.api, org, input.version, body, notFoundHint).catch((err: unknown) => Promise.reject(explainRefRejection(err)));
+    // The PUT answers with the release (organization_release_details.py serializes it after set_commits).
+    return { ...result, releaseCommitCount: answer.body.commitCount ?? null, finalized: Boolean(answer.body.dateReleased) };
   }
-  return err;
+  return { changes, result, requests, warnings: [], apply };
 }
 
 runIfMain(tool, import.meta.url);

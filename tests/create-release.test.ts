@@ -35,7 +35,8 @@ describe("create-release", () => {
     );
     expect(res.stderr).toContain("preview only, nothing was changed; once the user confirms this exact change, re-run with --yes");
     // The only request: does the version exist (404: no)?
-    expect(calls()).toEqual(["GET 404"]);
+    // The release (404: new), then the releases whose version starts with it (is it a shortened hash?).
+    expect(calls()).toEqual(["GET 404", "GET 200"]);
     expect(stored("web-frontend@3.0.0")).toBeUndefined();
   });
 
@@ -123,7 +124,7 @@ describe("create-release", () => {
     sandbox.clearRequests();
     const fresh = await runTool("create-release", ["web-frontend@3.5.0", "--project", "web-frontend", "--project", "mobile-ios", "--yes", "--json"], { env: sandbox.env() });
     expect(fresh.json).toMatchObject({ outcome: "created", addedProjects: [], changes: 1 });
-    expect(calls()).toEqual(["GET 404", "POST 201"]);
+    expect(calls()).toEqual(["GET 404", "GET 200", "POST 201"]);
   });
 
   it("finalizes an existing release with a PUT, and keeps that date when finalized again", async () => {
@@ -214,5 +215,25 @@ describe("create-release", () => {
     const paths = sandbox.requests().map((r) => r.path);
     expect(paths.filter((p) => p === "/api/0/organizations/" || p.includes("/projects/"))).toEqual([]);
     expect(stored("payments@5.0.0")).toBeDefined();
+  });
+
+  it("a shortened hash version is named with the release it is the start of: a warning in create-release, an error naming the whole version in set-commits and resolve-issue", async () => {
+    const full = sandbox.world.releases.releases.find((r) => r.orgSlug === "acme" && /^[0-9a-f]{40}$/.test(r.version))!.version;
+    const short = full.slice(0, 12);
+    const create = await runTool("create-release", [short, "--project", "api-backend"], { env: sandbox.env() });
+    expect(create.code).toBe(3);
+    expect(create.stdout).toContain(`Warning: release ${full} exists and starts with ${short}: if that is the one, use its whole version`);
+
+    const commits = await runTool("set-commits", [short, "--commit", "acme/api-backend@abcdef1"], { env: sandbox.env() });
+    expect(commits.code).toBe(5);
+    expect(commits.stderr).toBe(
+      `set-commits: error: no release "${short}" in acme; it is the start of release ${full}\nhint: use the whole version: node dist/set-commits.mjs ${full}\n`,
+    );
+
+    const issue = sandbox.world.issues.issues.find((i) => i.orgSlug === "acme" && i.status === "unresolved")!;
+    const resolve = await runTool("resolve-issue", [issue.id, "--in-release", short], { env: sandbox.env() });
+    expect(resolve.code).toBe(5);
+    expect(resolve.stderr).toContain(`it is the start of release ${full}\nhint: use the whole version: node dist/resolve-issue.mjs `);
+    expect(resolve.stderr).toContain(` --in-release ${full}\n`);
   });
 });

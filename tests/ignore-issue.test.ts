@@ -54,7 +54,8 @@ describe("ignore-issue", () => {
       story: "for a duration, in minutes",
       flags: ["--for", "2h"],
       body: { status: "ignored", substatus: "archived_until_condition_met", statusDetails: { ignoreDuration: 120 } },
-      after: /now ignored for 2h/,
+      // The end Sentry answered (the sandbox's clock is fixed at 12:34:56Z), not the request's "2h".
+      after: /now ignored until 2026-03-15 14:34Z \(in 2h\)\./,
     },
     {
       story: "until a number of events within a window",
@@ -86,6 +87,15 @@ describe("ignore-issue", () => {
       expect(sandbox.world.issues.byId.get(issue.id)!.status).toBe("ignored");
     });
   }
+
+  it("--for 2h previews the same end time the answer shows", async () => {
+    const issue = fresh("unresolved");
+    const preview = await runTool("ignore-issue", [issue.id, "--for", "2h"], { env: sandbox.env() });
+    const applied = await runTool("ignore-issue", [issue.id, "--for", "2h", "--yes"], { env: sandbox.env() });
+    const row = new RegExp(`^${issue.shortId} +unresolved \\([a-z_]+\\) -> ignored until 2026-03-15 14:34Z \\(in 2h\\) `, "m");
+    expect(preview.stdout).toMatch(row);
+    expect(applied.stdout).toMatch(row);
+  });
 
   it("changes how an ignored issue is ignored by setting it unresolved first, as the preview says", async () => {
     const issue = fresh("ignored", "archived_until_escalating");

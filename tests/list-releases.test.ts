@@ -40,7 +40,6 @@ function listCalls() {
   return sandbox.requests().filter((r) => r.path === "/api/0/organizations/acme/releases/");
 }
 
-const shorten = (version: string) => version.replace(/[0-9a-f]{20,64}/gi, (h) => h.slice(0, 12));
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -86,7 +85,7 @@ describe("list-releases", () => {
     expect(lines[0]).toBe("20 releases in acme, newest first (crash-free sessions/users over 24h):");
     const expected = newestFirst().slice(0, 20);
     const rows = lines.slice(1, 21);
-    expect(rows.map((l) => l.split(/\s+/)[0])).toEqual(expected.map(shorten));
+    expect(rows.map((l) => l.split(/\s+/)[0])).toEqual(expected);
     expect(lines.at(-1)).toBe("More: --cursor 0:20:0");
 
     // Health as the API reports it over the same window, crash-free to two decimals, adoption to one.
@@ -149,7 +148,7 @@ describe("list-releases", () => {
     const expected = seededRows(7 * DAY)
       .sort((a, b) => b.crashRate - a.crashRate || Date.parse(b.dateCreated) - Date.parse(a.dateCreated))
       .slice(0, 5);
-    expect(lines.slice(1, 6).map(rowLabel)).toEqual(expected.map((r) => `${shorten(r.version)} (${r.project})`));
+    expect(lines.slice(1, 6).map(rowLabel)).toEqual(expected.map((r) => `${r.version} (${r.project})`));
     expect(lines[1]).toContain(`crash-free ${(100 * (1 - expected[0]!.crashRate)).toFixed(2)}%`);
     expect(expected[0]!.crashRate).toBeGreaterThan(0.05);
   });
@@ -201,14 +200,21 @@ describe("list-releases", () => {
     expect(everything.json.nextCursor).toBeNull();
   });
 
-  it("keeps full versions in JSON and shortens commit hashes only in text", async () => {
+  it("prints a 40-hex version whole, so it can be passed back to resolve-issue or set-commits, and names its project in JSON", async () => {
     const res = await runTool("list-releases", ["--project", "api-backend", "--limit", "1", "--json"], { env: orgWide() });
     const [record] = res.json.data;
     expect(record.version).toMatch(/^[0-9a-f]{40}$/);
     expect(record.shortVersion).toBe(record.version.slice(0, 12));
+    expect(record.project).toBe("api-backend");
     const text = await runTool("list-releases", ["--project", "api-backend", "--limit", "1"], { env: orgWide() });
-    expect(text.stdout).toContain(`\n${record.version.slice(0, 12)} `);
-    expect(text.stdout).toContain("Long hashes in versions are shortened; --json shows full versions.");
+    expect(text.stdout).toContain(`\n${record.version} `);
+    expect(text.stdout).not.toContain("shortened");
+  });
+
+  it("--project naming no project of the organization exits 5, like the other tools", async () => {
+    const res = await runTool("list-releases", ["--project", "nope"], { env: orgWide() });
+    expect(res.code, res.stderr).toBe(5);
+    expect(res.stderr).toContain("list-releases: error: no project nope in acme\nhint: list them with node dist/list-projects.mjs");
   });
 
   it("filters by project, environment and query, and says so when nothing matches", async () => {

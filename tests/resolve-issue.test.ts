@@ -205,11 +205,14 @@ describe("resolve-issue", () => {
     expect(res.stdout).toContain(`/issues/${successor.id}/`);
   });
 
-  it("needs event:write: the read-only token gets exit 4 with a hint naming the scope", async () => {
+  it("needs event:write: the read-only token gets exit 4 with a hint naming the scope, in the preview already", async () => {
     const [issue] = freshIssues(1);
+    const preview = await runTool("resolve-issue", [issue!.shortId], { env: sandbox.env("sandbox-read") });
+    expect(preview.code).toBe(4);
+    expect(preview.stdout).toBe("");
     const res = await runTool("resolve-issue", [issue!.shortId, "--yes"], { env: sandbox.env("sandbox-read") });
     expect(res.code).toBe(4);
-    expect(res.stderr).toMatch(/permission denied \(403\)/);
+    expect(res.stderr).toMatch(/this token cannot make this change: it has .*event:read.*, and the write needs one of event:write, event:admin/);
     expect(res.stderr).toMatch(/hint: .*event:write/);
     expect(sandbox.world.issues.byId.get(issue!.id)!.status).toBe("unresolved");
   });

@@ -4,9 +4,10 @@
 
 import type { SentryApi } from "./api.js";
 import { mapLimit } from "./concurrency.js";
-import { UsageError } from "./errors.js";
+import { CliError, UsageError } from "./errors.js";
 import { alignColumns, relativeTime, truncate } from "./output.js";
-import { withScopeHint } from "./sentry/client.js";
+import { requireWriteScope } from "./sentry/auth.js";
+import { scopeHint, withScopeHint } from "./sentry/client.js";
 import { getIssue, READ_SCOPE, statusUpdateTarget, updateIssueStatus, WRITE_SCOPE, type RawAssignee, type RawIssue, type StatusBody } from "./sentry/issues.js";
 import type { RawRelease } from "./sentry/releases.js";
 import type { PlannedRequest, ToolContext, WriteOutput, WritePlan } from "./tool.js";
@@ -245,11 +246,15 @@ function groupRequests(located: Located[], body: StatusBody, perProject: boolean
  * runner previews, or applies with --yes (then the issues' "after" is what Sentry answered).
  */
 export async function planStatusUpdate(refs: Array<{ ref: IssueRef; label: string }>, change: StatusChange, ctx: ToolContext): Promise<WritePlan<StatusUpdateResult>> {
-  const read = await mapLimit(refs, READ_CONCURRENCY, async ({ ref, label }) => {
-    const target = await issueTarget(ref, ctx.api, label);
-    const { issue } = await fetchIssue(ctx.api, target, WRITE_SCOPE);
-    return { target, issue, mergedFrom: mergedAway(target, issue) ? label : undefined };
-  });
+  const [read] = await Promise.all([
+    mapLimit(refs, READ_CONCURRENCY, async ({ ref, label }) => {
+      const target = await issueTarget(ref, ctx.api, label);
+      const { issue } = await fetchIssue(ctx.api, target, WRITE_SCOPE);
+      return { target, issue, mergedFrom: mergedAway(target, issue) ? label : undefined };
+    }),
+    // A read-only token is told so in the preview, not after "Would send" under --yes.
+    requireWriteScope(ctx.api, "issues", scopeHint(WRITE_SCOPE)),
+  ]);
 
   // Two references to one issue (its short ID and its URL, or a merged ID and its successor) change it once.
   const seen = new Set<string>();
@@ -288,14 +293,27 @@ export async function planStatusUpdate(refs: Array<{ ref: IssueRef; label: strin
     }),
   });
 
+  /** Where a request group was meant to take its issues: unresolved for a reset, else the change's target. */
+  const reached = (g: RequestGroup, issue: RawIssue) => (g.body === RESET_BODY ? issue.status === "unresolved" : change.isCurrent(issue));
+
   async function apply(): Promise<StatusUpdateResult> {
     const after = new Map<string, string>();
+    const sent: RequestGroup[] = [];
     // Resets come first: an issue's unresolve must land before it is ignored again.
     for (const g of planned) {
-      const { status, answer } = await updateIssueStatus(ctx.api, g.org, g.issues, g.body).catch((err: unknown) => {
+      let answered: Awaited<ReturnType<typeof updateIssueStatus>>;
+      try {
+        answered = await updateIssueStatus(ctx.api, g.org, g.issues, g.body);
+      } catch (err) {
         // Sentry answers a body it refuses with 400 and field errors (update.py); the change knows what to check.
-        throw err instanceof UsageError && change.badRequestHint ? new UsageError(err.message, change.badRequestHint) : err;
-      });
+        const failure = err instanceof UsageError && change.badRequestHint ? new UsageError(err.message, change.badRequestHint) : err;
+        const now = await readBackAfterFailure(failure, g, sent);
+        sent.push(g);
+        if (g.body !== RESET_BODY) for (const issue of now.values()) after.set(issue.id, issueStatus(issue, ctx.now));
+        continue;
+      }
+      sent.push(g);
+      const { status, answer } = answered;
       if (g.body === RESET_BODY) continue;
       if (status === 204 || answer === null) {
         // The bulk endpoint answers 204 when no issue matched its filter (updateOrganizationIssues).
@@ -311,6 +329,34 @@ export async function planStatusUpdate(refs: Array<{ ref: IssueRef; label: strin
     return result(after);
   }
 
+  /**
+   * A write failed (rate limited, refused, timed out, connection lost). It may have been applied all the same
+   * (its answer lost), and earlier requests of this run were (a re-ignore's unresolve), so "try again" alone
+   * would hide the issues' state. The issues are read back: when the failed request's issues are where it
+   * would have put them, it was applied and the run goes on; otherwise the error says where each issue is now.
+   */
+  async function readBackAfterFailure(err: unknown, g: RequestGroup, sent: RequestGroup[]): Promise<Map<string, RawIssue>> {
+    if (!(err instanceof CliError)) throw err;
+    const touched = new Map<string, RawIssue>();
+    for (const issue of [...sent.flatMap((s) => s.issues), ...g.issues]) touched.set(issue.id, issue);
+    let now: Map<string, RawIssue>;
+    try {
+      const read = await mapLimit([...touched.values()], READ_CONCURRENCY, (issue) =>
+        fetchIssue(ctx.api, { org: g.org, pathId: issue.id, label: issue.shortId }, WRITE_SCOPE).then((r) => r.issue),
+      );
+      now = new Map(read.map((issue) => [issue.id, issue]));
+    } catch {
+      throw new CliError(err.message, err.exitCode, `${err.hint ? `${err.hint}; ` : ""}the issues could not be read back, so their state is unknown: check with node dist/issue-details.mjs`);
+    }
+    if (g.issues.every((issue) => now.has(issue.id) && reached(g, now.get(issue.id)!))) {
+      ctx.warn(`${err.message}; read back: the change was applied all the same (its answer was lost)`);
+      return now;
+    }
+    const states = [...now.values()].map((issue) => `${issue.shortId} is ${issueStatus(issue, ctx.now)}`).join(", ");
+    const partly = sent.length > 0 ? "; the requests before it were applied" : "";
+    throw new CliError(`${err.message}; read back: ${states}${partly}`, err.exitCode, `${err.hint ? `${err.hint}; ` : ""}the same command finishes the change from this state`);
+  }
+
   return { changes: toChange.length, result: result(new Map()), requests, warnings: [...(checked?.warnings?.values() ?? [])], apply };
 }
 
@@ -321,7 +367,9 @@ export function renderStatusUpdate(r: WriteOutput<StatusUpdateResult>): string {
   if (r.changes === 0) {
     lines.push(n === 1 ? `Nothing to change: ${r.issues[0]!.shortId} is already ${r.issues[0]!.before}.` : `Nothing to change: all ${n} issues are already ${r.target}.`);
   } else if (r.applied) {
-    lines.push(`Done: ${r.changes} of ${n} issue${n === 1 ? "" : "s"} now ${r.target}.`);
+    // What Sentry answered, not what was asked: the states the changed issues are in now.
+    const now = [...new Set(r.issues.filter((i) => i.changed).map((i) => i.after))];
+    lines.push(`Done: ${r.changes} of ${n} issue${n === 1 ? "" : "s"} now ${now.length ? now.join("; ") : r.target}.`);
   } else {
     lines.push(`Preview (nothing sent): ${r.verb} ${r.changes} of ${n} issue${n === 1 ? "" : "s"}, to ${r.target}.`);
   }

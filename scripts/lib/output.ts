@@ -20,7 +20,9 @@ export function relativeTime(iso: string | null | undefined, now: number): strin
   if (abs < 60) return "just now";
   for (const [size, unit] of UNITS) {
     if (abs >= size) {
-      const n = Math.floor(abs / size);
+      // A past age counts whole units ("1h ago" until it is 2h); a time ahead rounds to the nearest unit, so an
+      // end set for 2h from now, read back a second later, still reads "in 2h", not "in 1h".
+      const n = seconds >= 0 ? Math.floor(abs / size) : Math.round(abs / size);
       return seconds >= 0 ? `${n}${unit} ago` : `in ${n}${unit}`;
     }
   }
