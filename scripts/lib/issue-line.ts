@@ -62,8 +62,9 @@ export function issueLine(r: IssueRecord, implied: string | null, now: number): 
   const head = [
     r.shortId,
     ...(r.level === DEFAULT_LEVEL ? [] : [LEVEL_LABEL[r.level] ?? r.level]),
-    // A "new" substatus says what the age in the trend column says more exactly.
-    ...statusText(r, implied).filter((word) => !(isNew && word === "new")),
+    // A "new" substatus says what the age in the trend column says more exactly, when the query already says
+    // "unresolved" (elsewhere the word is what says the issue is unresolved).
+    ...statusText(r, implied).filter((word) => !(isNew && implied === "unresolved" && word === "new")),
     `${compactNumber(r.count)}/${compactNumber(r.userCount)}`,
     ageText(r.lastSeen, now),
     isNew ? `new ${ageText(r.firstSeen, now)}` : r.trend,
