@@ -2,36 +2,22 @@
 // in-app frames of the chosen event, the request, the telling tags, trace and user, and what to run next.
 
 import { UsageError } from "./lib/errors.js";
-import {
-  fetchIssue,
-  issuePath,
-  issueStatus,
-  issueSummary,
-  issueTarget,
-  mergedAway,
-  READ_SCOPE,
-  type IssueTarget,
-} from "./lib/issues.js";
-import { compactNumber, relativeTime, shellQuote, truncate } from "./lib/output.js";
-import type { SentryApi } from "./lib/api.js";
+import { chooseTags, renderEvent, renderTags, summarizeEvent, type EventSummary, type TagSummary } from "./lib/issue-event.js";
+import { fetchIssue, issueStatus, issueSummary, issueTarget, mergedAway, READ_SCOPE, type IssueTarget } from "./lib/issues.js";
+import { commandLine, compactNumber, relativeTime } from "./lib/output.js";
+import { getIssueEvent, getIssueTags, NAMED_EVENTS } from "./lib/sentry/issues.js";
 import { bool, int, value } from "./lib/flags.js";
-import { itemTool, runIfMain } from "./lib/tool.js";
-import { parseIssueRef, type IssueRef } from "./lib/validate.js";
+import { cleanText } from "./lib/text.js";
+import { itemTool, runIfMain, type ToolContext } from "./lib/tool.js";
+import { isShortId, parseIssueRef, type IssueRef } from "./lib/validate.js";
 
 const DEFAULT_FRAMES = 5;
 const MAX_FRAMES = 200;
-const CONTEXT_WIDTH = 110;
-const VALUE_WIDTH = 200;
-const TAG_VALUE_WIDTH = 40;
-const TOP_TAG_VALUES = 3;
-/** The tags that most often tell where an error happens, in the order shown; the first present of each group wins. */
-const TELLING_TAGS = [["environment"], ["release"], ["browser", "browser.name"], ["runtime", "runtime.name"], ["os", "os.name"], ["url"], ["handled"]];
-/** Sentry's named events besides an event ID (getOrganizationIssueEvent). */
-const NAMED_EVENTS = ["latest", "oldest", "recommended"];
 const EVENT_ID = /^[0-9a-f]{32}$/;
-/** Commit-SHA release versions are shown by their first 12 characters, as Sentry's UI does (formatVersion). */
-const SHA_VERSION = /^[0-9a-f]{40}$/i;
-const SHORT_SHA = 12;
+const NUMERIC_ID = /^\d+$/;
+/** Performance issue types about database queries, which slow-queries breaks down (the rest are HTTP, I/O, render). */
+const DB_ISSUE_TYPE = /_db_/;
+const SETTLE_COMMAND = /^node dist\/(resolve|ignore)-issue\.mjs /;
 
 interface Input {
   ref: IssueRef;
@@ -39,106 +25,6 @@ interface Input {
   event: string;
   frames: number;
   full: boolean;
-}
-
-// ---- Sentry's event shape (GET /organizations/{org}/issues/{id}/events/{event_id}/), the parts read here.
-
-interface RawFrame {
-  filename?: string | null;
-  absPath?: string | null;
-  module?: string | null;
-  function?: string | null;
-  lineNo?: number | null;
-  colNo?: number | null;
-  inApp?: boolean | null;
-  context?: Array<[number, string]> | null;
-}
-
-interface RawStacktrace {
-  frames?: RawFrame[] | null;
-}
-
-interface RawException {
-  type?: string | null;
-  value?: string | null;
-  module?: string | null;
-  mechanism?: { type?: string; handled?: boolean | null } | null;
-  stacktrace?: RawStacktrace | null;
-}
-
-interface RawEntry {
-  type: string;
-  data: Record<string, unknown>;
-}
-
-interface RawEvent {
-  id: string;
-  eventID?: string;
-  type?: string;
-  title?: string;
-  message?: string;
-  dateCreated?: string;
-  platform?: string;
-  entries?: RawEntry[];
-  tags?: Array<{ key: string; value: string }>;
-  contexts?: Record<string, Record<string, unknown> | null>;
-  user?: { id?: string | null; email?: string | null; username?: string | null; ip_address?: string | null; name?: string | null } | null;
-  release?: { version?: string } | null;
-  /** Issue-platform occurrences (performance issues such as N+1 queries) carry their evidence here. */
-  occurrence?: {
-    issueTitle?: string;
-    subtitle?: string;
-    evidenceDisplay?: Array<{ name: string; value: string; important?: boolean }>;
-    evidenceData?: Record<string, unknown> | null;
-  } | null;
-}
-
-interface RawTag {
-  key: string;
-  name?: string;
-  totalValues: number;
-  topValues?: Array<{ value: string | null; count: number }>;
-}
-
-// ---- The result: one plain object feeds the text and the JSON.
-
-interface Frame {
-  file: string;
-  line: number | null;
-  function: string;
-  inApp: boolean;
-  context: string | null;
-}
-
-interface EventSummary {
-  id: string;
-  dateCreated: string | null;
-  /** error, message, csp, performance, or Sentry's event type for anything else. */
-  kind: string;
-  environment: string | null;
-  release: string | null;
-  /** Outermost first: the exception raised last, then what caused it. */
-  exceptions: Array<{ type: string; value: string; handled: boolean | null }>;
-  /** Innermost first: in-app frames (or every frame with --full). */
-  frames: Frame[];
-  /** Which frames `frames` holds: every one (--full), the in-app ones, or the innermost ones when none is in-app. */
-  framesFrom: "all" | "in-app" | "innermost";
-  framesInApp: number;
-  framesTotal: number;
-  message: string | null;
-  csp: { directive: string; blocked: string; document: string } | null;
-  evidence: Array<{ name: string; value: string }>;
-  request: { method: string | null; url: string } | null;
-  traceId: string | null;
-  user: string | null;
-  /** The transaction the event happened in (its `transaction` tag, else a performance occurrence's evidence). */
-  transaction: string | null;
-}
-
-interface TagSummary {
-  key: string;
-  total: number;
-  top: Array<{ value: string; count: number }>;
 }
 
 interface Result {
@@ -170,12 +56,18 @@ interface Result {
   eventError: string | null;
   /** The telling tags with their top values, or every tag with all of them under --full. */
   tags: TagSummary[];
+  /** Commands worth running next, for the issue's status and kind, with the scope flags of this run. */
+  next: string[];
+}
+
+function isNamedEvent(event: string): boolean {
+  return (NAMED_EVENTS as readonly string[]).includes(event);
 }
 
 /** --event: latest, oldest, recommended, or a 32-hex event ID (dashes and case ignored). */
 function eventChoice(raw: string, flag: string): string {
   const event = raw.trim().toLowerCase().replace(/-/g, "");
-  if (!NAMED_EVENTS.includes(event) && !EVENT_ID.test(event)) {
+  if (!isNamedEvent(event) && !EVENT_ID.test(event)) {
     throw new UsageError(`invalid ${flag} ${JSON.stringify(raw)}: use latest, oldest, recommended or a 32-hex event ID`);
   }
   return event;
@@ -216,6 +108,7 @@ export const tool = itemTool({
     "event",
     "eventError",
     "tags",
+    "next",
   ],
   examples: [
     { args: "WEB-FRONTEND-1A2", about: "by short ID" },
@@ -237,18 +130,18 @@ export const tool = itemTool({
     const target = await issueTarget(input.ref, ctx.api, input.label);
     // Three independent reads, one round trip of wall time. A named event or the tags failing should not
     // hide the issue; an event ID the user typed that does not exist should.
+    const eventHint = isNamedEvent(input.event) ? "the issue has no stored event" : `no event ${input.event} in issue ${target.label}: use --event latest`;
     const [issueRes, eventRes, tagsRes] = await Promise.allSettled([
       fetchIssue(ctx.api, target),
-      getEvent(ctx.api, target, input.event),
-      getTags(ctx.api, target),
+      getIssueEvent(ctx.api, target.org, target.pathId, input.event, eventHint),
+      getIssueTags(ctx.api, target.org, target.pathId),
     ]);
     if (issueRes.status === "rejected") throw issueRes.reason;
-    if (eventRes.status === "rejected" && !NAMED_EVENTS.includes(input.event)) throw eventRes.reason;
+    if (eventRes.status === "rejected" && !isNamedEvent(input.event)) throw eventRes.reason;
     const issue = issueRes.value.issue;
-    const event = eventRes.status === "fulfilled" ? eventRes.value : null;
-    const tags = tagsRes.status === "fulfilled" ? tagsRes.value : [];
-    const eventError = eventRes.status === "rejected" ? String((eventRes.reason as Error).message ?? eventRes.reason) : null;
-    return {
+    const event = eventRes.status === "fulfilled" ? summarizeEvent(eventRes.value.body, input.full, input.frames) : null;
+    const eventError = eventRes.status === "rejected" ? (eventRes.reason instanceof Error ? eventRes.reason.message : String(eventRes.reason)) : null;
+    const result: Omit<Result, "next"> = {
       ...issueSummary(issue),
       statusText: issueStatus(issue, ctx.now),
       firstRelease: issue.firstRelease?.version ?? null,
@@ -256,229 +149,74 @@ export const tool = itemTool({
       issueCategory: issue.issueCategory ?? null,
       issueType: issue.issueType ?? null,
       mergedFrom: mergedAway(target, issue) ? input.label : null,
-      event: event ? summarizeEvent(event, input.full, input.frames) : null,
+      event,
       eventError,
-      tags: chooseTags(tags, input.full),
+      tags: chooseTags(tagsRes.status === "fulfilled" ? tagsRes.value.body : [], input.full),
     };
+    return { ...result, next: nextCommands(result, orgFlags(target, ctx)) };
   },
   render(r, ctx) {
     const lines: string[] = [];
     if (r.mergedFrom) lines.push(`${r.mergedFrom} was merged into ${r.shortId}; showing ${r.shortId}.`);
     lines.push(`${r.shortId}: ${r.title}`);
-    lines.push(
-      [r.level, r.statusText, r.priority ? `priority ${r.priority}` : null, `${compactNumber(r.count)} events`, `${compactNumber(r.userCount)} users`, `project ${r.project}`]
-        .filter(Boolean)
-        .join(", "),
-    );
-    const seen = (what: string, at: string | null, release: string | null) => `${what} ${relativeTime(at, ctx.now)}${release ? ` in ${shortVersion(release)}` : ""}`;
+    // The issue endpoint counts over the issue's whole life (list-issues counts over its --period).
+    const counts = `${counted(r.count, "event")}, ${counted(r.userCount, "user")} in its lifetime`;
+    lines.push([r.level, r.statusText, r.priority ? `priority ${r.priority}` : null, counts, `project ${r.project}`].filter(Boolean).join(", "));
+    const seen = (what: string, at: string | null, release: string | null) => `${what} ${relativeTime(at, ctx.now)}${release ? ` in ${release}` : ""}`;
     lines.push(`${seen("First seen", r.firstSeen, r.firstRelease)}, ${seen("last seen", r.lastSeen, r.lastRelease)}; ${r.assignedTo ? `assigned to ${r.assignedTo}` : "unassigned"}`);
     if (r.culprit) lines.push(`Culprit: ${r.culprit}`);
     lines.push(r.permalink);
-    if (r.event) lines.push(...renderEvent(r.event, r, ctx.now));
+    if (r.event) lines.push(...renderEvent(r.event, r.title, ctx.now));
     else lines.push(`No event shown${r.eventError ? `: ${r.eventError}` : ""}.`);
     const tagLine = renderTags(r.tags, r.event?.request?.url);
     if (tagLine) lines.push(tagLine);
-    const settle = `node dist/resolve-issue.mjs ${r.shortId}   or   node dist/ignore-issue.mjs ${r.shortId}`;
-    const investigate = performanceNext(r);
-    if (investigate.length) lines.push(`Next: ${investigate.join("   or   ")}`, `Then: ${settle}`);
-    else lines.push(`Next: ${settle}`);
-    return lines.join("\n");
+    // Every line is cleaned whole: titles, culprits, messages, frames, URLs and tag values are server text.
+    const text = lines.map(cleanText);
+    // A performance issue's transaction comes first; settling it, once understood, then.
+    const settle = r.next.filter((c) => SETTLE_COMMAND.test(c));
+    const investigate = r.next.filter((c) => !SETTLE_COMMAND.test(c));
+    if (investigate.length) text.push(`Next: ${investigate.join("   or   ")}`);
+    if (settle.length) text.push(`${investigate.length ? "Then" : "Next"}: ${settle.join("   or   ")}`);
+    return text.join("\n");
   },
 });
 
-async function getEvent(api: SentryApi, target: IssueTarget, event: string): Promise<RawEvent> {
-  const res = await api.get<RawEvent>(`${issuePath(target)}events/${encodeURIComponent(event)}/`, undefined, {
-    scopes: READ_SCOPE,
-    notFoundHint: NAMED_EVENTS.includes(event) ? "the issue has no stored event" : `no event ${event} in issue ${target.label}: use --event latest`,
-  });
-  return res.body;
+/** "1 event", "12.3k events". */
+function counted(n: number, word: string): string {
+  return `${compactNumber(n)} ${n === 1 ? word : `${word}s`}`;
 }
 
-/** Tag keys with their top values (GroupTagsEndpoint); the issue body's own `tags` lack the values. */
-async function getTags(api: SentryApi, target: IssueTarget): Promise<RawTag[]> {
-  const res = await api.get<RawTag[]>(`${issuePath(target)}tags/`, undefined, { scopes: READ_SCOPE });
-  return Array.isArray(res.body) ? res.body : [];
+/**
+ * The --org a suggested command needs to reach the same organization: the one an issue URL named, or one given
+ * with --org. From the environment or .sentryclirc the next command finds it by itself.
+ */
+function orgFlags(target: IssueTarget, ctx: ToolContext): string[] {
+  return target.org !== ctx.config.org || ctx.config.orgSource === "--org" ? ["--org", target.org] : [];
 }
 
-function entry(event: RawEvent, type: string): Record<string, unknown> | undefined {
-  return event.entries?.find((e) => e.type === type)?.data;
+/**
+ * What to run next, by status: an unresolved issue can be resolved or ignored; an ignored one resolved (its
+ * status line says until when it stays ignored); a resolved one needs nothing (Sentry reopens it by itself
+ * when it regresses). A performance issue first points at the transaction it is about. The ID is echoed only
+ * when it has the shape of an ID, as a server value in a command line must.
+ */
+function nextCommands(r: Omit<Result, "next">, org: string[]): string[] {
+  const id = isShortId(r.shortId) ? r.shortId : NUMERIC_ID.test(r.id) ? r.id : null;
+  const settle = r.status === "unresolved" ? ["resolve-issue", "ignore-issue"] : r.status === "ignored" ? ["resolve-issue"] : [];
+  return [...performanceNext(r, org), ...(id ? settle.map((tool) => commandLine(tool, [id, ...org])) : [])];
 }
-
-function frameOf(f: RawFrame): Frame {
-  const context = f.context?.find(([n]) => n === f.lineNo)?.[1];
-  return {
-    file: f.filename || f.absPath || f.module || "?",
-    line: f.lineNo ?? null,
-    function: f.function || "?",
-    inApp: f.inApp === true,
-    context: context?.trim() ? truncate(context, CONTEXT_WIDTH) : null,
-  };
-}
-
-/** The stack that explains the event: the outermost exception's, else the crashed (or only) thread's. */
-function mainStack(event: RawEvent, exceptions: RawException[]): RawFrame[] {
-  for (let i = exceptions.length - 1; i >= 0; i--) {
-    const frames = exceptions[i]!.stacktrace?.frames;
-    if (frames?.length) return frames;
-  }
-  const threads = (entry(event, "threads")?.values ?? []) as Array<{ crashed?: boolean; current?: boolean; stacktrace?: RawStacktrace | null }>;
-  const thread = threads.find((t) => t.crashed) ?? threads.find((t) => t.current) ?? threads.find((t) => t.stacktrace?.frames?.length);
-  if (thread?.stacktrace?.frames?.length) return thread.stacktrace.frames;
-  return ((entry(event, "stacktrace") as RawStacktrace | undefined)?.frames ?? []) as RawFrame[];
-}
-
-function contextValue(event: RawEvent, context: string, key: string): string | null {
-  const v = event.contexts?.[context]?.[key];
-  return typeof v === "string" && v ? v : null;
-}
-
-function userLabel(user: RawEvent["user"]): string | null {
-  if (!user) return null;
-  const parts = [user.id ? `id ${user.id}` : null, user.email || user.username || user.name || null, user.ip_address ? `ip ${user.ip_address}` : null].filter(Boolean);
-  return parts.length ? parts.join(", ") : null;
-}
-
-function summarizeEvent(event: RawEvent, full: boolean, maxFrames: number): EventSummary {
-  // Sentry lists chained exceptions cause first; the last value is the one that surfaced.
-  const rawExceptions = ((entry(event, "exception")?.values ?? []) as RawException[]).filter(Boolean);
-  const stack = mainStack(event, rawExceptions);
-  const innermostFirst = [...stack].reverse().map(frameOf);
-  const inApp = innermostFirst.filter((f) => f.inApp);
-  // Without in-app frames (a library raised and nothing is marked in-app), the innermost frames still help.
-  const framesFrom = full ? "all" : inApp.length ? "in-app" : "innermost";
-  const pool = framesFrom === "in-app" ? inApp : innermostFirst;
-  const frames = full ? pool : pool.slice(0, maxFrames);
-
-  const csp = entry(event, "csp");
-  const request = entry(event, "request");
-  const messageEntry = entry(event, "message");
-  const tag = (key: string) => event.tags?.find((t) => t.key === key)?.value ?? null;
-  const occurrence = event.occurrence;
-  const kind = rawExceptions.length
-    ? "error"
-    : occurrence
-      ? "performance"
-      : csp || event.type === "csp"
-        ? "csp"
-        : messageEntry || event.message
-          ? "message"
-          : event.type || "default";
-  const message = (messageEntry?.formatted ?? messageEntry?.message ?? event.message ?? null) as string | null;
-  return {
-    id: event.eventID ?? event.id,
-    dateCreated: event.dateCreated ?? null,
-    kind,
-    environment: tag("environment"),
-    release: event.release?.version ?? tag("release"),
-    exceptions: [...rawExceptions].reverse().map((e) => ({
-      type: e.type || "Error",
-      value: truncate(e.value ?? "", VALUE_WIDTH),
-      handled: e.mechanism?.handled ?? null,
-    })),
-    frames,
-    framesFrom,
-    framesInApp: inApp.length,
-    framesTotal: innermostFirst.length,
-    message: message ? truncate(message, VALUE_WIDTH) : null,
-    csp: csp
-      ? {
-          directive: String(csp.effective_directive ?? csp.violated_directive ?? "?"),
-          blocked: String(csp.blocked_uri ?? "?"),
-          document: String(csp.document_uri ?? "?"),
-        }
-      : null,
-    evidence: (occurrence?.evidenceDisplay ?? [])
-      .slice()
-      .sort((a, b) => Number(b.important === true) - Number(a.important === true))
-      .map((e) => ({ name: e.name, value: truncate(String(e.value), VALUE_WIDTH) })),
-    request: typeof request?.url === "string" ? { method: (request.method as string | null) ?? null, url: request.url } : null,
-    traceId: contextValue(event, "trace", "trace_id"),
-    user: userLabel(event.user),
-    transaction: tag("transaction") ?? stringOr(occurrence?.evidenceData?.transactionName),
-  };
-}
-
-function renderEvent(e: EventSummary, r: Result, now: number): string[] {
-  const lines: string[] = [];
-  const where = [e.environment, e.release ? `release ${shortVersion(e.release)}` : null].filter(Boolean).join(", ");
-  lines.push(`Event ${e.id.slice(0, 12)} (${e.kind}, ${relativeTime(e.dateCreated, now)}${where ? `, ${where}` : ""}):`);
-  e.exceptions.forEach((x, i) => {
-    const handled = x.handled === false ? " [unhandled]" : "";
-    // The surfaced exception usually is the issue's title, printed two lines up: say so, not it again.
-    const asTitle = i === 0 && x.value && `${x.type}: ${x.value}` === r.title;
-    lines.push(`  ${i === 0 ? "" : "caused by "}${x.type}${asTitle ? " (message as in the title)" : x.value ? `: ${x.value}` : ""}${handled}`);
-  });
-  if (e.kind === "message" && e.message) lines.push(`  Message: ${e.message}`);
-  if (e.csp) lines.push(`  CSP violation: ${e.csp.directive} blocked ${e.csp.blocked} on ${e.csp.document}`);
-  if (e.evidence.length) {
-    for (const ev of e.evidence) lines.push(`  ${ev.name}: ${ev.value}`);
-  }
-  if (e.kind !== "error" && !e.message && !e.csp && !e.evidence.length) lines.push(`  ${r.title}`);
-  if (e.frames.length) {
-    const shown = e.frames.length;
-    const all = e.framesFrom === "all";
-    const what = all ? `all ${e.framesTotal} frames` : e.framesFrom === "in-app" ? `${shown} of ${e.framesInApp} in-app frames` : `${shown} of ${e.framesTotal} frames (none in-app)`;
-    const hidden = e.framesTotal - shown;
-    lines.push(`Stack, ${what}, innermost first${hidden ? `; ${hidden} more hidden (--full)` : ""}:`);
-    for (const f of e.frames) {
-      lines.push(`  ${f.file}${f.line !== null ? `:${f.line}` : ""} in ${f.function}${all && !f.inApp ? " [library]" : ""}`);
-      if (f.context) lines.push(`      ${f.context}`);
-    }
-  }
-  if (e.request) lines.push(`Request: ${e.request.method ? `${e.request.method} ` : ""}${e.request.url}`);
-  const who = [e.traceId ? `Trace ${e.traceId}` : null, e.user ? `User ${e.user}` : null].filter(Boolean);
-  if (who.length) lines.push(who.join("; "));
-  return lines;
-}
-
-/** Performance issue types about database queries, which slow-queries breaks down (the rest are HTTP, I/O, render). */
-const DB_ISSUE_TYPE = /_db_/;
 
 /**
  * A performance issue (N+1 queries, slow DB query, consecutive HTTP calls, …) is a fact about one transaction:
  * the performance tools show that transaction's timings and, for database issues, its heaviest queries.
  */
-function performanceNext(r: Result): string[] {
+function performanceNext(r: Omit<Result, "next">, org: string[]): string[] {
   const transaction = r.event?.transaction;
-  if (r.issueCategory !== "performance" || !transaction) return [];
-  const scope = ` --project ${shellQuote(r.project)}`;
-  const next = [`node dist/transaction-summary.mjs ${shellQuote(transaction)}${scope}`];
-  if (DB_ISSUE_TYPE.test(r.issueType ?? "")) next.push(`node dist/slow-queries.mjs --transaction ${shellQuote(transaction)}${scope}`);
+  if (r.issueCategory !== "performance" || !transaction || !r.project) return [];
+  const scope = [...org, "--project", r.project];
+  const next = [commandLine("transaction-summary", [transaction, ...scope])];
+  if (DB_ISSUE_TYPE.test(r.issueType ?? "")) next.push(commandLine("slow-queries", ["--transaction", transaction, ...scope]));
   return next;
-}
-
-function stringOr(value: unknown): string | null {
-  return typeof value === "string" && value ? value : null;
-}
-
-function shortVersion(version: string): string {
-  return SHA_VERSION.test(version) ? version.slice(0, SHORT_SHA) : version;
-}
-
-/** The tags the result keeps: the telling ones with their top values, or with --full every tag and value. */
-function chooseTags(tags: RawTag[], full: boolean): TagSummary[] {
-  const byKey = new Map(tags.map((t) => [t.key, t]));
-  const chosen = full ? tags : TELLING_TAGS.map((group) => group.map((k) => byKey.get(k)).find(Boolean)).filter((t): t is RawTag => t !== undefined);
-  return chosen.map((t) => ({
-    key: t.key,
-    total: t.totalValues,
-    top: (full ? (t.topValues ?? []) : (t.topValues ?? []).slice(0, TOP_TAG_VALUES)).map((v) => ({ value: v.value ?? "(empty)", count: v.count })),
-  }));
-}
-
-/** The tag line; a url tag that only repeats the request line above (one value, every event) is left out. */
-function renderTags(tags: TagSummary[], requestUrl?: string): string {
-  const parts = tags
-    .filter((t) => t.top.length)
-    .filter((t) => !(t.key === "url" && t.top.length === 1 && t.top[0]!.count === t.total && requestUrl?.startsWith(t.top[0]!.value)))
-    .map((t) => {
-      const values = t.top.map((v) => {
-        const share = t.total > 0 ? ` ${Math.round((v.count / t.total) * 100)}%` : "";
-        return `${truncate(t.key === "release" ? shortVersion(v.value) : v.value, TAG_VALUE_WIDTH)}${share}`;
-      });
-      return `${t.key} ${values.join(", ")}`;
-    });
-  return parts.length ? `Tags: ${parts.join("; ")}` : "";
 }
 
 runIfMain(tool, import.meta.url);

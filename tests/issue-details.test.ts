@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { shellQuote } from "../scripts/lib/output.js";
 import type { Issue } from "../scripts/sandbox/seed/issues.js";
+import { expectGolden } from "./helpers/golden.js";
 import { runTool, tempDir } from "./helpers/run.js";
 import { useSandbox } from "./helpers/sandbox.js";
 
@@ -16,6 +17,12 @@ const DETAILS_BUDGET = 0.1;
 
 function orgSlug(): string {
   return sandbox.world.orgs[0]!.slug;
+}
+
+function withStatus(status: string, substatus?: string): Issue {
+  const issue = sandbox.world.issues.issues.find((i) => i.orgSlug === orgSlug() && i.status === status && (!substatus || i.substatus === substatus));
+  if (!issue) throw new Error(`the sandbox seeds no ${status} ${substatus ?? ""} issue`);
+  return issue;
 }
 
 function shown(kind: Issue["spec"]["kind"]): Issue {
@@ -237,5 +244,65 @@ describe("issue-details", () => {
       expect(res.code, args.join(" ")).toBe(2);
     }
     expect(sandbox.requests()).toEqual([]);
+  });
+
+  it("suggests what fits the status: resolve or ignore when unresolved, resolve when ignored (saying until when), nothing when resolved", async () => {
+    const resolved = await details([withStatus("resolved").shortId]);
+    expect(resolved.code).toBe(0);
+    expect(resolved.stdout.split("\n")[1]).toMatch(/^\w+, resolved/);
+    expect(resolved.stdout).not.toMatch(/resolve-issue|ignore-issue/);
+
+    const condition = withStatus("ignored", "archived_until_condition_met");
+    const ignored = await details([condition.shortId]);
+    expect(ignored.stdout.split("\n")[1]).toMatch(/^\w+, ignored until (\d{4}-\d\d-\d\d \d\d:\d\dZ \(in \d+[mhd]\)|\d+ (more )?(events|users))/);
+    expect(ignored.stdout.trim().split("\n").at(-1)).toBe(`Next: node dist/resolve-issue.mjs ${condition.shortId}`);
+    const escalating = await details([withStatus("ignored", "archived_until_escalating").shortId]);
+    expect(escalating.stdout.split("\n")[1]).toMatch(/^\w+, ignored until escalating/);
+    expect(escalating.stdout).not.toContain("ignore-issue");
+  });
+
+  it("carries the organization an issue URL or --org chose into every suggested command", async () => {
+    const issue = shown("error");
+    const url = `https://sentry.example.com/organizations/${orgSlug()}/issues/${issue.id}/`;
+    const res = await details([url], { ...sandbox.env(), SENTRY_ORG: undefined });
+    expect(res.stdout.trim().split("\n").at(-1)).toBe(
+      `Next: node dist/resolve-issue.mjs ${issue.shortId} --org ${orgSlug()}   or   node dist/ignore-issue.mjs ${issue.shortId} --org ${orgSlug()}`,
+    );
+    const flagged = await details([issue.shortId, "--org", orgSlug()]);
+    expect(flagged.stdout.trim().split("\n").at(-1)).toContain(`resolve-issue.mjs ${issue.shortId} --org ${orgSlug()} `);
+    // From the environment the next command finds the organization by itself.
+    const plain = await details([issue.shortId]);
+    expect(plain.stdout).not.toContain("--org");
+  });
+
+  it("labels its counts as the issue's lifetime and gives the event's user as an object in JSON", async () => {
+    const issue = shown("error");
+    const res = await details([issue.shortId]);
+    expect(res.stdout.split("\n")[1]).toMatch(/, \S+ events?, \S+ users? in its lifetime, project /);
+    const json = await runTool("issue-details", [issue.shortId, "--json"], { env: sandbox.env() });
+    const user = json.json.event.user;
+    expect(Object.keys(user)).toEqual(["id", "email", "username", "name", "ipAddress"]);
+    expect(res.stdout).toContain(`User id ${user.id}`);
+    expect(json.json.next).toEqual([`node dist/resolve-issue.mjs ${issue.shortId}`, `node dist/ignore-issue.mjs ${issue.shortId}`]);
+    expect(JSON.stringify(json.json)).not.toMatch(/"[-?]"/);
+  });
+
+  it("prints each kind of issue exactly as the golden transcripts have it (fixed clock)", async () => {
+    const cases: Array<[string, Issue]> = [
+      ["error", shown("error")],
+      ["chained", shown("chained")],
+      ["message", shown("message")],
+      ["csp", shown("csp")],
+      ["performance", shown("performance")],
+      ["ignored", withStatus("ignored", "archived_until_condition_met")],
+      ["resolved", withStatus("resolved")],
+    ];
+    for (const [name, issue] of cases) {
+      const res = await details([issue.shortId]);
+      expect(res.code, res.stderr).toBe(0);
+      expectGolden(`issue-details/${name}`, res.stdout, sandbox.url);
+    }
+    const full = await details([shown("error").shortId, "--full"]);
+    expectGolden("issue-details/error-full", full.stdout, sandbox.url);
   });
 });

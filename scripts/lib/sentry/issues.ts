@@ -116,3 +116,56 @@ export async function updateIssueStatus(
   );
   return { status: res.status, answer: res.body };
 }
+
+// ---- One event of an issue, and the issue's tags (read by issue-details).
+
+/** Sentry's named events besides an event ID (getOrganizationIssueEvent, docs/sentry-api.md §3). */
+export const NAMED_EVENTS = ["latest", "oldest", "recommended"] as const;
+
+/**
+ * The event fields issue-details reads (GET /organizations/{org}/issues/{id}/events/{event}/). Entries keep
+ * their data unchecked here: each kind (exception, threads, request, csp, message) is read by lib/issue-event.ts
+ * through its own schema, so an odd entry costs that part of the output, not the event.
+ */
+export const rawEvent = object({
+  id: str,
+  eventID: optional(str),
+  type: optional(nullable(str)),
+  title: optional(nullable(str)),
+  message: optional(nullable(str)),
+  dateCreated: optional(nullable(str)),
+  platform: optional(nullable(str)),
+  entries: optional(nullable(arrayOf(object({ type: str, data: unknownValue })))),
+  tags: optional(nullable(arrayOf(object({ key: str, value: nullable(str) })))),
+  contexts: optional(nullable(record(unknownValue))),
+  user: optional(nullable(record(unknownValue))),
+  release: optional(nullable(object({ version: str }))),
+  /** Issue-platform occurrences (performance issues such as N+1 queries) carry their evidence here. */
+  occurrence: optional(
+    nullable(
+      object({
+        evidenceDisplay: optional(nullable(arrayOf(object({ name: str, value: unknownValue, important: optional(nullable(bool)) })))),
+        evidenceData: optional(nullable(record(unknownValue))),
+      }),
+    ),
+  ),
+});
+export type RawEvent = Infer<typeof rawEvent>;
+
+/** One event of an issue: a named one (latest, oldest, recommended) or an event ID. */
+export function getIssueEvent(api: SentryApi, org: string, pathId: string, event: string, notFoundHint: string): Promise<Checked<RawEvent>> {
+  return getChecked(api, apiPath`/organizations/${org}/issues/${pathId}/events/${event}/`, rawEvent, undefined, { scopes: READ_SCOPE, notFoundHint });
+}
+
+/** A tag key of an issue with its top values (GroupTagsEndpoint); the issue body's own `tags` lack the values. */
+export const rawIssueTag = object({
+  key: str,
+  name: optional(str),
+  totalValues: num,
+  topValues: optional(nullable(arrayOf(object({ value: nullable(str), count: num })))),
+});
+export type RawIssueTag = Infer<typeof rawIssueTag>;
+
+export function getIssueTags(api: SentryApi, org: string, pathId: string): Promise<Checked<RawIssueTag[]>> {
+  return getChecked(api, apiPath`/organizations/${org}/issues/${pathId}/tags/`, arrayOf(rawIssueTag), undefined, { scopes: READ_SCOPE });
+}
