@@ -10,7 +10,7 @@ import {
   TRANSACTION_FIELDS,
   type Dataset,
   type TransactionFields,
-} from "./lib/events.js";
+} from "./lib/sentry/events.js";
 import { UsageError } from "./lib/errors.js";
 import { alignColumns, millis, percent, plural, shellQuote } from "./lib/output.js";
 import { choice, text } from "./lib/flags.js";

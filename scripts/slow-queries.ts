@@ -11,7 +11,7 @@ import {
   type EventsRequest,
   type EventsRow,
   type EventsTable,
-} from "./lib/events.js";
+} from "./lib/sentry/events.js";
 import { UsageError } from "./lib/errors.js";
 import { alignColumns, millis, percent, plural, shellQuote, truncate } from "./lib/output.js";
 import { bool, choice, text } from "./lib/flags.js";

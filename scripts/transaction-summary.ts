@@ -14,7 +14,7 @@ import {
   type EventsRow,
   TRANSACTION_FIELDS,
   type TransactionFields,
-} from "./lib/events.js";
+} from "./lib/sentry/events.js";
 import { NotFoundError, UsageError } from "./lib/errors.js";
 import { alignColumns, isFlatChange, millis, percent, plural, shellQuote } from "./lib/output.js";
 import {

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from "vitest";
 import type { SentryApi } from "../scripts/lib/api.js";
-import { EventsClient } from "../scripts/lib/events.js";
+import { EventsClient } from "../scripts/lib/sentry/events.js";
 import { UsageError } from "../scripts/lib/errors.js";
 import type { SpanRecord } from "../scripts/sandbox/seed/spans.js";
 import type { World } from "../scripts/sandbox/types.js";
