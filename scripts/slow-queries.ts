@@ -12,10 +12,11 @@ import {
   type EventsRow,
   type EventsTable,
 } from "./lib/sentry/events.js";
-import { UsageError } from "./lib/errors.js";
-import { alignColumns, millis, percent, plural, shellQuote, truncate } from "./lib/output.js";
+import { UnexpectedAnswerError, UsageError } from "./lib/errors.js";
+import { compactNumber, percent, plural, truncate } from "./lib/output.js";
 import { bool, choice, text } from "./lib/flags.js";
-import { ENVIRONMENT_FLAG, PERIOD_FLAG, perMinute, roundFraction, roundMs, scopeFlags, scopePhrase, type Period } from "./lib/performance.js";
+import { duration, ENVIRONMENT_FLAG, isTransactionName, MAX_TRANSACTION_NAME, msNumber, PERIOD_FLAG, requireValues, roundFraction, roundMs, scopePhrase, summaryCommand, type Period } from "./lib/performance.js";
+import { cleanText } from "./lib/text.js";
 import { PROJECT_SCOPE_FLAGS, projectScopeOf, resolveProjectScope, type ProjectFlags, type ProjectScope } from "./lib/projects.js";
 import { listTool, runIfMain, type ListSummary, type ToolContext } from "./lib/tool.js";
 
@@ -53,7 +54,7 @@ const SORT_LABEL: Record<Sort, string> = { total: "total self time", avg: "avera
  */
 const N_PLUS_ONE_MIN_PER_TRANSACTION = 5;
 /** Statements are long; text output keeps their start (verb, columns, table), where they differ most. */
-const QUERY_WIDTH = 90;
+const QUERY_WIDTH = 60;
 
 interface Input {
   period: Period;
@@ -89,7 +90,7 @@ export const tool = listTool({
     full: bool("Print each query's full text (shortened to its start by default)"),
   },
   defaultLimit: 10,
-  fields: ["query", "group", "table", "project", "totalMs", "avgMs", "p95Ms", "count", "perMinute", "share", "transactions", "perTransaction", "nPlusOne", "nPlusOneTransaction"],
+  fields: ["query", "group", "table", "project", "totalMs", "avgMs", "p95Ms", "estimatedCount", "perMinute", "share", "sampledTransactions", "perTransaction", "nPlusOne", "nPlusOneTransaction"],
   examples: [
     { args: "", about: "the queries that take the most database time over 24h" },
     { args: "--transaction 'GET /api/checkout' --project api-backend", about: "the heaviest queries inside one endpoint" },
@@ -103,8 +104,8 @@ export const tool = listTool({
   ],
   parse({ flags }): Input {
     const transaction = flags.transaction?.trim();
-    if (transaction !== undefined && (!transaction || /[\r\n]/.test(transaction))) {
-      throw new UsageError("--transaction needs a transaction name on one line", "copy one from: node dist/list-transactions.mjs");
+    if (transaction !== undefined && !isTransactionName(transaction)) {
+      throw new UsageError(`--transaction needs a transaction name on one line, 1 to ${MAX_TRANSACTION_NAME} characters`, "copy one from: node dist/list-transactions.mjs");
     }
     return { period: flags.period, projects: projectScopeOf(flags), environment: flags.environment, transaction, sort: flags.sort, full: flags.full };
   },
@@ -131,9 +132,15 @@ export const tool = listTool({
     const build = () => ({ ...base, fields: ["project", "span.group", TABLE, QUERY, TOTAL, AVG, P95, COUNT, RATE, SEGMENTS, SAMPLED], sort: `-${SORT_FIELD[input.sort]}` });
     for await (const page of events.pages(build, { ...ctx.list, spansOnlyFor: NEEDS })) {
       totals ??= totalsOf(await totalsSettled);
+      requireValues(page.rows, [TOTAL, COUNT], "the database queries table");
+      // The filter keeps spans with a statement (has:sentry.normalized_description); a row without one means
+      // the server ignored it and answered other spans (http.server…), which must not be listed as queries.
+      if (page.rows.some((row) => stringOrNull(row[QUERY]) === null)) {
+        throw new UnexpectedAnswerError(`rows without a statement (${QUERY}): the server did not apply the database-spans filter`);
+      }
       const records = page.rows.map((row) => queryRecord(row, totals!.totalMs));
       await nameNPlusOneTransactions(events, base, records, input.transaction, ctx);
-      ctx.emit(records);
+      ctx.emit(records.map((r) => ({ ...r })));
       fetched += records.length;
       nextCursor = page.nextCursor;
       ctx.progress(`fetched ${fetched} queries…`);
@@ -151,51 +158,74 @@ export const tool = listTool({
       totalSpans: totals?.totalSpans ?? 0,
     };
   },
-  render(records, s) {
-    const where = `${s.transaction ? `${s.transaction} in ` : ""}${scopePhrase(s.scope, s.environment, s.period)}`;
+  render(rawRecords, s) {
+    const records = rawRecords as unknown as QueryRecord[];
+    const where = `${s.transaction ? `${cleanText(s.transaction)} in ` : ""}${scopePhrase(s.scope, s.environment, s.period)}`;
     if (records.length === 0) {
-      return s.transaction
-        ? `No database queries in ${where}. Check the name with: node dist/transaction-summary.mjs ${shellQuote(s.transaction)}${scopeFlags(s.scope.projects, s.environment, s.period)}`
+      const check = s.transaction ? summaryCommand(s.transaction, s.scope.projects, s.environment, s.period) : null;
+      return check
+        ? `No database queries in ${where}. Check the name with: ${check}`
         : `No database queries in ${where}. Either the SDK records no db spans (tracing off, or no database integration) or try a longer --period.`;
     }
-    const lines = [`${plural(records.length, "database query", "database queries")} in ${where}, by ${SORT_LABEL[s.sort]} (all database time ${millis(s.totalMs)} in ${s.totalSpans} spans):`];
-    // Every duration in ms, as in list-transactions and transaction-summary; qpm is queries per minute, in /min
-    // like list-transactions' tpm.
-    const header = ["total", "share", "avg", "p95", "count", "qpm", "per txn", "project", "table", "query"];
-    const rows = records.map((r) => [
-      millis(r.totalMs as number | null),
-      percent(r.share as number | null),
-      millis(r.avgMs as number | null),
-      millis(r.p95Ms as number | null),
-      String(r.count ?? "-"),
-      perMinute(r.perMinute as number | null),
-      perTransactionText(r),
-      String(r.project ?? "-"),
-      String(r.table ?? "-"),
-      s.full ? String(r.query) : truncate(String(r.query), QUERY_WIDTH),
-    ]);
-    lines.push(...alignColumns([header, ...rows], [0, 1, 2, 3, 4, 5, 6]));
+    const perRowProject = s.scope.projects.length !== 1;
+    const lines = [
+      `${plural(records.length, "database query", "database queries")} in ${where} by ${SORT_LABEL[s.sort]} (all database time ${duration(s.totalMs)}, ${compactNumber(s.totalSpans)} spans): ` +
+        `total share avg/p95ms count [runs/txn if not 1]${perRowProject ? " project" : ""} [table] ${s.full ? "statement" : "statement start (--full: verbatim)"}`,
+    ];
+    for (const r of records) {
+      const statement = cleanText(r.query ?? "");
+      const shown = s.full ? statement : truncate(compactStatement(statement, r.table), QUERY_WIDTH);
+      const table = r.table && !shown.includes(r.table) ? cleanText(r.table) : "";
+      const runs = r.perTransaction === null || Math.abs(r.perTransaction - 1) < 0.05 ? "" : `×${r.perTransaction.toFixed(1)}${r.nPlusOne ? " N+1" : ""}`;
+      const cells = [duration(r.totalMs), percent(r.share), `${msNumber(r.avgMs)}/${msNumber(r.p95Ms)}`, compactNumber(r.estimatedCount), runs, perRowProject ? (r.project ?? "-") : "", table, shown];
+      lines.push(cells.filter(Boolean).join(" "));
+    }
     if (s.nextCursor) lines.push(`More: --cursor ${s.nextCursor}`);
     const flagged = records.filter((r) => r.nPlusOne);
-    if (flagged.length) {
-      lines.push(`N+1: runs ${N_PLUS_ONE_MIN_PER_TRANSACTION}+ times per transaction on average, likely once per row of an earlier result; fetch those rows in one query (IN (…) or a join).`);
-      // One next step per flagged query: each may be repeated by another endpoint, in another project.
-      const shown = new Set<string>();
-      for (const r of flagged) {
-        const name = (r.nPlusOneTransaction as string | null) ?? s.transaction;
-        // With --transaction the endpoint is the one just filtered on: pointing back at it says nothing new.
-        if (!name || name === s.transaction) continue;
-        const project = r.project as string | null;
-        const command = `node dist/transaction-summary.mjs ${shellQuote(name)}${scopeFlags(project ? [project] : s.scope.projects, s.environment, s.period)}`;
-        const what = `${r.table ?? "the flagged query"}${project ? ` (${project})` : ""}`;
-        if (shown.has(`${what} ${command}`)) continue;
-        shown.add(`${what} ${command}`);
-        lines.push(`See the endpoint for ${what}: ${command}`);
-      }
+    // One next step per flagged query: each may be repeated by another endpoint, in another project.
+    const shown = new Set<string>();
+    for (const r of flagged) {
+      const name = r.nPlusOneTransaction ?? s.transaction;
+      // With --transaction the endpoint is the one just filtered on: pointing back at it says nothing new.
+      if (!name || name === s.transaction) continue;
+      const command = summaryCommand(name, r.project ? [r.project] : s.scope.projects, s.environment, s.period);
+      const what = `${cleanText(r.table ?? "the flagged query")}${r.project ? ` (${r.project})` : ""}`;
+      if (!command || shown.has(`${what} ${command}`)) continue;
+      shown.add(`${what} ${command}`);
+      lines.push(`N+1 on ${what}, see its endpoint: ${command}`);
     }
     return lines.join("\n");
   },
 });
+
+interface QueryRecord {
+  query: string | null;
+  group: string | null;
+  table: string | null;
+  project: string | null;
+  totalMs: number | null;
+  avgMs: number | null;
+  p95Ms: number | null;
+  /** count(): the spans the stored sample stands for, extrapolated by the sample rate. */
+  estimatedCount: number | null;
+  perMinute: number | null;
+  share: number | null;
+  /** count_unique(transaction.id): distinct transactions in the stored sample, not extrapolated. */
+  sampledTransactions: number | null;
+  perTransaction: number | null;
+  nPlusOne: boolean;
+  nPlusOneTransaction: string | null;
+}
+
+/**
+ * A statement's start, denser: identifier quotes dropped, and the qualifier of the statement's own table
+ * (`"orders"."id"` → `id`; a joined `"products"."id"` stays `products.id`), so 60 characters reach the FROM and
+ * WHERE that tell statements apart. --full prints the statement verbatim.
+ */
+function compactStatement(statement: string, table: string | null): string {
+  const own = table && /^\w+$/.test(table) ? new RegExp(`"?\\b${table}"?\\.(?="?[A-Za-z_])`, "g") : null;
+  return (own ? statement.replace(own, "") : statement).replace(/"(\w+)"/g, "$1");
+}
 
 /** What this tool names when the server has no spans dataset. */
 const NEEDS = "slow-queries";
@@ -216,34 +246,28 @@ function totalsOf(settled: { table: EventsTable } | { error: unknown }): Totals 
  * decimals) so that no float noise reaches the JSON. The share and the N+1 flag are computed before rounding;
  * counts stay as sent (whole numbers).
  */
-function queryRecord(row: EventsRow, totalMs: number): Record<string, unknown> {
+function queryRecord(row: EventsRow, totalMs: number): QueryRecord {
   const count = numberOrNull(row[COUNT]);
   const segments = numberOrNull(row[SEGMENTS]);
   const sampled = numberOrNull(row[SAMPLED]);
   const total = numberOrNull(row[TOTAL]);
   const perTransaction = sampled !== null && segments ? sampled / segments : null;
   return {
-    query: stringOrNull(row[QUERY]) ?? "(no statement)",
+    query: stringOrNull(row[QUERY]),
     group: stringOrNull(row["span.group"]),
     table: stringOrNull(row[TABLE]),
     project: stringOrNull(row.project),
     totalMs: roundMs(total),
     avgMs: roundMs(numberOrNull(row[AVG])),
     p95Ms: roundMs(numberOrNull(row[P95])),
-    count,
+    estimatedCount: count,
     perMinute: roundFraction(numberOrNull(row[RATE])),
     share: roundFraction(total !== null && totalMs > 0 ? total / totalMs : null),
-    transactions: segments,
+    sampledTransactions: segments,
     perTransaction: roundFraction(perTransaction),
     nPlusOne: perTransaction !== null && perTransaction >= N_PLUS_ONE_MIN_PER_TRANSACTION,
     nPlusOneTransaction: null,
   };
-}
-
-function perTransactionText(r: Record<string, unknown>): string {
-  const n = r.perTransaction as number | null;
-  if (n === null) return "-";
-  return `${n.toFixed(1)}${r.nPlusOne ? " N+1" : ""}`;
 }
 
 /** Naming requests in flight at once: one per flagged query, few enough not to trip Sentry's concurrency limit. */
@@ -258,7 +282,7 @@ const NAMING_CONCURRENCY = 4;
 async function nameNPlusOneTransactions(
   events: EventsClient,
   base: Omit<EventsRequest, "fields">,
-  records: Array<Record<string, unknown>>,
+  records: QueryRecord[],
   transaction: string | undefined,
   ctx: ToolContext,
 ): Promise<void> {
@@ -268,7 +292,7 @@ async function nameNPlusOneTransactions(
     return;
   }
   await mapLimit(flagged, NAMING_CONCURRENCY, async (r) => {
-    const project = r.project as string | null;
+    const project = r.project;
     try {
       const table = await events.spansTable({
         ...base,
