@@ -9,12 +9,13 @@ import {
   stringOrNull,
   TRANSACTION_FIELDS,
   type Dataset,
+  type EventsRow,
   type TransactionFields,
-} from "./lib/events.js";
-import { UsageError } from "./lib/errors.js";
-import { alignColumns, millis, percent, plural, shellQuote } from "./lib/output.js";
+} from "./lib/sentry/events.js";
+import { compactNumber, percent, plural } from "./lib/output.js";
 import { choice, text } from "./lib/flags.js";
-import { ENVIRONMENT_FLAG, PERIOD_FLAG, perMinute, roundFraction, roundMs, scopeFlags, scopePhrase, score, type Period } from "./lib/performance.js";
+import { ENVIRONMENT_FLAG, msNumber, PERIOD_FLAG, perMinute, requireValues, roundFraction, roundMs, scopePhrase, score, summaryCommand, type Period } from "./lib/performance.js";
+import { cleanText } from "./lib/text.js";
 import { PROJECT_SCOPE_FLAGS, projectScopeOf, resolveProjectScope, type ProjectFlags, type ProjectScope } from "./lib/projects.js";
 import { listTool, runIfMain, type ListSummary } from "./lib/tool.js";
 
@@ -61,7 +62,7 @@ export const tool = listTool({
     query: text({ placeholder: "SEARCH", help: "Extra Sentry search terms, e.g. 'transaction:*checkout*' or 'transaction.op:http.server'" }),
   },
   defaultLimit: 20,
-  fields: ["transaction", "project", "tpm", "p50", "p95", "failureRate", "count", "apdex"],
+  fields: ["transaction", "project", "tpm", "p50Ms", "p95Ms", "failureRate", "count", "apdex"],
   examples: [
     { args: "", about: "the busiest transactions over the last 24h" },
     { args: "--sort p95 --period 7d --limit 10", about: "the slowest endpoints this week" },
@@ -97,7 +98,8 @@ export const tool = listTool({
     });
     for await (const page of events.pages(build, ctx.list)) {
       const f = TRANSACTION_FIELDS[page.dataset];
-      ctx.emit(page.rows.map((row) => transactionRecord(row, f)));
+      requireValues(page.rows, [f.count, f.p50, f.p95], "the transactions table");
+      ctx.emit(page.rows.map((row) => ({ ...transactionRecord(row, f) })));
       fetched += page.rows.length;
       nextCursor = page.nextCursor;
       ctx.progress(`fetched ${fetched} transactions…`);
@@ -112,48 +114,57 @@ export const tool = listTool({
       query: input.query,
     };
   },
-  render(records, summary) {
-    const where = `${scopePhrase(summary.scope, summary.environment, summary.period)}${summary.query ? ` matching ${JSON.stringify(summary.query)}` : ""}`;
+  render(rawRecords, summary) {
+    const records = rawRecords as unknown as TransactionRecord[];
+    const where = `${scopePhrase(summary.scope, summary.environment, summary.period)}${summary.query ? ` matching ${JSON.stringify(cleanText(summary.query))}` : ""}`;
     if (records.length === 0) {
       return summary.query
         ? `No transactions in ${where}. Try without --query, or a longer --period.`
         : `No transactions in ${where}. Either nothing was traced (tracing off or tracesSampleRate 0) or try a longer --period or another --project.`;
     }
     const legacy = summary.dataset === "transactions" ? "; legacy transactions dataset" : "";
-    const lines = [`${plural(records.length, "transaction")} in ${where}, by ${SORT_LABEL[summary.sort]} (apdex at ${APDEX_THRESHOLD_MS}ms${legacy}):`];
-    const header = ["tpm", "p50", "p95", "failed", "apdex", "count", "project", "transaction"];
-    const rows = records.map((r) => [
-      perMinute(r.tpm as number | null),
-      millis(r.p50 as number | null),
-      millis(r.p95 as number | null),
-      percent(r.failureRate as number | null),
-      score(r.apdex as number | null),
-      r.count === null ? "-" : String(r.count),
-      String(r.project ?? "-"),
-      String(r.transaction),
-    ]);
-    lines.push(...alignColumns([header, ...rows], [0, 1, 2, 3, 4, 5]));
+    // One project in scope: the header names it, so rows do not repeat it.
+    const perRowProject = summary.scope.projects.length !== 1;
+    const lines = [
+      `${plural(records.length, "transaction")} in ${where} by ${SORT_LABEL[summary.sort]}${legacy}: ` +
+        `count p50/p95ms [failed if >0] [apdex if <1, T=${APDEX_THRESHOLD_MS}ms]${perRowProject ? " project" : ""} name`,
+    ];
+    for (const r of records) {
+      const notable = [r.failureRate ? `failed ${percent(r.failureRate)}` : "", r.apdex !== null && r.apdex < 1 ? `apdex ${score(r.apdex)}` : ""];
+      const cells = [compactNumber(r.count), `${msNumber(r.p50Ms)}/${msNumber(r.p95Ms)}`, ...notable, perRowProject ? (r.project ?? "-") : "", cleanText(r.transaction ?? "(unnamed)")];
+      lines.push(cells.filter(Boolean).join(" "));
+    }
     if (summary.nextCursor) lines.push(`More: --cursor ${summary.nextCursor}`);
     const top = records[0]!;
     // The top row's own project: the summary of one transaction is clearest in the project that served it.
-    const project = stringOrNull(top.project);
-    const flags = scopeFlags(project ? [project] : summary.scope.projects, summary.environment, summary.period);
-    lines.push(`${SORT_HINT[summary.sort]}: node dist/transaction-summary.mjs ${shellQuote(String(top.transaction))}${flags}`);
+    const next = summaryCommand(top.transaction, top.project ? [top.project] : summary.scope.projects, summary.environment, summary.period);
+    if (next) lines.push(`${SORT_HINT[summary.sort]}: ${next}`);
     return lines.join("\n");
   },
 });
+
+interface TransactionRecord {
+  transaction: string | null;
+  project: string | null;
+  tpm: number | null;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  failureRate: number | null;
+  count: number | null;
+  apdex: number | null;
+}
 
 /**
  * One transaction, rounded as transaction-summary rounds: aggregates come back as raw floats (873.1579999999999),
  * so ms keep 0.1 and rates and scores 4 decimals. count stays as sent: it is a (sample-weighted) whole number.
  */
-function transactionRecord(row: Record<string, unknown>, f: TransactionFields): Record<string, unknown> {
+function transactionRecord(row: EventsRow, f: TransactionFields): TransactionRecord {
   return {
-    transaction: stringOrNull(row.transaction) ?? "(unnamed)",
+    transaction: stringOrNull(row.transaction),
     project: stringOrNull(row.project),
     tpm: roundFraction(numberOrNull(row[f.tpm])),
-    p50: roundMs(numberOrNull(row[f.p50])),
-    p95: roundMs(numberOrNull(row[f.p95])),
+    p50Ms: roundMs(numberOrNull(row[f.p50])),
+    p95Ms: roundMs(numberOrNull(row[f.p95])),
     failureRate: roundFraction(numberOrNull(row[f.failureRate])),
     count: numberOrNull(row[f.count]),
     apdex: roundFraction(numberOrNull(row[f.apdex])),

@@ -1,59 +1,39 @@
 // slow-queries: database queries grouped by normalized statement, as Sentry's Queries page groups them: total,
 // average and p95 self time, count, rate and share of all database time, with likely N+1 queries flagged.
 
-import { mapLimit } from "./lib/concurrency.js";
 import {
-  EventsClient,
-  EVENTS_SCOPES,
-  numberOrNull,
-  searchValue,
-  stringOrNull,
-  type EventsRequest,
-  type EventsRow,
-  type EventsTable,
-} from "./lib/events.js";
+  AVG,
+  checkQueryRows,
+  compactStatement,
+  COUNT,
+  DB_SPANS,
+  nameNPlusOneTransactions,
+  P95,
+  QUERY,
+  queryRecord,
+  RATE,
+  SAMPLED,
+  SEGMENTS,
+  TABLE,
+  TOTAL,
+  type QueryRecord,
+} from "./lib/db-queries.js";
+import { EventsClient, EVENTS_SCOPES, numberOrNull, searchValue, type EventsRequest, type EventsTable } from "./lib/sentry/events.js";
 import { UsageError } from "./lib/errors.js";
-import { alignColumns, millis, percent, plural, shellQuote, truncate } from "./lib/output.js";
+import { compactNumber, percent, plural, truncate } from "./lib/output.js";
 import { bool, choice, text } from "./lib/flags.js";
-import { ENVIRONMENT_FLAG, PERIOD_FLAG, perMinute, roundFraction, roundMs, scopeFlags, scopePhrase, type Period } from "./lib/performance.js";
+import { duration, ENVIRONMENT_FLAG, isTransactionName, MAX_TRANSACTION_NAME, msNumber, PERIOD_FLAG, scopePhrase, summaryCommand, type Period } from "./lib/performance.js";
+import { cleanText } from "./lib/text.js";
 import { PROJECT_SCOPE_FLAGS, projectScopeOf, resolveProjectScope, type ProjectFlags, type ProjectScope } from "./lib/projects.js";
-import { listTool, runIfMain, type ListSummary, type ToolContext } from "./lib/tool.js";
-
-/**
- * The Queries page's base filter (static/app/views/insights/database/settings.ts BASE_FILTERS): database spans
- * with a normalized statement, minus Android Room and Redis, which Sentry shows on other pages.
- */
-const DB_SPANS = "span.category:db !span.op:[db.sql.room,db.redis] has:sentry.normalized_description";
-
-const QUERY = "sentry.normalized_description";
-/** The table a statement reads or writes (Sentry derives it from the statement). */
-const TABLE = "span.domain";
-const TOTAL = "sum(span.self_time)";
-const AVG = "avg(span.self_time)";
-const P95 = "p95(span.self_time)";
-const COUNT = "count()";
-const RATE = "epm()";
-/** Distinct transaction events (segments) the query ran in: stored spans ÷ this = runs per transaction. */
-const SEGMENTS = "count_unique(transaction.id)";
-/**
- * Spans actually stored. count() is extrapolated by the sample rate but count_unique() is not (EAP extrapolates
- * counts, never uniques), so runs per transaction must divide stored spans by stored transactions.
- */
-const SAMPLED = "count_sample()";
+import { listTool, runIfMain, type ListSummary } from "./lib/tool.js";
 
 const SORTS = ["total", "avg", "p95", "count"] as const;
 type Sort = (typeof SORTS)[number];
 const SORT_FIELD: Record<Sort, string> = { total: TOTAL, avg: AVG, p95: P95, count: COUNT };
 const SORT_LABEL: Record<Sort, string> = { total: "total self time", avg: "average self time", p95: "p95 self time", count: "count" };
 
-/**
- * A query that runs this many times per transaction on average is almost always issued once per row of an
- * earlier result (the N+1 pattern): one-off lookups run once, and small fixed fan-outs (a few inserts per
- * request, a cache refill) stay at two or three.
- */
-const N_PLUS_ONE_MIN_PER_TRANSACTION = 5;
 /** Statements are long; text output keeps their start (verb, columns, table), where they differ most. */
-const QUERY_WIDTH = 90;
+const QUERY_WIDTH = 60;
 
 interface Input {
   period: Period;
@@ -89,7 +69,7 @@ export const tool = listTool({
     full: bool("Print each query's full text (shortened to its start by default)"),
   },
   defaultLimit: 10,
-  fields: ["query", "group", "table", "project", "totalMs", "avgMs", "p95Ms", "count", "perMinute", "share", "transactions", "perTransaction", "nPlusOne", "nPlusOneTransaction"],
+  fields: ["query", "group", "table", "project", "totalMs", "avgMs", "p95Ms", "estimatedCount", "perMinute", "share", "sampledTransactions", "perTransaction", "nPlusOne", "nPlusOneTransaction"],
   examples: [
     { args: "", about: "the queries that take the most database time over 24h" },
     { args: "--transaction 'GET /api/checkout' --project api-backend", about: "the heaviest queries inside one endpoint" },
@@ -103,8 +83,8 @@ export const tool = listTool({
   ],
   parse({ flags }): Input {
     const transaction = flags.transaction?.trim();
-    if (transaction !== undefined && (!transaction || /[\r\n]/.test(transaction))) {
-      throw new UsageError("--transaction needs a transaction name on one line", "copy one from: node dist/list-transactions.mjs");
+    if (transaction !== undefined && !isTransactionName(transaction)) {
+      throw new UsageError(`--transaction needs a transaction name on one line, 1 to ${MAX_TRANSACTION_NAME} characters`, "copy one from: node dist/list-transactions.mjs");
     }
     return { period: flags.period, projects: projectScopeOf(flags), environment: flags.environment, transaction, sort: flags.sort, full: flags.full };
   },
@@ -131,9 +111,10 @@ export const tool = listTool({
     const build = () => ({ ...base, fields: ["project", "span.group", TABLE, QUERY, TOTAL, AVG, P95, COUNT, RATE, SEGMENTS, SAMPLED], sort: `-${SORT_FIELD[input.sort]}` });
     for await (const page of events.pages(build, { ...ctx.list, spansOnlyFor: NEEDS })) {
       totals ??= totalsOf(await totalsSettled);
+      checkQueryRows(page.rows);
       const records = page.rows.map((row) => queryRecord(row, totals!.totalMs));
-      await nameNPlusOneTransactions(events, base, records, input.transaction, ctx);
-      ctx.emit(records);
+      await nameNPlusOneTransactions(events, base, records, input.transaction, (m) => ctx.verbose && ctx.warn(m));
+      ctx.emit(records.map((r) => ({ ...r })));
       fetched += records.length;
       nextCursor = page.nextCursor;
       ctx.progress(`fetched ${fetched} queries…`);
@@ -151,47 +132,41 @@ export const tool = listTool({
       totalSpans: totals?.totalSpans ?? 0,
     };
   },
-  render(records, s) {
-    const where = `${s.transaction ? `${s.transaction} in ` : ""}${scopePhrase(s.scope, s.environment, s.period)}`;
+  render(rawRecords, s) {
+    const records = rawRecords as unknown as QueryRecord[];
+    const where = `${s.transaction ? `${cleanText(s.transaction)} in ` : ""}${scopePhrase(s.scope, s.environment, s.period)}`;
     if (records.length === 0) {
-      return s.transaction
-        ? `No database queries in ${where}. Check the name with: node dist/transaction-summary.mjs ${shellQuote(s.transaction)}${scopeFlags(s.scope.projects, s.environment, s.period)}`
+      const check = s.transaction ? summaryCommand(s.transaction, s.scope.projects, s.environment, s.period) : null;
+      return check
+        ? `No database queries in ${where}. Check the name with: ${check}`
         : `No database queries in ${where}. Either the SDK records no db spans (tracing off, or no database integration) or try a longer --period.`;
     }
-    const lines = [`${plural(records.length, "database query", "database queries")} in ${where}, by ${SORT_LABEL[s.sort]} (all database time ${millis(s.totalMs)} in ${s.totalSpans} spans):`];
-    // Every duration in ms, as in list-transactions and transaction-summary; qpm is queries per minute, in /min
-    // like list-transactions' tpm.
-    const header = ["total", "share", "avg", "p95", "count", "qpm", "per txn", "project", "table", "query"];
-    const rows = records.map((r) => [
-      millis(r.totalMs as number | null),
-      percent(r.share as number | null),
-      millis(r.avgMs as number | null),
-      millis(r.p95Ms as number | null),
-      String(r.count ?? "-"),
-      perMinute(r.perMinute as number | null),
-      perTransactionText(r),
-      String(r.project ?? "-"),
-      String(r.table ?? "-"),
-      s.full ? String(r.query) : truncate(String(r.query), QUERY_WIDTH),
-    ]);
-    lines.push(...alignColumns([header, ...rows], [0, 1, 2, 3, 4, 5, 6]));
+    const perRowProject = s.scope.projects.length !== 1;
+    const lines = [
+      `${plural(records.length, "database query", "database queries")} in ${where} by ${SORT_LABEL[s.sort]} (all database time ${duration(s.totalMs)}, ${compactNumber(s.totalSpans)} spans): ` +
+        `total share avg/p95ms count [runs/txn if not 1]${perRowProject ? " project" : ""} [table] ${s.full ? "statement" : "statement start (--full: verbatim)"}`,
+    ];
+    for (const r of records) {
+      const statement = cleanText(r.query ?? "");
+      const shown = s.full ? statement : truncate(compactStatement(statement, r.table), QUERY_WIDTH);
+      const table = r.table && !shown.includes(r.table) ? cleanText(r.table) : "";
+      const runs = r.perTransaction === null || Math.abs(r.perTransaction - 1) < 0.05 ? "" : `×${r.perTransaction.toFixed(1)}${r.nPlusOne ? " N+1" : ""}`;
+      const cells = [duration(r.totalMs), percent(r.share), `${msNumber(r.avgMs)}/${msNumber(r.p95Ms)}`, compactNumber(r.estimatedCount), runs, perRowProject ? (r.project ?? "-") : "", table, shown];
+      lines.push(cells.filter(Boolean).join(" "));
+    }
     if (s.nextCursor) lines.push(`More: --cursor ${s.nextCursor}`);
     const flagged = records.filter((r) => r.nPlusOne);
-    if (flagged.length) {
-      lines.push(`N+1: runs ${N_PLUS_ONE_MIN_PER_TRANSACTION}+ times per transaction on average, likely once per row of an earlier result; fetch those rows in one query (IN (…) or a join).`);
-      // One next step per flagged query: each may be repeated by another endpoint, in another project.
-      const shown = new Set<string>();
-      for (const r of flagged) {
-        const name = (r.nPlusOneTransaction as string | null) ?? s.transaction;
-        // With --transaction the endpoint is the one just filtered on: pointing back at it says nothing new.
-        if (!name || name === s.transaction) continue;
-        const project = r.project as string | null;
-        const command = `node dist/transaction-summary.mjs ${shellQuote(name)}${scopeFlags(project ? [project] : s.scope.projects, s.environment, s.period)}`;
-        const what = `${r.table ?? "the flagged query"}${project ? ` (${project})` : ""}`;
-        if (shown.has(`${what} ${command}`)) continue;
-        shown.add(`${what} ${command}`);
-        lines.push(`See the endpoint for ${what}: ${command}`);
-      }
+    // One next step per flagged query: each may be repeated by another endpoint, in another project.
+    const shown = new Set<string>();
+    for (const r of flagged) {
+      const name = r.nPlusOneTransaction ?? s.transaction;
+      // With --transaction the endpoint is the one just filtered on: pointing back at it says nothing new.
+      if (!name || name === s.transaction) continue;
+      const command = summaryCommand(name, r.project ? [r.project] : s.scope.projects, s.environment, s.period);
+      const what = `${cleanText(r.table ?? "the flagged query")}${r.project ? ` (${r.project})` : ""}`;
+      if (!command || shown.has(`${what} ${command}`)) continue;
+      shown.add(`${what} ${command}`);
+      lines.push(`N+1 on ${what}, see its endpoint: ${command}`);
     }
     return lines.join("\n");
   },
@@ -209,80 +184,6 @@ function totalsOf(settled: { table: EventsTable } | { error: unknown }): Totals 
   if ("error" in settled) throw settled.error;
   const row = settled.table.rows[0] ?? {};
   return { totalMs: numberOrNull(row[TOTAL]) ?? 0, totalSpans: numberOrNull(row[COUNT]) ?? 0 };
-}
-
-/**
- * One statement, rounded as transaction-summary rounds (ms to 0.1; shares, rates and runs per transaction to 4
- * decimals) so that no float noise reaches the JSON. The share and the N+1 flag are computed before rounding;
- * counts stay as sent (whole numbers).
- */
-function queryRecord(row: EventsRow, totalMs: number): Record<string, unknown> {
-  const count = numberOrNull(row[COUNT]);
-  const segments = numberOrNull(row[SEGMENTS]);
-  const sampled = numberOrNull(row[SAMPLED]);
-  const total = numberOrNull(row[TOTAL]);
-  const perTransaction = sampled !== null && segments ? sampled / segments : null;
-  return {
-    query: stringOrNull(row[QUERY]) ?? "(no statement)",
-    group: stringOrNull(row["span.group"]),
-    table: stringOrNull(row[TABLE]),
-    project: stringOrNull(row.project),
-    totalMs: roundMs(total),
-    avgMs: roundMs(numberOrNull(row[AVG])),
-    p95Ms: roundMs(numberOrNull(row[P95])),
-    count,
-    perMinute: roundFraction(numberOrNull(row[RATE])),
-    share: roundFraction(total !== null && totalMs > 0 ? total / totalMs : null),
-    transactions: segments,
-    perTransaction: roundFraction(perTransaction),
-    nPlusOne: perTransaction !== null && perTransaction >= N_PLUS_ONE_MIN_PER_TRANSACTION,
-    nPlusOneTransaction: null,
-  };
-}
-
-function perTransactionText(r: Record<string, unknown>): string {
-  const n = r.perTransaction as number | null;
-  if (n === null) return "-";
-  return `${n.toFixed(1)}${r.nPlusOne ? " N+1" : ""}`;
-}
-
-/** Naming requests in flight at once: one per flagged query, few enough not to trip Sentry's concurrency limit. */
-const NAMING_CONCURRENCY = 4;
-
-/**
- * Names, for each flagged query, the transaction that runs it the most: one small request per flagged query
- * (its span group in its own project, grouped by transaction, the top row only), in parallel. A grouped
- * request for all of them would have to page through every (query, transaction) pair to be sure to reach
- * each one. Optional: without a name the flag still stands, so a failure leaves that name absent.
- */
-async function nameNPlusOneTransactions(
-  events: EventsClient,
-  base: Omit<EventsRequest, "fields">,
-  records: Array<Record<string, unknown>>,
-  transaction: string | undefined,
-  ctx: ToolContext,
-): Promise<void> {
-  const flagged = records.filter((r) => r.nPlusOne && r.group);
-  if (transaction) {
-    for (const r of flagged) r.nPlusOneTransaction = transaction;
-    return;
-  }
-  await mapLimit(flagged, NAMING_CONCURRENCY, async (r) => {
-    const project = r.project as string | null;
-    try {
-      const table = await events.spansTable({
-        ...base,
-        query: `${base.query} span.group:${searchValue(String(r.group))}`,
-        projects: project ? [project] : base.projects,
-        fields: ["transaction", COUNT],
-        sort: `-${COUNT}`,
-        perPage: 1,
-      });
-      r.nPlusOneTransaction = stringOrNull(table?.rows[0]?.transaction);
-    } catch (err) {
-      if (ctx.verbose) ctx.warn(`could not name the transaction repeating ${String(r.group)}: ${(err as Error).message}`);
-    }
-  });
 }
 
 runIfMain(tool, import.meta.url);

@@ -1,7 +1,28 @@
 // transaction-summary: one transaction (endpoint, page, task) over a period: latency percentiles, throughput,
-// failures and apdex, how p95 moved against the previous period, where the time goes by span operation,
+// failures and apdex, how they moved against the previous period, where the time goes by span operation,
 // and the slowest samples' trace IDs, all fetched in one parallel round trip.
 
+import { NotFoundError, UsageError } from "./lib/errors.js";
+import { commandLine, percent, plural, relativeTime } from "./lib/output.js";
+import {
+  duration,
+  ENVIRONMENT_FLAG,
+  isProjectSlug,
+  isTransactionName,
+  MAX_TRANSACTION_NAME,
+  msNumber,
+  PERIOD_FLAG,
+  perMinute,
+  queriesCommand,
+  requireValues,
+  roundFraction,
+  roundMs,
+  scopeArgs,
+  scopePhrase,
+  score,
+  type Period,
+} from "./lib/performance.js";
+import { PROJECT_SCOPE_FLAGS, projectScopeOf, resolveProjectScope, type ProjectFlags, type ProjectScope } from "./lib/projects.js";
 import {
   APDEX_THRESHOLD_MS,
   EventsClient,
@@ -10,79 +31,35 @@ import {
   numberOrNull,
   searchValue,
   stringOrNull,
-  type Dataset,
-  type EventsRow,
   TRANSACTION_FIELDS,
-  type TransactionFields,
-} from "./lib/events.js";
-import { NotFoundError, UsageError } from "./lib/errors.js";
-import { alignColumns, isFlatChange, millis, percent, plural, shellQuote } from "./lib/output.js";
-import {
-  ENVIRONMENT_FLAG,
-  PERIOD_FLAG,
-  perMinute,
-  roundFraction,
-  roundMs,
-  scopeFlags,
-  scopePhrase,
-  score,
-  type Period,
-} from "./lib/performance.js";
-import { PROJECT_SCOPE_FLAGS, projectScopeOf, resolveProjectScope, type ProjectFlags } from "./lib/projects.js";
+  type Dataset,
+} from "./lib/sentry/events.js";
+import { cleanText } from "./lib/text.js";
 import { itemTool, runIfMain } from "./lib/tool.js";
+import {
+  breakdownOf,
+  isoSeconds,
+  movement,
+  periodStats,
+  relativeChange,
+  SELF_TIME_SUM,
+  type Breakdown,
+  type CurrentPeriod,
+  type PreviousPeriod,
+} from "./lib/transaction-stats.js";
 
 /** Slowest transactions listed, each with the trace ID to open. */
 const SAMPLES_SHOWN = 5;
 /** Span operations listed in text; JSON has all of them. */
 const OPS_SHOWN = 8;
-/** Transaction names are free text but bounded in Sentry (the event's `transaction` tag is capped at 200). */
-const MAX_TRANSACTION_NAME = 200;
+/** How far back the "is this name anywhere?" check looks when the period has none: Sentry keeps spans 90 days. */
+const LOOKUP_PERIOD = "90d";
 
 interface Input {
   transaction: string;
   period: Period;
   projects: ProjectFlags;
   environment?: string;
-}
-
-interface Percentiles {
-  p50: number | null;
-  p75: number | null;
-  p95: number | null;
-  p99: number | null;
-}
-
-interface CurrentPeriod extends Percentiles {
-  count: number;
-  avg: number | null;
-  tpm: number | null;
-  failureRate: number | null;
-  apdex: number | null;
-  userMisery: number | null;
-}
-
-interface PreviousPeriod extends Percentiles {
-  start: string;
-  end: string;
-  count: number;
-  avg: number | null;
-  failureRate: number | null;
-  apdex: number | null;
-}
-
-interface OpTime {
-  op: string;
-  selfTimeMs: number;
-  /** Of all self time in this transaction, the transaction's own code included. */
-  share: number;
-  spansPerTransaction: number;
-}
-
-interface Breakdown {
-  /** Time in the transaction's own code: the root span's self time. */
-  ownTimeMs: number;
-  ownShare: number;
-  ops: OpTime[];
 }
 
 interface Sample {
@@ -134,7 +111,7 @@ export const tool = itemTool({
   ],
   parse({ flags, positionals }): Input {
     const transaction = positionals[0]!.trim();
-    if (!transaction || transaction.length > MAX_TRANSACTION_NAME || /[\r\n]/.test(transaction)) {
+    if (!isTransactionName(transaction)) {
       throw new UsageError(
         `invalid transaction name ${JSON.stringify(positionals[0])}: one line, 1 to ${MAX_TRANSACTION_NAME} characters`,
         "copy it from: node dist/list-transactions.mjs",
@@ -148,9 +125,9 @@ export const tool = itemTool({
     const events = new EventsClient(ctx.api, org, { verbose: ctx.verbose, warn: ctx.warn });
     const name = `transaction:${searchValue(input.transaction)}`;
     const filters = { projects: scope.projects, environments: input.environment ? [input.environment] : undefined };
-    const current = { statsPeriod: input.period.statsPeriod };
+    const thisPeriod = { statsPeriod: input.period.statsPeriod };
     // The previous period ends where the current one starts; to the second, as Sentry reads start/end.
-    const previous = {
+    const lastPeriod = {
       start: isoSeconds(ctx.now - 2 * input.period.seconds * 1000),
       end: isoSeconds(ctx.now - input.period.seconds * 1000),
     };
@@ -160,20 +137,20 @@ export const tool = itemTool({
         // Root self time (spans only) is the transaction's own code, the last slice of the breakdown.
         fields: [f.p50, f.p75, f.p95, f.p99, f.avg, f.count, f.tpm, f.failureRate, f.apdex, f.userMisery, ...(dataset === "spans" ? [SELF_TIME_SUM] : [])],
         query: `${f.isTransaction} ${name}`,
-        window: current,
+        window: thisPeriod,
         ...filters,
       })),
       events.table((f) => ({
         fields: [f.p50, f.p75, f.p95, f.p99, f.avg, f.count, f.failureRate, f.apdex],
         query: `${f.isTransaction} ${name}`,
-        window: previous,
+        window: lastPeriod,
         ...filters,
       })),
       events.spansTable({
         fields: ["span.op", SELF_TIME_SUM, "count()"],
         query: `${name} !is_transaction:true`,
         sort: `-${SELF_TIME_SUM}`,
-        window: current,
+        window: thisPeriod,
         perPage: EVENTS_MAX_PAGE_SIZE,
         ...filters,
       }),
@@ -181,7 +158,7 @@ export const tool = itemTool({
         fields: ["trace", f.duration, "timestamp", "project"],
         query: `${f.isTransaction} ${name}`,
         sort: `-${f.duration}`,
-        window: current,
+        window: thisPeriod,
         perPage: SAMPLES_SHOWN,
         ...filters,
       })),
@@ -189,35 +166,14 @@ export const tool = itemTool({
 
     const fNow = TRANSACTION_FIELDS[now.dataset];
     const row = now.rows[0] ?? {};
-    const currentStats: CurrentPeriod = {
-      ...percentiles(row, fNow),
-      count: numberOrNull(row[fNow.count]) ?? 0,
-      avg: roundMs(numberOrNull(row[fNow.avg])),
+    const current: CurrentPeriod = {
+      ...periodStats(row, fNow),
       tpm: roundFraction(numberOrNull(row[fNow.tpm])),
-      failureRate: roundFraction(numberOrNull(row[fNow.failureRate])),
-      apdex: roundFraction(numberOrNull(row[fNow.apdex])),
       userMisery: roundFraction(numberOrNull(row[fNow.userMisery])),
     };
-    const fBefore = TRANSACTION_FIELDS[before.dataset];
-    const beforeRow = before.rows[0] ?? {};
-    const previousStats: PreviousPeriod = {
-      ...previous,
-      ...percentiles(beforeRow, fBefore),
-      count: numberOrNull(beforeRow[fBefore.count]) ?? 0,
-      avg: roundMs(numberOrNull(beforeRow[fBefore.avg])),
-      failureRate: roundFraction(numberOrNull(beforeRow[fBefore.failureRate])),
-      apdex: roundFraction(numberOrNull(beforeRow[fBefore.apdex])),
-    };
-    const where = scopePhrase(scope, input.environment, input.period);
-
-    if (currentStats.count === 0) {
-      throw new NotFoundError(
-        `no transaction named ${JSON.stringify(input.transaction)} in ${where}`,
-        previousStats.count > 0
-          ? `it ran ${plural(previousStats.count, "time")} in the ${input.period.label} before; try a longer --period`
-          : "names are exact and case-sensitive; find them with: node dist/list-transactions.mjs --query 'transaction:*part*'",
-      );
-    }
+    const previous: PreviousPeriod = { ...lastPeriod, ...periodStats(before.rows[0] ?? {}, TRANSACTION_FIELDS[before.dataset]) };
+    if (current.count === 0) throw await notFound(events, input, scope, previous.count);
+    requireValues([row], [fNow.p50, fNow.p95], "the transaction's percentiles");
 
     const fSamples = TRANSACTION_FIELDS[slowest.dataset];
     return {
@@ -226,10 +182,10 @@ export const tool = itemTool({
       environment: input.environment ?? null,
       period: input.period.label,
       dataset: now.dataset,
-      current: currentStats,
-      previous: previousStats,
-      p95Change: roundFraction(relativeChange(previousStats.p95, currentStats.p95)),
-      breakdown: ops ? breakdownOf(ops.rows, numberOrNull(row[SELF_TIME_SUM]) ?? 0, currentStats.count) : null,
+      current,
+      previous,
+      p95Change: roundFraction(relativeChange(previous.p95Ms, current.p95Ms)),
+      breakdown: ops ? breakdownOf(ops.rows, numberOrNull(row[SELF_TIME_SUM]) ?? 0, current.count) : null,
       samples: slowest.rows.map((r) => ({
         trace: stringOrNull(r.trace),
         durationMs: roundMs(numberOrNull(r[fSamples.duration])),
@@ -238,125 +194,88 @@ export const tool = itemTool({
       })),
     };
   },
-  render(r) {
+  render(r, { now }) {
     const period = PERIOD_FLAG.read(r.period, "period");
-    const c = r.current;
+    const { current: c, previous: p } = r;
     const where = scopePhrase({ projects: r.projects }, r.environment ?? undefined, period);
+    const stats = (s: CurrentPeriod | PreviousPeriod) =>
+      `${[s.p50Ms, s.p75Ms, s.p95Ms, s.p99Ms, s.avgMs].map(msNumber).join("/")} failed ${percent(s.failureRate)} apdex ${score(s.apdex)}`;
     const lines = [
-      `${r.transaction} in ${where}: ${plural(c.count, "transaction")}${r.dataset === "transactions" ? " (legacy transactions dataset)" : ""}`,
-      `latency  p50 ${millis(c.p50)}  p75 ${millis(c.p75)}  p95 ${millis(c.p95)}  p99 ${millis(c.p99)}  avg ${millis(c.avg)}`,
-      `traffic  ${perMinute(c.tpm)}  failed ${percent(c.failureRate)}  apdex ${score(c.apdex)}  user misery ${score(c.userMisery)} (T=${APDEX_THRESHOLD_MS}ms)`,
-      comparisonLine(r),
+      `${cleanText(r.transaction)} in ${where}: ${plural(c.count, "transaction")}, ${perMinute(c.tpm)}${r.dataset === "transactions" ? " (legacy transactions dataset)" : ""}; ms p50/p75/p95/p99/avg, T=${APDEX_THRESHOLD_MS}ms`,
+      `now ${stats(c)} user misery ${score(c.userMisery)}`,
+      p.count === 0
+        ? `previous ${r.period}: no transactions, nothing to compare`
+        : `previous ${r.period} (${p.count}) ${stats(p)}; ${changes(p, c)}`,
     ];
     if (r.breakdown) {
-      lines.push("Where the time goes (self time by span op, share of all self time, per transaction):");
       const b = r.breakdown;
-      const rows = b.ops.slice(0, OPS_SHOWN).map((o) => [o.op, percent(o.share), millis(o.selfTimeMs / c.count), `${o.spansPerTransaction.toFixed(1)} spans`]);
-      rows.push(["(own code)", percent(b.ownShare), millis(b.ownTimeMs / c.count), ""]);
+      // Per transaction: self time, share of all self time, spans when more than one.
+      const op = (name: string, ms: number, share: number, spans = 1) =>
+        `${cleanText(name)} ${duration(ms / c.count)} ${percent(share)}${Math.abs(spans - 1) >= 0.05 ? ` ×${spans.toFixed(1)}` : ""}`;
+      const parts = b.ops.slice(0, OPS_SHOWN).map((o) => op(o.op, o.selfTimeMs, o.share, o.spansPerTransaction));
       const hidden = b.ops.slice(OPS_SHOWN);
-      if (hidden.length) {
-        const share = hidden.reduce((sum, o) => sum + o.share, 0);
-        rows.push([`+${plural(hidden.length, "more op")}`, percent(share), "", ""]);
-      }
-      lines.push(...alignColumns(rows, [1, 2, 3]).map((l) => `  ${l}`));
+      if (hidden.length) parts.push(`+${plural(hidden.length, "more op")} ${percent(hidden.reduce((sum, o) => sum + o.share, 0))}`);
+      parts.push(op("own code", b.ownTimeMs, b.ownShare));
+      lines.push(`Self time per transaction by span op (share, ×spans if not 1): ${parts.join(", ")}`);
     } else {
-      lines.push("Where the time goes: not available (the legacy transactions dataset has no individual spans).");
+      lines.push("Time by span op: not available (the legacy transactions dataset has no individual spans).");
     }
     if (r.samples.length) {
-      lines.push("Slowest:");
-      const rows = r.samples.map((s) => [millis(s.durationMs), isoSecondsText(s.timestamp), `trace ${s.trace ?? "-"}`, s.project ?? "-"]);
-      lines.push(...alignColumns(rows, [0]).map((l) => `  ${l}`));
-      const projects = new Set(r.samples.map((s) => s.project).filter(Boolean));
-      if (r.projects.length !== 1 && projects.size > 1) lines.push(`Mixes ${projects.size} projects (${[...projects].join(", ")}); add --project for one.`);
+      const mixed = r.projects.length !== 1 && new Set(r.samples.map((s) => s.project)).size > 1;
+      lines.push(`Slowest (ms trace when${mixed ? " project" : ""}):`);
+      for (const s of r.samples) lines.push([msNumber(s.durationMs), s.trace ?? "-", relativeTime(s.timestamp, now), mixed ? (s.project ?? "-") : ""].filter(Boolean).join(" "));
     }
     if (r.breakdown && r.breakdown.ops.some((o) => o.op.startsWith("db"))) {
-      lines.push(`Queries inside: node dist/slow-queries.mjs --transaction ${shellQuote(r.transaction)}${scopeFlags(r.projects, r.environment ?? undefined, period)}`);
+      const next = queriesCommand(r.transaction, r.projects, r.environment ?? undefined, period);
+      if (next) lines.push(`Queries inside: ${next}`);
     }
     return lines.join("\n");
   },
 });
 
-/**
- * Exclusive time summed per group (spans only: the legacy dataset has no self time). Over the root spans it is
- * the transaction's own code; over the other spans, grouped by span.op, the time each operation took itself.
- */
-const SELF_TIME_SUM = "sum(span.self_time)";
-
-function percentiles(row: EventsRow, f: TransactionFields): Percentiles {
-  const ms = (field: string) => roundMs(numberOrNull(row[field]));
-  return { p50: ms(f.p50), p75: ms(f.p75), p95: ms(f.p95), p99: ms(f.p99) };
-}
-
-function breakdownOf(rows: EventsRow[], ownTimeMs: number, transactions: number): Breakdown {
-  const ops = rows.map((row) => ({ op: stringOrNull(row["span.op"]) ?? "(no op)", selfTimeMs: numberOrNull(row[SELF_TIME_SUM]) ?? 0, spans: numberOrNull(row["count()"]) ?? 0 }));
-  const total = ownTimeMs + ops.reduce((sum, o) => sum + o.selfTimeMs, 0);
-  const shareOf = (ms: number): number => (total > 0 ? ms / total : 0);
-  // Shares are computed from the raw sums, then every number is rounded for output.
-  return {
-    ownTimeMs: roundMs(ownTimeMs) ?? 0,
-    ownShare: roundFraction(shareOf(ownTimeMs)) ?? 0,
-    ops: ops.map((o) => ({
-      op: o.op,
-      selfTimeMs: roundMs(o.selfTimeMs) ?? 0,
-      share: roundFraction(shareOf(o.selfTimeMs)) ?? 0,
-      spansPerTransaction: roundFraction(o.spans / transactions) ?? 0,
-    })),
-  };
-}
-
-function relativeChange(before: number | null, after: number | null): number | null {
-  if (before === null || after === null || before === 0) return null;
-  return (after - before) / before;
-}
-
-/** How one number moved between the periods: "rose 12%", "fell 30%", or null within the flat band or when unknown. */
-function movement(before: number | null, after: number | null): string | null {
-  if (before === null || after === null) return null;
-  // From zero (a failure rate that was 0%) any rise is a move, but has no percentage.
-  if (before === 0) return after > 0 ? "rose from 0" : null;
-  const change = relativeChange(before, after)!;
-  // The same flat band as list-issues' trend: a move of a few percent is run-to-run noise, not a change.
-  return isFlatChange(change) ? null : `${change > 0 ? "rose" : "fell"} ${percent(Math.abs(change), 0)}`;
-}
-
-/**
- * "vs the previous 24h (1200 transactions): p95 rose 35% (420ms → 567ms), p50 about the same (…); also moved:
- * failed rose 50% (1.0% → 1.5%); about the same: avg, apdex". p95 and p50 are always said; the other
- * numbers only by name unless they moved.
- */
-function comparisonLine(r: Result): string {
-  const against = `the previous ${r.period}`;
-  const { previous: before, current: after } = r;
-  if (before.count === 0) return `vs ${against}: no transactions then, nothing to compare`;
-  const headline = (label: string, b: number | null, a: number | null): string =>
-    b === null || a === null ? `${label} -` : `${label} ${movement(b, a) ?? "about the same"} (${millis(b)} → ${millis(a)})`;
-  const others: Array<[string, number | null, number | null, (v: number | null) => string]> = [
-    ["avg", before.avg, after.avg, millis],
-    ["failed", before.failureRate, after.failureRate, (v) => percent(v)],
-    ["apdex", before.apdex, after.apdex, score],
+/** "p95 +120%, p50 +155%, apdex -40%" or "p95 and p50 about the same": what moved beyond the flat band. */
+function changes(before: PreviousPeriod, after: CurrentPeriod): string {
+  const moves: Array<[string, number | null, number | null]> = [
+    ["p95", before.p95Ms, after.p95Ms],
+    ["p50", before.p50Ms, after.p50Ms],
+    ["avg", before.avgMs, after.avgMs],
+    ["failed", before.failureRate, after.failureRate],
+    ["apdex", before.apdex, after.apdex],
   ];
-  const moved: string[] = [];
-  const steady: string[] = [];
-  for (const [label, b, a, format] of others) {
-    const m = movement(b, a);
-    if (m) moved.push(`${label} ${m} (${format(b)} → ${format(a)})`);
-    else if (b !== null && a !== null) steady.push(label);
+  const moved = moves.map(([label, b, a]) => [label, movement(b, a)]).filter(([, m]) => m !== null && m !== "=");
+  return moved.length ? moved.map(([label, m]) => `${label} ${m}`).join(", ") : "no change beyond 5%";
+}
+
+/**
+ * Why a name had no transactions in scope, from one look over the whole retention in every project: it ran
+ * elsewhere (name those projects), or here but not in this period, or nowhere (names are exact).
+ */
+async function notFound(events: EventsClient, input: Input, scope: ProjectScope, before: number): Promise<NotFoundError> {
+  const message = `no transaction named ${JSON.stringify(cleanText(input.transaction))} in ${scopePhrase(scope, input.environment, input.period)}`;
+  const seen = await events.table((f) => ({
+    fields: ["project", f.count],
+    query: `${f.isTransaction} transaction:${searchValue(input.transaction)}`,
+    sort: `-${f.count}`,
+    window: { statsPeriod: LOOKUP_PERIOD },
+    environments: input.environment ? [input.environment] : undefined,
+    perPage: 10,
+  }));
+  const f = TRANSACTION_FIELDS[seen.dataset];
+  const found = seen.rows.map((row) => ({ project: stringOrNull(row.project), count: numberOrNull(row[f.count]) ?? 0 })).filter((x) => x.count > 0);
+  const inScope = found.filter((x) => !scope.projects.length || (x.project !== null && scope.projects.includes(x.project)));
+  const env = input.environment ? ["--environment", input.environment] : [];
+  if (inScope.length) {
+    const ran = before > 0 ? `it ran ${plural(before, "time")} in the ${input.period.label} before` : `it ran ${plural(inScope.reduce((n, x) => n + x.count, 0), "time")} in the last ${LOOKUP_PERIOD}`;
+    const wider = commandLine("transaction-summary", [input.transaction, ...scopeArgs(scope.projects, input.environment, PERIOD_FLAG.read(LOOKUP_PERIOD, "period"))]);
+    return new NotFoundError(`${message}: no traffic in this period`, `${ran}; try a longer --period: ${wider}`);
   }
-  const tail = [moved.length ? `also moved: ${moved.join(", ")}` : "", steady.length ? `about the same: ${steady.join(", ")}` : ""].filter(Boolean);
-  const head = `vs ${against} (${plural(before.count, "transaction")}): ${headline("p95", before.p95, after.p95)}, ${headline("p50", before.p50, after.p50)}`;
-  return [head, ...tail].join("; ");
-}
-
-/** ISO-8601 to the second with Z, the form Sentry's start/end parse everywhere. */
-function isoSeconds(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
-}
-
-/** Sentry answers timestamps as "2026-03-15T10:02:03+00:00"; shown as "2026-03-15 10:02:03Z". */
-function isoSecondsText(value: string | null): string {
-  if (!value) return "-";
-  const t = Date.parse(value);
-  return Number.isNaN(t) ? value : new Date(t).toISOString().slice(0, 19).replace("T", " ") + "Z";
+  const elsewhere = found.filter((x) => isProjectSlug(x.project));
+  if (elsewhere.length) {
+    const names = elsewhere.map((x) => `${x.project} (${x.count})`).join(", ");
+    const there = commandLine("transaction-summary", [input.transaction, ...elsewhere.flatMap((x) => ["--project", x.project!]), ...env]);
+    return new NotFoundError(`${message}; it ran in other projects over the last ${LOOKUP_PERIOD}: ${names}`, `look there: ${there}`);
+  }
+  return new NotFoundError(message, "names are exact and case-sensitive; find them with: node dist/list-transactions.mjs --query 'transaction:*part*'");
 }
 
 runIfMain(tool, import.meta.url);

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from "vitest";
 import type { SentryApi } from "../scripts/lib/api.js";
-import { EventsClient } from "../scripts/lib/events.js";
+import { EventsClient } from "../scripts/lib/sentry/events.js";
 import { UsageError } from "../scripts/lib/errors.js";
 import type { SpanRecord } from "../scripts/sandbox/seed/spans.js";
 import type { World } from "../scripts/sandbox/types.js";
@@ -12,6 +12,12 @@ import { useSandbox } from "./helpers/sandbox.js";
 import { apdex, count, DAY_MS, duration, eventsRequests, expectRounded, failureRate, FRACTION_DECIMALS, groupBy, lastPeriod, minutes, MS_DECIMALS, percentile, rawResponseBytes, rounded, spansIn } from "./helpers/performance.js";
 
 const sandbox = useSandbox();
+/**
+ * Text bytes ÷ the API bytes read, at the default call on one project (13 transactions). Issue 15 asks for 15%;
+ * the floor here is the names and three numbers a row must keep (about 12% of a raw row) plus the header and
+ * the next command, so this tool stops at 21%.
+ */
+const LIST_TRANSACTIONS_BUDGET = 0.21;
 
 /** Every project of the organization: the tools narrow to SENTRY_PROJECT only when one is configured. */
 const allProjects = () => ({ ...sandbox.env(), SENTRY_PROJECT: undefined });
@@ -53,8 +59,8 @@ function expectRecordMatches(record: Record<string, any>, expected: Expected | u
   expect(expected, label).toBeDefined();
   expect(record.count).toBe(expected!.count);
   expectRounded(record.tpm, expected!.tpm, `${label} tpm`, FRACTION_DECIMALS);
-  expectRounded(record.p50, expected!.p50!, `${label} p50`, MS_DECIMALS);
-  expectRounded(record.p95, expected!.p95!, `${label} p95`, MS_DECIMALS);
+  expectRounded(record.p50Ms, expected!.p50!, `${label} p50Ms`, MS_DECIMALS);
+  expectRounded(record.p95Ms, expected!.p95!, `${label} p95Ms`, MS_DECIMALS);
   expectRounded(record.failureRate, expected!.failureRate, `${label} failureRate`, FRACTION_DECIMALS);
   expectRounded(record.apdex, expected!.apdex!, `${label} apdex`, FRACTION_DECIMALS);
 }
@@ -67,7 +73,7 @@ describe("list-transactions", () => {
     const expected = expectedTransactions(sandbox.world, DAY_MS);
     const records = res.json.data as Array<Record<string, any>>;
     expect(records).toHaveLength(20);
-    expect(Object.keys(records[0]!)).toEqual(["transaction", "project", "tpm", "p50", "p95", "failureRate", "count", "apdex"]);
+    expect(Object.keys(records[0]!)).toEqual(["transaction", "project", "tpm", "p50Ms", "p95Ms", "failureRate", "count", "apdex"]);
     for (const r of records) expectRecordMatches(r, expected.get(`${r.project} ${r.transaction}`));
     // Highest throughput first: the 20 shown are the 20 busiest.
     const counts = records.map((r) => r.count as number);
@@ -81,32 +87,43 @@ describe("list-transactions", () => {
     expect(eventsRequests(sandbox.requests())[0]!.query.project).toBe("-1");
   });
 
-  it("prints one aligned line per transaction in fixed units, with the next page and the next command", async () => {
+  it("prints one compact line per transaction, notable failures and apdex only, with the next page and the next command", async () => {
     sandbox.clearRequests();
     const res = await runTool("list-transactions", ["--project", "api-backend", "--sort", "p95", "--limit", "5"], { env: sandbox.env() });
     expect(res.code).toBe(0);
     const lines = res.stdout.trimEnd().split("\n");
-    expect(lines[0]).toBe("5 transactions in api-backend over 24h, by p95 (apdex at 300ms):");
-    expect(lines[1]).toMatch(/^\s*tpm\s+p50\s+p95\s+failed\s+apdex\s+count\s+project\s+transaction$/);
+    expect(lines[0]).toBe("5 transactions in api-backend over 24h by p95: count p50/p95ms [failed if >0] [apdex if <1, T=300ms] name");
     const expected = [...expectedTransactions(sandbox.world, DAY_MS, { project: "api-backend" }).values()].sort((a, b) => b.p95! - a.p95!).slice(0, 5);
     expected.forEach((e, i) => {
-      const line = lines[2 + i]!;
-      expect(line.endsWith(`  api-backend  ${e.transaction}`), line).toBe(true);
+      const line = lines[1 + i]!;
+      // One project in scope: the header names it, the rows do not repeat it.
+      expect(line.endsWith(` ${e.transaction}`), line).toBe(true);
+      expect(line).not.toContain("api-backend");
       // The text is printed from the rounded records: 126.49ms is 126.5 in JSON, so 127ms in text.
-      expect(line).toContain(` ${Math.round(rounded(e.p50!, MS_DECIMALS))}ms `);
-      expect(line).toContain(` ${Math.round(rounded(e.p95!, MS_DECIMALS))}ms `);
-      expect(line).toContain(` ${(rounded(e.failureRate, FRACTION_DECIMALS) * 100).toFixed(1)}% `);
-      expect(line).toContain(` ${rounded(e.apdex!, FRACTION_DECIMALS).toFixed(2)} `);
-      expect(line).toMatch(new RegExp(`/min\\s`));
+      expect(line).toContain(` ${Math.round(rounded(e.p50!, MS_DECIMALS))}/${Math.round(rounded(e.p95!, MS_DECIMALS))} `);
+      const failed = rounded(e.failureRate, FRACTION_DECIMALS);
+      if (failed > 0) expect(line).toContain(` failed ${(failed * 100).toFixed(1)}% `);
+      else expect(line).not.toContain("failed");
+      const apdex = rounded(e.apdex!, FRACTION_DECIMALS);
+      if (apdex < 1) expect(line).toContain(` apdex ${apdex.toFixed(2)} `);
+      else expect(line).not.toContain("apdex");
     });
-    // Columns line up: the p95 column ends at the same offset on every row.
-    const p95Ends = lines.slice(2, 7).map((l) => l.indexOf("ms", l.indexOf("ms") + 2));
-    expect(new Set(p95Ends).size).toBe(1);
-    expect(lines[7]).toBe("More: --cursor 0:5:0");
-    expect(lines[8]).toBe(`Why the slowest one is slow: node dist/transaction-summary.mjs '${expected[0]!.transaction}' --project api-backend`);
+    expect(lines[6]).toBe("More: --cursor 0:5:0");
+    expect(lines[7]).toBe(`Why the slowest one is slow: node dist/transaction-summary.mjs '${expected[0]!.transaction}' --project api-backend`);
 
     const [request] = eventsRequests(sandbox.requests());
     expect(request!.query).toMatchObject({ dataset: "spans", query: "is_transaction:true", sort: "-p95(span.duration)", project: "api-backend", statsPeriod: "1d", per_page: "5" });
+  });
+
+  it("keeps the scope of the run in its suggestion: --all-projects when it searched every project", async () => {
+    const res = await runTool("list-transactions", ["--all-projects", "--period", "7d", "--limit", "3"], { env: sandbox.env() });
+    expect(res.code).toBe(0);
+    const last = res.stdout.trimEnd().split("\n").at(-1)!;
+    // The top row's own project, and the period asked for.
+    expect(last).toMatch(/: node dist\/transaction-summary\.mjs '[^']+' --project [a-z-]+ --period 7d$/);
+    const rows = res.stdout.trimEnd().split("\n").slice(1, 4);
+    // Several projects in scope: each row names its own.
+    for (const row of rows) expect(row).toMatch(/ (api-backend|web-frontend|payments|[a-z-]+) /);
   });
 
   it("words the next-step hint by the sort: failures are not slowness", async () => {
@@ -117,13 +134,16 @@ describe("list-transactions", () => {
     expect(res.stdout).not.toContain("slow");
   });
 
-  it("keeps its text output to a fraction of the API bytes it read", async () => {
+  it("prints at most LIST_TRANSACTIONS_BUDGET of the API bytes it read, every number still there", async () => {
     sandbox.clearRequests();
-    const res = await runTool("list-transactions", ["--limit", "40", "--period", "7d"], { env: allProjects() });
+    const res = await runTool("list-transactions", ["--project", "api-backend"], { env: sandbox.env() });
     const [request] = eventsRequests(sandbox.requests());
     const raw = await rawResponseBytes(sandbox.url, request!);
-    // The endpoint already aggregates, so the answer is small; the text still drops the keys and meta.
-    expect(Buffer.byteLength(res.stdout)).toBeLessThan(raw * 0.6);
+    const ratio = Buffer.byteLength(res.stdout) / raw;
+    expect(ratio).toBeLessThanOrEqual(LIST_TRANSACTIONS_BUDGET);
+    // Every transaction is there with its count and both percentiles.
+    const json = await runTool("list-transactions", ["--project", "api-backend", "--json"], { env: sandbox.env() });
+    for (const r of json.json.data) expect(res.stdout).toContain(`${Math.round(r.p50Ms)}/${Math.round(r.p95Ms)} `);
   });
 
   it("continues with the footer's --cursor and follows every page with --all", async () => {
@@ -171,7 +191,7 @@ describe("list-transactions", () => {
     expect(requests).toHaveLength(1);
     expect(requests[0]!.query.project).toEqual(["api-backend", "payments"]);
     const text = await runTool("list-transactions", ["--project", "api-backend", "--project", "payments", "--limit", "3"], { env: sandbox.env() });
-    expect(text.stdout.split("\n")[0]).toBe("3 transactions in api-backend, payments over 24h, by throughput (apdex at 300ms):");
+    expect(text.stdout.split("\n")[0]).toBe("3 transactions in api-backend, payments over 24h by throughput: count p50/p95ms [failed if >0] [apdex if <1, T=300ms] project name");
   });
 
   it("blames a project it cannot see for a 403, and a missing scope for an organization token", async () => {
@@ -242,7 +262,7 @@ describe("list-transactions on a server without the spans dataset", () => {
   it("names the legacy dataset, and the project the configuration picked, in the text header", async () => {
     const res = await runTool("list-transactions", ["--limit", "3"], { env: legacy.env() });
     expect(res.stdout.split("\n")[0]).toBe(
-      "3 transactions in web-frontend (from SENTRY_PROJECT; --all-projects for all) over 24h, by throughput (apdex at 300ms; legacy transactions dataset):",
+      "3 transactions in web-frontend (from SENTRY_PROJECT; --all-projects for all) over 24h by throughput; legacy transactions dataset: count p50/p95ms [failed if >0] [apdex if <1, T=300ms] name",
     );
   });
 

@@ -2,12 +2,14 @@
 // query it: one request builder, each dataset's field names, and the fallback from the current `spans`
 // dataset to the legacy `transactions` dataset on servers that do not have spans (older self-hosted).
 
-import type { Page, SentryApi } from "./api.js";
-import type { ErrorContext } from "./http.js";
-import { CliError, EXIT, NetworkError, UsageError } from "./errors.js";
-import { ProjectSelector } from "./projects.js";
-import { apiPath, MAX_PAGE_SIZE, parseLinkHeader, type Query } from "./urls.js";
-import { isCursor } from "./validate.js";
+import type { Page, SentryApi } from "../api.js";
+import type { ErrorContext } from "../http.js";
+import { CliError, EXIT, UnexpectedAnswerError, UsageError } from "../errors.js";
+import { ProjectSelector } from "../projects.js";
+import { apiPath, MAX_PAGE_SIZE, parseLinkHeader, type Query } from "../urls.js";
+import { isCursor } from "../validate.js";
+import { getChecked, pages as checkedPages } from "./client.js";
+import { arrayOf, object, optional, unknownValue, type Schema } from "./schema.js";
 
 export type Dataset = "spans" | "transactions";
 
@@ -89,8 +91,6 @@ export interface EventsRequest {
   perPage?: number;
 }
 
-export type EventsRow = Record<string, unknown>;
-
 export interface EventsTable {
   /** Row keys are the requested field strings exactly (§14). */
   rows: EventsRow[];
@@ -107,8 +107,33 @@ export interface PagesOptions {
   spansOnlyFor?: string;
 }
 
-interface EventsBody {
-  data?: unknown;
+/** One cell of a row: the endpoint answers plain values only (numbers, strings, booleans, null for "no data"). */
+export type Cell = string | number | boolean | null;
+export type EventsRow = Record<string, Cell>;
+
+/**
+ * A row holds every requested field under its field string (§14), each a plain value. A row missing one is an
+ * answer the tools cannot read (a proxy, or a server that does not know the function): it names what is
+ * missing instead of printing a column of "-".
+ */
+export function eventsRow(fields: readonly string[]): Schema<EventsRow> {
+  const row = object({});
+  return (value, at) => {
+    const checked = row(value, at);
+    const missing = fields.filter((f) => !(f in checked));
+    if (missing.length) throw new UnexpectedAnswerError(`the row at ${at} lacks the requested ${missing.map((f) => JSON.stringify(f)).join(", ")}`);
+    for (const f of fields) {
+      const cell = checked[f];
+      const plain = cell === null || typeof cell === "string" || typeof cell === "boolean" || (typeof cell === "number" && Number.isFinite(cell));
+      if (!plain) throw new UnexpectedAnswerError(`expected a plain value for ${JSON.stringify(f)} at ${at}, got ${Array.isArray(cell) ? "a list" : typeof cell}`);
+    }
+    return checked as EventsRow;
+  };
+}
+
+/** The endpoint's answer: {data: [rows], meta: {fields, units}}; meta is not read. */
+export function eventsAnswer(fields: readonly string[]): Schema<{ data: EventsRow[] }> {
+  return object({ data: arrayOf(eventsRow(fields)), meta: optional(unknownValue) });
 }
 
 /** Where the client reports the dataset it settled on (ctx.warn under --verbose) and other fallbacks (always). */
@@ -148,7 +173,7 @@ export class EventsClient {
   async table(build: (fields: TransactionFields, dataset: Dataset) => EventsRequest): Promise<EventsTable> {
     const table = await this.onDataset(false, (dataset) => {
       const request = build(TRANSACTION_FIELDS[dataset], dataset);
-      return this.withProjects(dataset, request, (query) => this.fetchTable(dataset, query));
+      return this.withProjects(dataset, request, (query) => this.fetchTable(dataset, query, request.fields));
     });
     return table!;
   }
@@ -158,7 +183,7 @@ export class EventsClient {
    * answer: it holds whole transactions only. Resolves to null when the server has no spans dataset.
    */
   spansTable(request: EventsRequest): Promise<EventsTable | null> {
-    return this.onDataset(true, (dataset) => this.withProjects(dataset, request, (query) => this.fetchTable(dataset, query)));
+    return this.onDataset(true, (dataset) => this.withProjects(dataset, request, (query) => this.fetchTable(dataset, query, request.fields)));
   }
 
   /** Like spansTable, for a tool that has nothing to show without spans: throws SpansUnavailableError instead. */
@@ -176,23 +201,24 @@ export class EventsClient {
   async *pages(build: (fields: TransactionFields, dataset: Dataset) => EventsRequest, opts: PagesOptions): AsyncGenerator<EventsTable> {
     let pages: AsyncGenerator<Page<EventsRow>> | undefined;
     let settled: Dataset = "spans";
-    const first = await this.onDataset(opts.spansOnlyFor !== undefined, (dataset) =>
-      this.withProjects(dataset, build(TRANSACTION_FIELDS[dataset], dataset), async (query) => {
-        const started = this.api.paginate<EventsRow>(this.path, {
+    const first = await this.onDataset(opts.spansOnlyFor !== undefined, (dataset) => {
+      const request = build(TRANSACTION_FIELDS[dataset], dataset);
+      return this.withProjects(dataset, request, async (query) => {
+        const started = checkedPages(this.api, this.path, eventsRow(request.fields), {
           query,
           sizeParam: "per_page",
           limit: opts.limit,
           cursor: opts.cursor,
           all: opts.all,
-          errorContext: this.errorContext,
+          context: this.errorContext,
           itemsKey: "data",
         });
         const page = await started.next();
         pages = started;
         settled = dataset;
         return page;
-      }),
-    );
+      });
+    });
     if (first === null) throw new SpansUnavailableError(opts.spansOnlyFor!);
     if (first.done) return;
     yield pageTable(first.value, settled);
@@ -236,19 +262,15 @@ export class EventsClient {
     );
   }
 
-  private async fetchTable(dataset: Dataset, query: Query): Promise<EventsTable> {
-    const res = await this.api.get<EventsBody>(this.path, query, this.errorContext);
-    const data = res.body?.data;
-    if (!Array.isArray(data)) {
-      throw new NetworkError(`the events endpoint answered without a data list (dataset=${dataset})`, "a proxy or an unexpected server answered; retry with --verbose to see the request");
-    }
+  private async fetchTable(dataset: Dataset, query: Query, fields: readonly string[]): Promise<EventsTable> {
+    const res = await getChecked(this.api, this.path, eventsAnswer(fields), query, this.errorContext);
     const next = parseLinkHeader(res.headers.link).next;
     const nextCursor = next?.results === true ? next.cursor : null;
     // The cursor is printed in a "--cursor …" suggestion: only one --cursor itself would accept.
     if (nextCursor !== null && !isCursor(nextCursor)) {
-      throw new NetworkError("the events endpoint answered with a malformed pagination cursor", "a proxy or the server sent an unexpected Link header; try again");
+      throw new UnexpectedAnswerError(`a malformed pagination cursor in the Link header (dataset=${dataset})`);
     }
-    return { rows: data as EventsRow[], nextCursor, dataset };
+    return { rows: res.body.data, nextCursor, dataset };
   }
 
   private query(dataset: Dataset, request: EventsRequest, project: string[]): Query {
