@@ -12,7 +12,7 @@ import {
   planReleaseSteps,
   projectSlugs,
   RELEASE_SCOPES,
-  scopeArgs,
+  orgArgs,
   updatedFields,
   type WantedRelease,
 } from "./lib/releases.js";
@@ -80,7 +80,7 @@ export const tool = writeTool({
     const details = [r.ref ? `ref ${cleanText(r.ref)}` : "", r.url ? `url ${cleanText(r.url)}` : ""].filter(Boolean).join(", ");
     const released = r.dateReleased ? `released ${relativeTime(r.dateReleased, ctx.now)}` : "not finalized";
     // Hints name the preview form of the next write: the agent reads what it would do before adding --yes.
-    const scope = scopeArgs(ctx.config);
+    const scope = orgArgs(ctx.config);
     const finalizeHint = commandLine("create-release", [r.version, "--finalize", ...scope]);
     const next = `Next: ${commandLine("set-commits", [r.version, ...scope])}${r.dateReleased ? "" : `, and after deploying: ${finalizeHint}`}`;
     const lines: string[] = [];

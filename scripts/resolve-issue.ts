@@ -5,7 +5,7 @@ import { NotFoundError, UsageError } from "./lib/errors.js";
 import { bool, value } from "./lib/flags.js";
 import { planStatusUpdate, renderStatusUpdate, WRITE_SCOPE, type PrecheckResult, type RawIssue, type StatusChange } from "./lib/issues.js";
 import { commandLine, plural } from "./lib/output.js";
-import { explainMissingRelease, parseCommitFlag, scopeArgs } from "./lib/releases.js";
+import { explainMissingRelease, parseCommitFlag, orgArgs } from "./lib/releases.js";
 import { isForbidden } from "./lib/sentry/client.js";
 import { getRelease, newestRelease, RELEASE_READ_SCOPE, type RawRelease } from "./lib/sentry/releases.js";
 import { runIfMain, writeTool, type ToolContext } from "./lib/tool.js";
@@ -178,7 +178,7 @@ function releaseTime(r: RawRelease): number {
 }
 
 function createHint(version: string, projects: ReadonlyArray<{ slug: string }>, ctx: ToolContext): string {
-  return `create it first with ${commandLine("create-release", [version, ...projects.flatMap((p) => ["--project", p.slug]), ...scopeArgs(ctx.config)])} (preview; then add --yes)`;
+  return `create it first with ${commandLine("create-release", [version, ...projects.flatMap((p) => ["--project", p.slug]), ...orgArgs(ctx.config)])} (preview; then add --yes)`;
 }
 
 async function checkReleaseInProjects(
@@ -189,14 +189,14 @@ async function checkReleaseInProjects(
   ctx: ToolContext,
 ): Promise<RawRelease> {
   const { body: release } = await getRelease(ctx.api, org, version, { notFoundHint: `no release ${JSON.stringify(version)} in ${org}: ${createHint(version, projects, ctx)}` }).catch(
-    async (err: unknown) => Promise.reject(await explainMissingRelease(err, ctx.api, org, version, (full) => commandLine("resolve-issue", [...issueIds, "--in-release", full, ...scopeArgs(ctx.config)]))),
+    async (err: unknown) => Promise.reject(await explainMissingRelease(err, ctx.api, org, version, (full) => commandLine("resolve-issue", [...issueIds, "--in-release", full, ...orgArgs(ctx.config)]))),
   );
   const has = new Set((release.projects ?? []).map((p) => p.slug));
   const missing = projects.filter((p) => !has.has(p.slug));
   if (missing.length) {
     throw new NotFoundError(
       `release ${version} is not a release of ${plural(missing.length, "project")} ${missing.map((p) => p.slug).join(", ")}, which Sentry needs to resolve in it`,
-      `add the project to it with ${commandLine("create-release", [version, ...missing.flatMap((p) => ["--project", p.slug]), ...scopeArgs(ctx.config)])} (preview; then add --yes), or pick another with ${commandLine("list-releases", ["--project", missing[0]!.slug, ...scopeArgs(ctx.config)])}`,
+      `add the project to it with ${commandLine("create-release", [version, ...missing.flatMap((p) => ["--project", p.slug]), ...orgArgs(ctx.config)])} (preview; then add --yes), or pick another with ${commandLine("list-releases", ["--project", missing[0]!.slug, ...orgArgs(ctx.config)])}`,
     );
   }
   return release;
@@ -206,7 +206,7 @@ async function checkReleaseInProjects(
 async function latestRelease(org: string, project: RawIssue["project"], ctx: ToolContext): Promise<RawRelease> {
   const newest = await newestRelease(ctx.api, org, project.id);
   if (newest) return newest;
-  throw new NotFoundError(`project ${project.slug} has no release, so there is no latest release to resolve in`, `create one first with ${commandLine("create-release", ["VERSION", "--project", project.slug, ...scopeArgs(ctx.config)])} (preview; then add --yes)`);
+  throw new NotFoundError(`project ${project.slug} has no release, so there is no latest release to resolve in`, `create one first with ${commandLine("create-release", ["VERSION", "--project", project.slug, ...orgArgs(ctx.config)])} (preview; then add --yes)`);
 }
 
 runIfMain(tool, import.meta.url);

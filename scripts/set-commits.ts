@@ -15,7 +15,7 @@ import {
   matchRemotes,
   RELEASE_SCOPES,
   releaseNotFoundHint,
-  scopeArgs,
+  orgArgs,
   tryListRepos,
   type ExplicitRef,
 } from "./lib/releases.js";
@@ -167,7 +167,7 @@ export const tool = writeTool({
     }
     // The preview form of the next write, only when there is one: a finalized release needs no finalizing.
     if (r.applied && r.mode !== "clear" && !r.finalized) {
-      lines.push(`Next, once deployed: ${commandLine("create-release", [r.version, "--finalize", ...scopeArgs(ctx.config)])}`);
+      lines.push(`Next, once deployed: ${commandLine("create-release", [r.version, "--finalize", ...orgArgs(ctx.config)])}`);
     }
     return lines.join("\n");
   },
@@ -183,7 +183,7 @@ async function planCommits(input: Input, ctx: ToolContext): Promise<WritePlan<Re
   // (to match remotes, or to check --commit's), and with --local the previous release's last commit.
   const [{ body: release }, repos, previous] = await Promise.all([
     getRelease(ctx.api, org, input.version, { scopes: RELEASE_SCOPES, notFoundHint }).catch(async (err: unknown) =>
-      Promise.reject(await explainMissingRelease(err, ctx.api, org, input.version, (full) => commandLine("set-commits", [full, ...scopeArgs(ctx.config)]))),
+      Promise.reject(await explainMissingRelease(err, ctx.api, org, input.version, (full) => commandLine("set-commits", [full, ...orgArgs(ctx.config)]))),
     ),
     input.mode === "clear" ? Promise.resolve(undefined) : tryListRepos(ctx.api, org, ctx.warn),
     input.mode === "local" ? previousWithCommits(ctx.api, org, input.version, notFoundHint) : Promise.resolve(undefined),

@@ -17,7 +17,7 @@ import {
   requireValues,
   roundFraction,
   roundMs,
-  scopeArgs,
+  runScopeArgs,
   scopePhrase,
   score,
   type Period,
@@ -266,7 +266,7 @@ async function notFound(events: EventsClient, input: Input, scope: ProjectScope,
   const env = input.environment ? ["--environment", input.environment] : [];
   if (inScope.length) {
     const ran = before > 0 ? `it ran ${plural(before, "time")} in the ${input.period.label} before` : `it ran ${plural(inScope.reduce((n, x) => n + x.count, 0), "time")} in the last ${LOOKUP_PERIOD}`;
-    const wider = commandLine("transaction-summary", [input.transaction, ...scopeArgs(scope.projects, input.environment, PERIOD_FLAG.read(LOOKUP_PERIOD, "period"))]);
+    const wider = commandLine("transaction-summary", [input.transaction, ...runScopeArgs(scope.projects, input.environment, PERIOD_FLAG.read(LOOKUP_PERIOD, "period"))]);
     return new NotFoundError(`${message}: no traffic in this period`, `${ran}; try a longer --period: ${wider}`);
   }
   const elsewhere = found.filter((x) => isProjectSlug(x.project));

@@ -26,7 +26,7 @@ export function scopePhrase(scope: ProjectScope, environment: string | undefined
  * it, SENTRY_PROJECT would narrow the next run to a project the answer did not come from), its environment and
  * its period.
  */
-export function scopeArgs(projects: readonly string[], environment: string | undefined, period: Period): string[] {
+export function runScopeArgs(projects: readonly string[], environment: string | undefined, period: Period): string[] {
   const args = projects.length ? projects.flatMap((p) => ["--project", p]) : ["--all-projects"];
   if (environment) args.push("--environment", environment);
   if (period.seconds !== parseDuration(DEFAULT_PERIOD)) args.push("--period", period.label);
@@ -53,13 +53,13 @@ export function isProjectSlug(value: unknown): value is string {
  */
 export function summaryCommand(transaction: unknown, projects: readonly unknown[], environment: string | undefined, period: Period): string | null {
   if (!isTransactionName(transaction) || !projects.every(isProjectSlug)) return null;
-  return commandLine("transaction-summary", [transaction, ...scopeArgs(projects as string[], environment, period)]);
+  return commandLine("transaction-summary", [transaction, ...runScopeArgs(projects as string[], environment, period)]);
 }
 
 /** The same for slow-queries --transaction. */
 export function queriesCommand(transaction: string, projects: readonly string[], environment: string | undefined, period: Period): string | null {
   if (!isTransactionName(transaction) || !projects.every(isProjectSlug)) return null;
-  return commandLine("slow-queries", ["--transaction", transaction, ...scopeArgs(projects, environment, period)]);
+  return commandLine("slow-queries", ["--transaction", transaction, ...runScopeArgs(projects, environment, period)]);
 }
 
 /**

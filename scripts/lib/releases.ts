@@ -20,12 +20,12 @@ export type SentryRepo = RawRepo;
  * The scope flags a suggested command carries: --org when this run was given one (an organization from the
  * environment or .sentryclirc applies to the suggested run as well).
  */
-export function scopeArgs(config: Pick<Config, "org" | "orgSource">): string[] {
+export function orgArgs(config: Pick<Config, "org" | "orgSource">): string[] {
   return config.orgSource === "--org" && config.org ? ["--org", config.org] : [];
 }
 
 export function releaseNotFoundHint(version: string, config: Pick<Config, "org" | "orgSource">): string {
-  const create = commandLine("create-release", [version, "--project", "SLUG", ...scopeArgs(config)]);
+  const create = commandLine("create-release", [version, "--project", "SLUG", ...orgArgs(config)]);
   return `no release ${JSON.stringify(version)} in this organization: create it first (preview, then --yes): ${create}`;
 }
 
