@@ -134,6 +134,7 @@ export const tool = itemTool({
       lines.push(`${head}: ${values.join(", ") || "no values"}`);
     }
     if (r.missing.length) lines.push(`Not on any event: ${r.missing.join(", ")}`);
+    // An issue confined to production says little; one confined to a release, browser or customer is the lead.
     const dominant = r.tags.find((t) => t.dominant !== null && t.key !== "environment");
     const scope = r.org ? ["--org", r.org] : [];
     if (dominant && (isShortId(r.issue) || /^\d+$/.test(r.issue))) {
