@@ -128,7 +128,7 @@ export const tool = itemTool({
     let note: string | null = null;
     const committers = await tryGet(getEventCommitters(ctx.api, org, project, eventId), (err) => {
       if (isForbidden(err)) note = `the token lacks ${PROJECT_READ_SCOPE}`;
-      else if (err instanceof NotFoundError) note = "Sentry has none (the issue's release has no commits, or Sentry knows no release)";
+      else if (err instanceof NotFoundError) note = "Sentry has none: the issue's first release has no commits, or Sentry knows no release";
       return note !== null;
     });
     if (note) ctx.warn(`suspect commits not shown: ${note}`);

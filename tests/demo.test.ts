@@ -65,6 +65,8 @@ describe("demo", () => {
     expect(tools).toEqual([
       "dist/list-issues.mjs",
       "dist/issue-details.mjs",
+      "dist/list-issues.mjs",
+      "dist/event-details.mjs",
       "dist/resolve-issue.mjs",
       "dist/resolve-issue.mjs",
       "dist/list-issues.mjs",
@@ -78,12 +80,15 @@ describe("demo", () => {
     ]);
     // The preview steps show the confirmation protocol: exit 3 first, then the same command with --yes.
     const commands = commandLines(res.stdout);
-    expect(commands[2]).not.toContain("--yes");
-    expect(commands[3]).toBe(`${commands[2]} --yes`);
+    expect(commands[4]).not.toContain("--yes");
+    expect(commands[5]).toBe(`${commands[4]} --yes`);
     expect(res.stdout.match(/^\(exit 3\)$/gm)).toHaveLength(2);
     // The issue it resolves is the one list-issues put first, and issue-details looked at.
-    const resolved = commands[2]!.split(" ")[3]!;
+    const resolved = commands[4]!.split(" ")[3]!;
     expect(commands[1]).toBe(`$ node dist/issue-details.mjs ${resolved}`);
+    // The backend's loudest error, opened one event deep, names the commit Sentry suspects.
+    expect(commands[3]).toMatch(/^\$ node dist\/event-details\.mjs API-BACKEND-\w+ latest$/);
+    expect(res.stdout).toMatch(/^Suspect commits \(\d+, best first[^\n]*\n {2}[0-9a-f]{12} \S/m);
   });
 
   it("fails with a non-zero exit and names the step when a tool misbehaves", async () => {

@@ -145,7 +145,9 @@ export function foldBreadcrumbs(raw: Json[], max = MAX_BREADCRUMBS): Crumb[] {
   for (const c of raw) {
     const category = text(c.category) ?? text(c.type) ?? "default";
     const data = isObject(c.data) ? c.data : {};
-    const message = text(c.message) ?? [text(data.method), text(data.url), text(data.status_code)].filter(Boolean).join(" ");
+    // Navigation and HTTP breadcrumbs carry no message: what they say is in their data.
+    const moved = text(data.to) ? `${text(data.from) ?? "?"} -> ${text(data.to)}` : null;
+    const message = text(c.message) ?? moved ?? [text(data.method), text(data.url), text(data.status_code)].filter(Boolean).join(" ");
     const last = folded[folded.length - 1];
     if (last && last.category === category && last.message === message) {
       last.times += 1;
