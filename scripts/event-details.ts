@@ -25,7 +25,7 @@ import { isShortId, parseIssueRef, type IssueRef } from "./lib/validate.js";
 
 const MAX_FRAMES = 50;
 /** Suspect commits in the text; the JSON keeps up to MAX_SUSPECT_COMMITS. */
-const COMMITS_SHOWN = 2;
+const COMMITS_SHOWN = 1;
 const SHORT_SHA = 12;
 const TITLE_WIDTH = 100;
 

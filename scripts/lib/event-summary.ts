@@ -18,7 +18,7 @@ export const MAX_BREADCRUMBS = 10;
 export const MAX_SUSPECT_COMMITS = 5;
 const VALUE_WIDTH = 100;
 const CONTEXT_WIDTH = 90;
-const CRUMB_WIDTH = 52;
+const CRUMB_WIDTH = 48;
 const COMMIT_WIDTH = 64;
 /** The contexts worth a word, in the order shown: where the event ran, and what answered. */
 const TELLING_CONTEXTS = ["browser", "os", "device", "runtime", "app"];
@@ -103,13 +103,10 @@ function listOf(data: Json | undefined, key = "values"): Json[] {
   return Array.isArray(v) ? v.filter(isObject) : [];
 }
 
-/** "id 42, jane@example.com"; the IP only when nothing else names the user. */
+/** The user in one word: email, username, name, "id:42", else "ip:…" (how Sentry's user tag names them). */
 export function userLabel(user: RawUser | undefined): string | null {
   if (!user) return null;
-  const who = user.email || user.username || user.name || null;
-  const parts = [user.id ? `id ${user.id}` : null, who].filter(Boolean);
-  if (parts.length === 0 && user.ip_address) parts.push(`ip ${user.ip_address}`);
-  return parts.length ? parts.join(", ") : null;
+  return user.email || user.username || user.name || (user.id ? `id:${user.id}` : null) || (user.ip_address ? `ip:${user.ip_address}` : null);
 }
 
 export function tagOf(tags: ReadonlyArray<{ key: string; value: string }> | undefined, key: string): string | null {
