@@ -86,7 +86,7 @@ export const tool = itemTool({
     { args: "--event 7db0cb41e7bdd6a6b186754f61e517a3", about: "an event by ID, whatever its issue" },
     { args: "4242 latest --frames 8 --json", about: "more in-app frames, as JSON" },
   ],
-  scopes: `${READ_SCOPE} (--event: ${ORG_READ_SCOPE}; suspect commits: ${PROJECT_READ_SCOPE}, left out without it)`,
+  scopes: `${READ_SCOPE} (${ORG_READ_SCOPE} for --event, ${PROJECT_READ_SCOPE} for suspect commits)`,
   api: [
     "GET /api/0/organizations/{org}/issues/{issue}/events/{recommended|latest|oldest|event_id}/",
     "GET /api/0/organizations/{org}/eventids/{event_id}/ (--event)",

@@ -56,7 +56,7 @@ export const tool = listTool({
     { args: "API-BACKEND-12 --period 1h --environment production", about: "what hit production in the last hour" },
     { args: "4242 --query 'release:2.4.1' --all --ndjson", about: "every event in one release, one JSON line each" },
   ],
-  scopes: `${READ_SCOPE} (trace IDs: ${ORG_READ_SCOPE}, left out without it)`,
+  scopes: `${READ_SCOPE} (${ORG_READ_SCOPE} for trace IDs)`,
   api: [
     "GET /api/0/organizations/{org}/issues/{issue}/events/?full=false&query=…&statsPeriod=…&environment=…&per_page=…",
     "GET /api/0/organizations/{org}/events/?dataset=errors&field=id&field=trace&query=id:[…] (each page's trace IDs)",

@@ -83,7 +83,7 @@ function parseKeys(raw: readonly string[]): string[] {
 export const tool = itemTool({
   name: "tag-values",
   category: "errors",
-  summary: "Show how an issue's events spread over tag values, several keys at once",
+  summary: "Show an issue's top tag values and their shares, several keys at once",
   positionals: [{ name: "issue", help: "Numeric ID, short ID (WEB-FRONTEND-1A2) or issue URL", required: true }],
   flags: {
     key: keysFlag(),
