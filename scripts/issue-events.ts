@@ -79,9 +79,15 @@ export const tool = listTool({
       if (traceNote === null) {
         const ids = page.items.map((e) => e.eventID);
         const projects = page.items.map((e) => e.projectID);
-        traces = await tryGet(traceIdsOf(ctx.api, target.org, projects, ids, input.period?.statsPeriod ?? TRACE_LOOKUP_PERIOD), isForbidden);
+        // Optional: without org:read (403), or on a server whose events endpoint refuses the errors table (400, older
+        // self-hosted), the events still list, without their traces.
+        let why = "";
+        traces = await tryGet(traceIdsOf(ctx.api, target.org, projects, ids, input.period?.statsPeriod ?? TRACE_LOOKUP_PERIOD), (err) => {
+          why = isForbidden(err) ? `the token lacks ${ORG_READ_SCOPE}` : err instanceof UsageError && err.status === 400 ? "the server refused the errors-table lookup (400)" : "";
+          return why !== "";
+        });
         if (traces === null) {
-          traceNote = `trace IDs left out: the token lacks ${ORG_READ_SCOPE}`;
+          traceNote = `trace IDs left out: ${why}`;
           ctx.warn(traceNote);
         }
       }

@@ -83,6 +83,15 @@ describe("issue-events", () => {
     expect(res.code, res.stderr).toBe(0);
     expect(res.stderr).toContain("issue-events: trace IDs left out: the token lacks org:read");
     expect(res.json.data.map((e: { traceId: unknown }) => e.traceId)).toEqual([null, null, null]);
+
+    // An older server whose events endpoint refuses the errors table answers 400: the same, said differently.
+    const proxy = await startHostileServer(
+      proxyTo(() => sandbox.url, (answer, req) => (req.url!.startsWith("/api/0/organizations/acme/events/") ? { ...answer, status: 400, body: { detail: "Invalid dataset" } } : answer)),
+    );
+    servers.push(proxy);
+    const old = await runTool("issue-events", [showcase().shortId, "--limit", "2"], { env: { ...sandbox.env(), SENTRY_URL: proxy.url } });
+    expect(old.code, old.stderr).toBe(0);
+    expect(old.stderr).toContain("trace IDs left out: the server refused the errors-table lookup (400)");
   });
 
   it("says which issue was not found (exit 5) and refuses a bad issue before sending anything", async () => {
