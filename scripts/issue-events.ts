@@ -13,8 +13,8 @@ import { listTool, runIfMain, type ListSummary } from "./lib/tool.js";
 import { UsageError } from "./lib/errors.js";
 import { isCursor, isShortId, parseIssueRef, toStatsPeriod, type IssueRef } from "./lib/validate.js";
 
-/** How far back trace IDs are looked up without --period: the longest Sentry keeps errors. */
-const TRACE_LOOKUP_PERIOD = "90d";
+/** Margin around a page's event times for the trace lookup: dateCreated is rounded, the window's end exclusive. */
+const WINDOW_MARGIN_MS = 1000;
 const MESSAGE_WIDTH = 60;
 
 interface Input {
@@ -59,7 +59,7 @@ export const tool = listTool({
   scopes: `${READ_SCOPE} (${ORG_READ_SCOPE} for trace IDs)`,
   api: [
     "GET /api/0/organizations/{org}/issues/{issue}/events/?full=false&query=…&statsPeriod=…&environment=…&per_page=…",
-    "GET /api/0/organizations/{org}/events/?dataset=errors&field=id&field=trace&query=id:[…] (each page's trace IDs)",
+    "GET /api/0/organizations/{org}/events/?dataset=errors&field=id&field=trace&query=id:[…]&start=…&end=… (each page's trace IDs)",
   ],
   parse({ flags, positionals }): Input {
     const label = positionals[0]!;
@@ -82,7 +82,7 @@ export const tool = listTool({
         // Optional: without org:read (403), or on a server whose events endpoint refuses the errors table (400, older
         // self-hosted), the events still list, without their traces.
         let why = "";
-        traces = await tryGet(traceIdsOf(ctx.api, target.org, projects, ids, input.period?.statsPeriod ?? TRACE_LOOKUP_PERIOD), (err) => {
+        traces = await tryGet(traceIdsOf(ctx.api, target.org, projects, ids, spanOf(page.items, ctx.now)), (err) => {
           why = isForbidden(err) ? `the token lacks ${ORG_READ_SCOPE}` : err instanceof UsageError && err.status === 400 ? "the server refused the errors-table lookup (400)" : "";
           return why !== "";
         });
@@ -136,6 +136,13 @@ export const tool = listTool({
     return lines.join("\n");
   },
 });
+
+/** The time span a page of events covers, with a second's margin either side. */
+function spanOf(events: readonly RawListedEvent[], now: number): { start: string; end: string } {
+  const times = events.map((e) => Date.parse(e.dateCreated)).filter((t) => Number.isFinite(t));
+  const at = (t: number) => new Date(t).toISOString();
+  return times.length ? { start: at(Math.min(...times) - WINDOW_MARGIN_MS), end: at(Math.max(...times) + WINDOW_MARGIN_MS) } : { start: at(0), end: at(now) };
+}
 
 function eventRecord(e: RawListedEvent, traces: Map<string, string> | null): Record<string, unknown> {
   const user = userLabel(e.user);

@@ -126,9 +126,16 @@ export function getIssueTag(api: SentryApi, org: string, issue: string, key: str
 /**
  * The trace IDs of listed events, from the errors table of the events endpoint (org:read): the event list's short
  * form carries no contexts, and current Sentry no longer copies the trace ID into a tag (contexts.py maps no trace
- * tag). One request per page of events, by ID.
+ * tag). One request per page of events, by ID, over the page's own time span: the narrower the window, the less
+ * the errors table has to scan.
  */
-export async function traceIdsOf(api: SentryApi, org: string, projectIds: readonly string[], eventIds: readonly string[], statsPeriod: string): Promise<Map<string, string>> {
+export async function traceIdsOf(
+  api: SentryApi,
+  org: string,
+  projectIds: readonly string[],
+  eventIds: readonly string[],
+  window: { start: string; end: string },
+): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   if (eventIds.length === 0) return out;
   const query = {
@@ -136,7 +143,7 @@ export async function traceIdsOf(api: SentryApi, org: string, projectIds: readon
     field: ["id", "trace"],
     query: `id:[${eventIds.join(",")}]`,
     project: [...new Set(projectIds)],
-    statsPeriod,
+    ...window,
     per_page: eventIds.length,
   };
   const res = await getChecked(api, apiPath`/organizations/${org}/events/`, rawTraceRows, query, { scopes: ORG_READ_SCOPE });
