@@ -138,6 +138,13 @@ async function incidentWorkflow(run: DemoRunner, sandbox: Sandbox): Promise<void
   const trace = await run.step("trace-details", [traceId!], EXIT_OK);
   expect(new RegExp(`^\\s+${top}\\s`, "m").test(trace.stdout), `trace-details did not list ${top} among the trace's issues`);
 
+  // The backend's loudest error, one event deep: where it broke and which commit Sentry suspects.
+  const backend = await run.step("list-issues", ["--project", BACKEND, "--sort", "freq", "--limit", "3"], EXIT_OK);
+  const suspect = firstListed(backend.stdout, [...shortIds.values()].map((i) => i.shortId), (line, id) => line.startsWith(`${id} `));
+  expect(suspect !== undefined, `list-issues --project ${BACKEND} showed no issue short ID`);
+  const event = await run.step("event-details", [suspect!, "latest"], EXIT_OK);
+  expect(/^Suspect commits\b/m.test(event.stdout), `event-details ${suspect} said nothing about suspect commits`);
+
   const preview = await run.step("resolve-issue", [top!], EXIT_PREVIEW);
   expect(writesIn(preview.requests).length === 0, "resolve-issue sent a write without --yes");
 

@@ -4,8 +4,10 @@
 // tool is covered once it is listed. Never imported by a tool: each bundle holds only its own declaration.
 
 import { tool as createRelease } from "./create-release.js";
+import { tool as eventDetails } from "./event-details.js";
 import { tool as ignoreIssue } from "./ignore-issue.js";
 import { tool as issueDetails } from "./issue-details.js";
+import { tool as issueEvents } from "./issue-events.js";
 import { tool as listAlerts } from "./list-alerts.js";
 import { tool as listIssues } from "./list-issues.js";
 import { tool as listProjects } from "./list-projects.js";
@@ -15,6 +17,7 @@ import { tool as projectSettings } from "./project-settings.js";
 import { tool as resolveIssue } from "./resolve-issue.js";
 import { tool as setCommits } from "./set-commits.js";
 import { tool as slowQueries } from "./slow-queries.js";
+import { tool as tagValues } from "./tag-values.js";
 import { tool as transactionSummary } from "./transaction-summary.js";
 import { tool as traceDetails } from "./trace-details.js";
 import { tool as queryEvents } from "./query-events.js";
@@ -26,6 +29,9 @@ export { EXIT, EXIT_MEANINGS } from "./lib/errors.js";
 export const TOOLS: readonly AnyTool[] = [
   listIssues,
   issueDetails,
+  issueEvents,
+  eventDetails,
+  tagValues,
   resolveIssue,
   ignoreIssue,
   listTransactions,

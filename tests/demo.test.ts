@@ -66,6 +66,8 @@ describe("demo", () => {
       "dist/list-issues.mjs",
       "dist/issue-details.mjs",
       "dist/trace-details.mjs",
+      "dist/list-issues.mjs",
+      "dist/event-details.mjs",
       "dist/resolve-issue.mjs",
       "dist/resolve-issue.mjs",
       "dist/list-issues.mjs",
@@ -79,12 +81,15 @@ describe("demo", () => {
     ]);
     // The preview steps show the confirmation protocol: exit 3 first, then the same command with --yes.
     const commands = commandLines(res.stdout);
-    expect(commands[3]).not.toContain("--yes");
-    expect(commands[4]).toBe(`${commands[3]} --yes`);
+    expect(commands[5]).not.toContain("--yes");
+    expect(commands[6]).toBe(`${commands[5]} --yes`);
     expect(res.stdout.match(/^\(exit 3\)$/gm)).toHaveLength(2);
     // The issue it resolves is the one list-issues put first, and issue-details looked at.
-    const resolved = commands[3]!.split(" ")[3]!;
+    const resolved = commands[5]!.split(" ")[3]!;
     expect(commands[1]).toBe(`$ node dist/issue-details.mjs ${resolved}`);
+    // The backend's loudest error, opened one event deep, names the commit Sentry suspects.
+    expect(commands[4]).toMatch(/^\$ node dist\/event-details\.mjs API-BACKEND-\w+ latest$/);
+    expect(res.stdout).toMatch(/^Suspect commits \(\d+, best first[^\n]*\n {2}[0-9a-f]{12} \S/m);
     // The trace it opens is the one issue-details named for the issue's latest event.
     expect(commands[2]).toMatch(/^\$ node dist\/trace-details\.mjs [0-9a-f]{32}$/);
   });

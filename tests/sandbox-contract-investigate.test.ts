@@ -36,6 +36,21 @@ describe.skipIf(!HAVE_SCHEMA)("sandbox contract › investigation", () => {
     }
   });
 
+  it("answers what issue-events, event-details and tag-values send: full=false lists, trace IDs by event ID, tags per environment", async () => {
+    const shown = showcaseEvent(sandbox.world)!;
+    const list = await get(`/organizations/${org()}/issues/${shown.issue.id}/events/?full=false&statsPeriod=14d&environment=production&per_page=5`);
+    expectMatchesSchema("GET", `${ORG}/issues/{issue_id}/events/`, 200, list.body);
+    const ids = (list.body as Array<{ eventID: string }>).map((e) => e.eventID);
+    const traces = await get(`/organizations/${org()}/events/?dataset=errors&field=id&field=trace&query=${encodeURIComponent(`id:[${ids.join(",")}]`)}&project=${shown.event.body.projectID}&statsPeriod=90d&per_page=5`);
+    expect(traces.status).toBe(200);
+    expectMatchesSchema("GET", `${ORG}/events/`, 200, traces.body);
+    for (const key of ["release", "environment", "user"]) {
+      const tag = await get(`/organizations/${org()}/issues/${shown.issue.id}/tags/${key}/?environment=staging`);
+      expect(tag.status).toBe(200);
+      expectMatchesSchema("GET", `${ORG}/issues/{issue_id}/tags/{key}/`, 200, tag.body);
+    }
+  });
+
   it("answers a generated event by ID in the shape of getOrganizationIssueEvent and resolveOrganizationEventId", async () => {
     const shown = showcaseEvent(sandbox.world)!;
     const generated = issueTimeline(sandbox.world, shown.issue).find((r) => !r.stored)!;

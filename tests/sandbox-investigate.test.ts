@@ -308,3 +308,21 @@ describe("sandbox › determinism", () => {
     expect(issueTimeline(a, issue).map((r) => r.eventId)).toEqual(issueTimeline(b, b.issues.byId.get(issue.id)!).map((r) => r.eventId));
   });
 });
+
+describe("sandbox › an issue's tag values per environment", () => {
+  it("narrows a tag's values to the events of the environments asked for, and answers 404 where there are none", async () => {
+    const issue = showcaseEvent(sandbox.world)!.issue;
+    const base = `/organizations/${org()}/issues/${issue.id}/tags`;
+    const all = (await get<{ totalValues: number; topValues: Array<{ value: string; count: number }> }>(`${base}/environment/`)).body;
+    const staging = all.topValues.find((v) => v.value === "staging")!;
+    const env = (await get<{ totalValues: number; topValues: Array<{ value: string }> }>(`${base}/environment/?environment=staging`)).body;
+    expect(env.topValues.map((v) => v.value)).toEqual(["staging"]);
+    expect(env.totalValues).toBe(staging.count);
+    // Other keys scale by the environment's share of the issue's events.
+    const release = (await get<{ totalValues: number }>(`${base}/release/`)).body;
+    const narrowed = (await get<{ totalValues: number }>(`${base}/release/?environment=staging`)).body;
+    expect(narrowed.totalValues).toBeLessThan(release.totalValues);
+    expect(Math.abs(narrowed.totalValues - (release.totalValues * staging.count) / all.totalValues)).toBeLessThanOrEqual(all.topValues.length * 9);
+    expect((await get(`${base}/release/?environment=nowhere`)).status).toBe(404);
+  });
+});

@@ -153,6 +153,49 @@ export const TOOL_TABLE: ToolCase[] = [
     ],
   },
   {
+    tool: "issue-events",
+    typical: (s) => {
+      const id = someIssue(s.world);
+      return { args: [id], exit: 0, critical: { method: "GET", paths: [`${issuePath(id)}events/`] } };
+    },
+    badInputs: [
+      ...MALFORMED_ISSUES,
+      { about: "a period past Sentry's retention", args: ["4242", "--period", "91d"] },
+      { about: "an environment with a slash", args: ["4242", "--environment", "prod/../x"] },
+      { about: "a query over two lines", args: ["4242", "--query", "release:1\nDROP"] },
+    ],
+  },
+  {
+    tool: "event-details",
+    typical: (s) => {
+      const id = someIssue(s.world);
+      return { args: [id, "latest"], exit: 0, critical: { method: "GET", paths: [`${issuePath(id)}events/*/`] } };
+    },
+    badInputs: [
+      ...MALFORMED_ISSUES,
+      { about: "neither an issue nor --event", args: [] },
+      { about: "an event that is not latest/oldest/recommended or 32 hex", args: ["4242", "newest"] },
+      { about: "a short --event", args: ["--event", "7db0cb41"] },
+      { about: "an --event with a path in it", args: ["--event", "../../7db0cb41e7bdd6a6b186754f61e517a3"] },
+      { about: "the event given twice", args: ["4242", "latest", "--event", "7db0cb41e7bdd6a6b186754f61e517a3"] },
+      { about: "zero frames", args: ["4242", "--frames", "0"] },
+    ],
+  },
+  {
+    tool: "tag-values",
+    typical: (s) => {
+      const id = someIssue(s.world);
+      return { args: [id, "--key", "release,environment"], exit: 0, critical: { method: "GET", paths: [`${issuePath(id)}tags/*/`] } };
+    },
+    badInputs: [
+      ...MALFORMED_ISSUES,
+      { about: "a tag key with a slash", args: ["4242", "--key", "release/../x"] },
+      { about: "a tag key over 32 characters", args: ["4242", "--key", "k".repeat(33)] },
+      { about: "no tag key at all", args: ["4242", "--key", ","] },
+      { about: "more than 20 tag keys", args: ["4242", "--key", Array.from({ length: 21 }, (_, i) => `k${i}`).join(",")] },
+    ],
+  },
+  {
     tool: "resolve-issue",
     typical: (s) => {
       const id = freshIssue(s.world);

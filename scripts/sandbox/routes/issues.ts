@@ -198,9 +198,25 @@ function tagSummary(ctx: RequestContext, issue: Issue): TagSummary {
   return summary;
 }
 
+/**
+ * The summary over the events of the `environment`s asked for (GroupTagKeyDetailsEndpoint passes them to tagstore).
+ * The seed keeps no per-environment split of other keys, so their counts scale by the environments' share of the
+ * issue's events, as the issue search scales its counts (issue-search.ts). No event there: 404, like a missing key.
+ */
+function inEnvironments(ctx: RequestContext, issue: Issue, t: TagSummary): TagSummary {
+  const wanted = [...ctx.query.getAll("environment"), ...ctx.query.getAll("environment[]")].filter((e) => e !== "");
+  if (wanted.length === 0) return t;
+  const envs = issueTags(ctx.world, issue).find((s) => s.key === "environment");
+  const kept = (envs?.values ?? []).filter((v) => wanted.includes(v.value));
+  const share = envs && envs.totalValues > 0 ? kept.reduce((sum, v) => sum + v.count, 0) / envs.totalValues : 0;
+  const values = t.key === "environment" ? kept : t.values.map((v) => ({ ...v, count: Math.round(v.count * share) })).filter((v) => v.count > 0);
+  if (values.length === 0) throw new SandboxHttpError(404, { detail: "Tag key not found" });
+  return { ...t, values, totalValues: values.reduce((sum, v) => sum + v.count, 0), uniqueValues: Math.min(t.uniqueValues, t.key === "environment" ? values.length : t.uniqueValues) };
+}
+
 function getIssueTag(ctx: RequestContext): Reply {
   const { issue } = requireIssue(ctx);
-  const t = tagSummary(ctx, issue);
+  const t = inEnvironments(ctx, issue, tagSummary(ctx, issue));
   return {
     status: 200,
     body: { key: t.key, name: t.name, uniqueValues: t.uniqueValues, totalValues: t.totalValues, topValues: t.values.slice(0, topValuesLimit(ctx)).map((v) => tagValueOf(ctx, issue, t, v)) },
