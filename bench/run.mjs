@@ -33,9 +33,9 @@ const UPDATE_README = process.argv.includes("--update-readme");
 const TOKENIZER = "gpt-tokenizer, o200k_base";
 const TOKENIZER_NOTE = "the GPT-4o encoding; Claude's tokenizer is not public, so counts are indicative";
 
-/** Repetitions: enough for stable medians on a shared 2-core machine, few enough for a run under 3 minutes. */
-const STARTUP_RUNS = 20;
-const E2E_RUNS = 7;
+/** Repetitions: enough for stable medians of paired ratios on a shared 2-core machine (a run takes 5-10 minutes under load). */
+const STARTUP_RUNS = 25;
+const E2E_RUNS = 15;
 const ADDED_LATENCY_MS = 100;
 const LOAD_EXTRA_ISSUES = 10_000;
 /** Promises from the issue: --help within 1.25x of bare node; saving >= 95% for lists and issue-details, >= 90% for the rest. */

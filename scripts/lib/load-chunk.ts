@@ -71,7 +71,9 @@ export function loadChunk(relativePath: string, fromUrl: string, provided: Recor
   const cachedData = cachePath ? readCache(cachePath) : undefined;
   const script = new Script(`(function (exports, require, module, __filename) {${source}\n})`, { filename: file, cachedData });
   if (cachePath && (!cachedData || script.cachedDataRejected)) {
-    // Made at exit, so the functions this run compiled (the request path) are in it too.
+    // Made at exit, so the functions this run compiled (the request path) are in it too. V8 stamps it
+    // with the flags in force then: a flag set during the run (api.ts sets --expose-gc between the pages
+    // of a long listing) makes the next run reject it and write it again, so single calls must set none.
     process.once("exit", () => writeCache(cachePath, script.createCachedData()));
   }
   const nodeRequire = createRequire(file);
