@@ -3,33 +3,22 @@
 
 import { spawn } from "node:child_process";
 import { cpSync, writeFileSync } from "node:fs";
-import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DIST, tempDir } from "./helpers/run.js";
 import { TEST_NOW } from "./helpers/sandbox.js";
 
-/** The promise for the whole demo, on a machine that is not busy with anything else. */
-const DEMO_BUDGET_MS = 10_000;
-
-/**
- * The demo needs about 4 s of CPU (12 tool processes and the sandbox). When other test files or programs keep
- * the cores busy, its wall time stretches with the run queue, so the budget does too; on an idle machine it is 10 s.
- */
-function budgetUnderCurrentLoad(): number {
-  return DEMO_BUDGET_MS * Math.max(1, loadavg()[0]! / cpus().length);
-}
+/** Past this the demo is killed as hung; how long it takes is a figure of the bench (npm run bench), not a test. */
+const DEMO_KILL_MS = 60_000;
 
 interface DemoRun {
   code: number | null;
   stdout: string;
   stderr: string;
-  ms: number;
 }
 
 function runDemo(distDir = DIST): Promise<DemoRun> {
   const home = tempDir("sm-demo-home-");
-  const started = Date.now();
   return new Promise((resolve, reject) => {
     // Only PATH, an empty HOME and the suite's fixed clock (the demo hands it to its sandbox and tools): the demo
     // must not need the caller's Sentry configuration, and its seeded steps must not depend on the wall clock.
@@ -39,11 +28,11 @@ function runDemo(distDir = DIST): Promise<DemoRun> {
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
     child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 3 * DEMO_BUDGET_MS);
+    const timer = setTimeout(() => child.kill("SIGKILL"), DEMO_KILL_MS);
     child.on("error", reject);
     child.on("close", (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr, ms: Date.now() - started });
+      resolve({ code, stdout, stderr });
     });
   });
 }
@@ -53,13 +42,12 @@ function commandLines(stdout: string): string[] {
 }
 
 describe("demo", () => {
-  it("runs incident response, performance and release management end to end in under 10 s", async () => {
+  it("runs incident response, performance and release management end to end", async () => {
     const res = await runDemo();
     expect(res.stderr).toBe("");
     const lines = res.stdout.trimEnd().split("\n");
     expect(lines.at(-1), res.stdout).toMatch(/^demo: \d+ steps in 3 workflows behaved as expected in [\d.]+ s\.$/);
     expect(res.code).toBe(0);
-    expect(res.ms).toBeLessThan(budgetUnderCurrentLoad());
 
     const tools = commandLines(res.stdout).map((l) => l.split(" ")[2]);
     expect(tools).toEqual([

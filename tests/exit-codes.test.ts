@@ -87,12 +87,10 @@ describe("exit codes", () => {
     for (const c of cases) {
       sandbox.faults.clear();
       sandbox.faults.add({ path: PROJECTS, ...c.rule });
-      const started = Date.now();
       const res = await runTool("list-projects", c.args ?? [], { env: sandbox.env() });
       expect(res.code, c.rule.kind).toBe(7);
       expect(res.stderr, c.rule.kind).toMatch(c.message);
       onlyOneErrorLine(res.stderr);
-      if (c.rule.kind === "hang") expect(Date.now() - started).toBeLessThan(5000);
     }
     sandbox.faults.clear();
   });

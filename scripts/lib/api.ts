@@ -152,7 +152,9 @@ export class SentryApi {
       const hits = hitsHeader !== undefined && /^\d+$/.test(hitsHeader) ? Number(hitsHeader) : undefined;
       const nextCursor = more ? next!.cursor : null;
       yield { items, nextCursor, hits };
-      if (!more || items.length === 0 || pageNo + 1 >= maxPages) return;
+      // Collected only when another page follows: a listing that stops here (one page, or --limit met)
+      // skips a full collection, and its V8 flags stay those the API client's code cache was made under.
+      if (!more || items.length === 0 || remaining <= 0 || pageNo + 1 >= maxPages) return;
       collectGarbage();
       cursor = nextCursor!;
     }

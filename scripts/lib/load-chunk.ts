@@ -10,8 +10,6 @@ import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "no
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { setFlagsFromString } from "node:v8";
-import { Script } from "node:vm";
 import { cacheDirectory } from "./region.js";
 
 /**
@@ -61,6 +59,10 @@ function writeCache(path: string, data: Buffer): void {
  * the chunk imports from the runtime ("./errors.js") to this bundle's module objects.
  */
 export function loadChunk(relativePath: string, fromUrl: string, provided: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): Record<string, unknown> {
+  // node:v8 and node:vm are taken here, not imported at the top: an ES module's imports load with the
+  // bundle, and these two cost --help and bad input about 3 ms of a ~60 ms Node start (measured, issue 12).
+  const { setFlagsFromString } = process.getBuiltinModule("node:v8");
+  const { Script } = process.getBuiltinModule("node:vm");
   setFlagsFromString(V8_FLAGS);
   const file = fileURLToPath(new URL(relativePath, fromUrl));
   const source = readFileSync(file, "utf8");
@@ -69,7 +71,9 @@ export function loadChunk(relativePath: string, fromUrl: string, provided: Recor
   const cachedData = cachePath ? readCache(cachePath) : undefined;
   const script = new Script(`(function (exports, require, module, __filename) {${source}\n})`, { filename: file, cachedData });
   if (cachePath && (!cachedData || script.cachedDataRejected)) {
-    // Made at exit, so the functions this run compiled (the request path) are in it too.
+    // Made at exit, so the functions this run compiled (the request path) are in it too. V8 stamps it
+    // with the flags in force then: a flag set during the run (api.ts sets --expose-gc between the pages
+    // of a long listing) makes the next run reject it and write it again, so single calls must set none.
     process.once("exit", () => writeCache(cachePath, script.createCachedData()));
   }
   const nodeRequire = createRequire(file);
