@@ -202,7 +202,7 @@ function renderSkillIndex(tools, categories) {
     const inCat = toolsOf(tools, cat);
     if (inCat.length === 0) continue;
     lines.push(`**${cat.title}** (details: \`${cat.file}\`)`);
-    for (const t of inCat) lines.push(`- \`${t.name}\`: ${t.summary}${t.writes ? " *(write: needs `--yes`)*" : ""}`);
+    for (const t of inCat) lines.push(`- \`${t.name}\`: ${t.summary}${t.writes ? " *(write)*" : ""}`);
     lines.push("");
   }
   return lines.join("\n").trimEnd();

@@ -51,7 +51,7 @@ interface Result {
 export const tool = writeTool({
   name: "create-release",
   category: "releases",
-  summary: "Create a release (idempotent by version); --finalize marks it released now",
+  summary: "Create a release (idempotent by version); --finalize marks it released",
   positionals: [{ name: "version", required: true, help: "Release version, e.g. web-frontend@2.15.0 or a commit SHA (Sentry's rules: no / or \\, ≤ 200 chars)" }],
   flags: {
     project: projectsFlag("Project the release belongs to (repeatable; default SENTRY_PROJECT or .sentryclirc)"),

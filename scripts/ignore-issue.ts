@@ -22,7 +22,7 @@ type Mode =
 export const tool = writeTool({
   name: "ignore-issue",
   category: "errors",
-  summary: "Ignore issues until escalating, for a time, until N events or users, or forever",
+  summary: "Ignore issues until escalating, for a time, until a count, or forever",
   positionals: [{ name: "issue", help: "Numeric ID, short ID or issue URL; several allowed", required: true, variadic: true }],
   flags: {
     "until-escalating": bool("Until Sentry sees it escalate (the default, as in Sentry's UI)"),
@@ -71,6 +71,9 @@ export const tool = writeTool({
  * Request bodies as Sentry's UI sends them (static/app/components/actions/archive.tsx): the substatus
  * says which kind of ignore; there is no ignoreUntilEscalating request key (docs/sentry-api.md §4).
  */
+/** How far Sentry's clock may run behind ours when a read-back judges an ignore-until time as this run's. */
+const CLOCK_SKEW_MINUTES = 5;
+
 function ignoreChange(mode: Mode, now: number): StatusChange {
   const ignored = (i: RawIssue) => i.status === "ignored";
   const details = (i: RawIssue) => i.statusDetails ?? {};
@@ -101,6 +104,11 @@ function ignoreChange(mode: Mode, now: number): StatusChange {
         body: conditionMet({ ignoreDuration: mode.minutes }),
         // A duration counts from the moment it is set, so asking again restarts it: never "already there".
         isCurrent: () => false,
+        // Set by this run: ignored until at least now + the duration (less a few minutes of clock skew).
+        isApplied: (i) => {
+          const until = Date.parse(String(details(i).ignoreUntil ?? ""));
+          return ignored(i) && i.substatus === "archived_until_condition_met" && until >= now + (mode.minutes - CLOCK_SKEW_MINUTES) * MINUTE_S * 1000;
+        },
       };
     case "count":
     case "users": {

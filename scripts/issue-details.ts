@@ -76,7 +76,7 @@ function eventChoice(raw: string, flag: string): string {
 export const tool = itemTool({
   name: "issue-details",
   category: "errors",
-  summary: "Show one issue: status, counts, releases, exception, top in-app frames, request, tags",
+  summary: "Show one issue: status, counts, releases, exception, in-app frames, tags",
   positionals: [{ name: "issue", help: "Numeric ID, short ID (WEB-FRONTEND-1A2) or Sentry issue URL", required: true }],
   flags: {
     event: value({ placeholder: "ID", help: "Which event: latest, oldest, recommended, or a 32-hex event ID", default: "latest" }, eventChoice),

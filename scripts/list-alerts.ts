@@ -33,7 +33,7 @@ const ALERT_FIELDS = ["id", "type", "name", "projects", "status", "trigger", "no
 export const tool = itemTool({
   name: "list-alerts",
   category: "projects",
-  summary: "List issue and metric alerts in words (trigger, who is notified) and projects without alerts",
+  summary: "List issue and metric alerts in words, and projects without alerts",
   flags: {
     ...PROJECT_SCOPE_FLAGS,
     type: choice(ALERT_TYPES, "all", { placeholder: "KIND", help: "issue, metric or all" }),

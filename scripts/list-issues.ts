@@ -29,7 +29,7 @@ interface Summary extends ListSummary {
 export const tool = listTool({
   name: "list-issues",
   category: "errors",
-  summary: "List issues matching a Sentry search: level, status, events, users, last seen, trend, title",
+  summary: "List issues for a Sentry search: level, status, events, users, trend, assignee, title",
   flags: {
     query: text({ placeholder: "SEARCH", help: "Sentry search ('' for all statuses), e.g. 'is:unresolved level:error'", default: DEFAULT_QUERY }),
     ...PROJECT_SCOPE_FLAGS,

@@ -17,7 +17,7 @@ const DAY_MS = 86400e3;
 export const tool = listTool({
   name: "list-projects",
   category: "projects",
-  summary: "List the organization's projects: slug, name, platform, teams, recent events, created",
+  summary: "List projects: slug, platform, teams, recent events",
   flags: {
     query: text({ placeholder: "TEXT", help: "Match project name or slug (Sentry search, e.g. team:backend)" }),
     platform: text({

@@ -95,7 +95,7 @@ const isFlattened = (sort: Sort): boolean => sort !== "date";
 export const tool = listTool({
   name: "list-releases",
   category: "releases",
-  summary: "List releases with health: crash-free sessions/users, adoption, new issues, last deploy",
+  summary: "List releases with crash-free rates, adoption, new issues, last deploy",
   flags,
   defaultLimit: 20,
   fields: ["version", "shortVersion", "project", "status", "dateCreated", "dateReleased", "newIssues", "commitCount", "deployCount", "lastDeploy", "projects", "health"],

@@ -14,7 +14,7 @@ import {
 } from "./lib/sentry/events.js";
 import { compactNumber, percent, plural } from "./lib/output.js";
 import { choice, text } from "./lib/flags.js";
-import { ENVIRONMENT_FLAG, msNumber, PERIOD_FLAG, perMinute, requireValues, roundFraction, roundMs, scopePhrase, score, summaryCommand, type Period } from "./lib/performance.js";
+import { ENVIRONMENT_FLAG, msNumber, PERIOD_FLAG, requireValues, roundFraction, roundMs, scopePhrase, score, summaryCommand, type Period } from "./lib/performance.js";
 import { cleanText } from "./lib/text.js";
 import { PROJECT_SCOPE_FLAGS, projectScopeOf, resolveProjectScope, type ProjectFlags, type ProjectScope } from "./lib/projects.js";
 import { listTool, runIfMain, type ListSummary } from "./lib/tool.js";
@@ -53,7 +53,7 @@ interface Summary extends ListSummary {
 export const tool = listTool({
   name: "list-transactions",
   category: "performance",
-  summary: "List transactions (endpoints, pages, tasks) with tpm, p50, p95, failure rate, apdex",
+  summary: "List transactions with tpm, p50, p95, failure rate, apdex",
   flags: {
     period: PERIOD_FLAG,
     sort: choice(SORTS, "tpm", { placeholder: "KEY", help: `Order, highest first: ${SORTS.join("|")}` }),

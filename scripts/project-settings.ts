@@ -133,7 +133,7 @@ export interface ProjectSettings {
 export const tool = itemTool({
   name: "project-settings",
   category: "projects",
-  summary: "Show how a project is configured (grouped settings, defaults hidden) and its DSNs",
+  summary: "Show a project's settings (defaults hidden) and its DSNs",
   positionals: [{ name: "project", help: "Project slug (default: SENTRY_PROJECT, .sentryclirc, or the first project)" }],
   flags: {
     // Accepted as well as the argument: the "using project …" note every tool prints suggests --project.

@@ -75,7 +75,7 @@ interface Result {
 export const tool = writeTool({
   name: "set-commits",
   category: "releases",
-  summary: "Attach commits to a release: via Sentry's repo integration or from local git history",
+  summary: "Attach commits to a release, from Sentry's repo integration or local git",
   positionals: [{ name: "version", required: true, help: "Release version (create it first with create-release)" }],
   flags: {
     auto: bool("Match the local git remotes with the organization's repositories and send HEAD; Sentry fetches the range"),

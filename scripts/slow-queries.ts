@@ -59,7 +59,7 @@ interface Summary extends ListSummary {
 export const tool = listTool({
   name: "slow-queries",
   category: "performance",
-  summary: "List database queries by time spent, with p95, count, share of DB time and N+1 flags",
+  summary: "List database queries by time spent, with p95, count, share and N+1 flags",
   flags: {
     transaction: text({ placeholder: "NAME", help: "Only queries inside this transaction, e.g. 'GET /api/orders'" }),
     period: PERIOD_FLAG,

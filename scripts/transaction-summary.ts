@@ -88,7 +88,7 @@ interface Result {
 export const tool = itemTool({
   name: "transaction-summary",
   category: "performance",
-  summary: "One transaction: percentiles, failures, apdex, p95 vs the previous period, time per span op, slowest traces",
+  summary: "One transaction: percentiles, failures, apdex, p95 change, time per span op, slow traces",
   positionals: [{ name: "transaction", help: "Transaction name exactly as listed, e.g. 'GET /api/checkout'", required: true }],
   flags: {
     period: PERIOD_FLAG,

@@ -55,6 +55,17 @@ describe("errors tools print server text clean", () => {
     for (const line of lines.slice(1, -1)) expect(line).toMatch(/^[A-Z0-9-]+ /);
   });
 
+  it("list-issues --json keeps the server's text but escapes C1 controls and bidi overrides, so the JSON stays valid and inert", async () => {
+    const url = await hostileProxy((answer) => ({ ...answer, body: poison(answer.body, new Set(["title", "culprit"])) }));
+    const res = await runTool("list-issues", ["--limit", "3", "--json"], { env: env(url) });
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).not.toMatch(CONTROL);
+    expect(res.stdout.trim().split("\n")).toHaveLength(1);
+    // Escaped, not dropped: the values parse back whole (a JSON consumer sees what Sentry sent).
+    const titles = res.json.data.map((r: { title: string }) => r.title);
+    for (const t of titles) expect(t).toContain("\u202E");
+  });
+
   it("issue-details cleans the title, culprit, exception, frames, message, request, tags, trace and user", async () => {
     const keys = new Set(["title", "culprit", "value", "filename", "function", "url", "method", "formatted", "message", "trace_id", "email", "username", "ip_address", "version", "blocked_uri"]);
     const url = await hostileProxy((answer, path) => {

@@ -3,7 +3,7 @@
 // is put into one. The reliability suite drives the same functions over real HTTP (reliability-hostile).
 
 import { describe, expect, it } from "vitest";
-import { commandLine } from "../scripts/lib/output.js";
+import { commandLine, toJson } from "../scripts/lib/output.js";
 import { capText, cleanText } from "../scripts/lib/text.js";
 import { isCursor, isShortId } from "../scripts/lib/validate.js";
 
@@ -53,5 +53,17 @@ describe("server cursors and short IDs", () => {
     for (const bad of ["0:100:0$(touch x)", "0:100:0 --yes", "", "0:100", 5, null]) expect(isCursor(bad)).toBe(false);
     for (const good of ["WEB-1", "WEB-FRONTEND-1A2"]) expect(isShortId(good)).toBe(true);
     for (const bad of ["WEB-1 --yes; curl x|sh", "web-1", "WEB-", "WEB-1\n", `WEB-${"1".repeat(200)}`, 1]) expect(isShortId(bad)).toBe(false);
+  });
+});
+
+describe("toJson", () => {
+  it("escapes the controls and bidi characters JSON.stringify leaves raw, and parses back to the same value", () => {
+    const value = { title: "a\x7fb\x9b31mc\u202Ed\u2066e\u2028f\u061cg", n: 1, nested: ["\x85"] };
+    const text = toJson(value);
+    expect(text).not.toMatch(/[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/);
+    expect(text).toContain("\\u009b");
+    expect(text).toContain("\\u202e");
+    expect(JSON.parse(text)).toEqual(value);
+    expect(toJson({ plain: "café ✓" })).toBe(JSON.stringify({ plain: "café ✓" }));
   });
 });

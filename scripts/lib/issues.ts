@@ -165,6 +165,11 @@ export interface StatusChange {
   /** The issue already is in the target state: nothing to send. */
   isCurrent(issue: RawIssue): boolean;
   /**
+   * Read back after a write whose answer was lost: the issue shows this run's change. Defaults to isCurrent;
+   * a change that is never "already there" (ignore for a duration) says here what its applied form looks like.
+   */
+  isApplied?(issue: RawIssue): boolean;
+  /**
    * The bulk update skips issues already in the target status (queryset.exclude(status=new_status) in
    * update.py handle_other_status_updates), so changing how an issue is ignored first sets it unresolved.
    */
@@ -294,7 +299,7 @@ export async function planStatusUpdate(refs: Array<{ ref: IssueRef; label: strin
   });
 
   /** Where a request group was meant to take its issues: unresolved for a reset, else the change's target. */
-  const reached = (g: RequestGroup, issue: RawIssue) => (g.body === RESET_BODY ? issue.status === "unresolved" : change.isCurrent(issue));
+  const reached = (g: RequestGroup, issue: RawIssue) => (g.body === RESET_BODY ? issue.status === "unresolved" : (change.isApplied ?? change.isCurrent)(issue));
 
   async function apply(): Promise<StatusUpdateResult> {
     const after = new Map<string, string>();

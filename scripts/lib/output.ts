@@ -127,6 +127,19 @@ export function isFlatChange(change: number): boolean {
 }
 
 /**
+ * Characters JSON.stringify leaves raw that a terminal or a reader still acts on: DEL, the C1 controls
+ * (U+0080–U+009F, e.g. U+009B opens an escape sequence on some terminals), the bidirectional overrides and
+ * isolates that reorder what is shown (U+202E), and the line/paragraph separators. Only string contents can
+ * hold them, so escaping them keeps the JSON valid and the parsed values unchanged.
+ */
+const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** JSON.stringify with those characters written as \uXXXX escapes: every JSON the tools print goes through it. */
+export function toJson(value: unknown): string {
+  return JSON.stringify(value).replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/**
  * Writes a list document, {"data":[…],"nextCursor":…}, a page at a time: the same bytes JSON.stringify
  * of the whole document prints, while only one page is in memory (`--json --all` over 10,000 issues
  * held every record, then the whole text, at once: 114 MiB, issue 12).
@@ -138,13 +151,13 @@ export class JsonListWriter {
 
   page(records: readonly unknown[]): void {
     if (records.length === 0) return;
-    this.write(`${this.started ? "," : '{"data":['}${records.map((r) => JSON.stringify(r)).join(",")}`);
+    this.write(`${this.started ? "," : '{"data":['}${records.map((r) => toJson(r)).join(",")}`);
     this.started = true;
   }
 
   /** Closes the list and adds the document's other keys, then a newline. */
   end(rest: Record<string, unknown>): void {
-    const tail = JSON.stringify(rest);
+    const tail = toJson(rest);
     this.write(`${this.started ? "" : '{"data":['}]${tail === "{}" ? "}" : `,${tail.slice(1)}`}\n`);
   }
 }

@@ -10,7 +10,6 @@ import { noSuchProject } from "./sentry/projects.js";
 import { scopeHint } from "./sentry/client.js";
 import { bool, projects, type FlagInput } from "./flags.js";
 import { apiPath } from "./urls.js";
-import { parseSlug } from "./validate.js";
 
 /** Sentry's `project` value for "every project the caller can access" (docs/sentry-api.md §1). */
 export const ALL_ACCESSIBLE_PROJECTS = "-1";

@@ -11,7 +11,7 @@ import type { SentryApi } from "./api.js";
 import type { Config } from "./config.js";
 import { CliError, EXIT, EXIT_MEANINGS, UsageError } from "./errors.js";
 import type { FlagInput, RawFlag } from "./flags.js";
-import { JsonListWriter, selectFields, shellQuote } from "./output.js";
+import { JsonListWriter, selectFields, shellQuote, toJson } from "./output.js";
 import { redactSecrets } from "./redact.js";
 import { capText, cleanText } from "./text.js";
 import { MAX_PAGE_SIZE, MAX_PAGES_ALL } from "./urls.js";
@@ -253,7 +253,7 @@ export function renderWrite<R>(tool: WriteToolDeclaration<unknown, R>, out: Writ
   for (const w of out.warnings) lines.push(`Warning: ${w}`);
   if (out.requests.length && out.changes > 0) {
     lines.push(out.applied ? "Sent:" : "Would send:");
-    for (const q of out.requests) lines.push(`  ${q.method} ${q.path} ${JSON.stringify(q.body)}`);
+    for (const q of out.requests) lines.push(`  ${q.method} ${q.path} ${toJson(q.body)}`);
   }
   return lines.join("\n");
 }
@@ -542,7 +542,7 @@ export async function runTool(tool: AnyTool, argv: string[], rawIo: Output = pro
       now: (await import("./clock.js")).toolNow(),
       emit(page) {
         if (inv.mode === "ndjson") {
-          io.out(page.map((r) => JSON.stringify(project(r))).join("\n") + (page.length ? "\n" : ""));
+          io.out(page.map((r) => toJson(project(r))).join("\n") + (page.length ? "\n" : ""));
         } else if (jsonList) {
           jsonList.page(page.map(project));
         } else {
@@ -567,7 +567,7 @@ export async function runTool(tool: AnyTool, argv: string[], rawIo: Output = pro
         if (jsonList) {
           jsonList.end({ nextCursor: summary.nextCursor, ...(summary.total !== undefined ? { total: summary.total } : {}) });
         } else if (inv.mode === "json") {
-          io.out(`${JSON.stringify({ data: records.map(project), nextCursor: summary.nextCursor, ...(summary.total !== undefined ? { total: summary.total } : {}) })}\n`);
+          io.out(`${toJson({ data: records.map(project), nextCursor: summary.nextCursor, ...(summary.total !== undefined ? { total: summary.total } : {}) })}\n`);
         } else if (inv.mode === "text") {
           io.out(`${tool.render(records, summary, renderCtx)}\n`);
         } else if (summary.nextCursor) {
@@ -585,7 +585,7 @@ export async function runTool(tool: AnyTool, argv: string[], rawIo: Output = pro
         if (progressShown) process.stderr.write("\r\x1b[K");
         const out: WriteOutput<unknown> = { applied, changes: plan.changes, ...(result as object), requests: plan.requests, warnings: plan.warnings };
         if (inv.mode === "text") io.out(`${renderWrite(tool, out, renderCtx)}\n`);
-        else io.out(`${JSON.stringify(project(out as Record<string, unknown>))}\n`);
+        else io.out(`${toJson(project(out as Record<string, unknown>))}\n`);
         if (!applied && plan.changes > 0) {
           io.err(`${tool.name}: preview only, nothing was changed; once the user confirms this exact change, re-run with --yes\n`);
           exitCode = EXIT.CONFIRMATION_REQUIRED;
@@ -595,7 +595,7 @@ export async function runTool(tool: AnyTool, argv: string[], rawIo: Output = pro
         if (progressShown) process.stderr.write("\r\x1b[K");
         if (inv.mode === "text") io.out(`${tool.render(result, renderCtx)}\n`);
         else if (inv.mode === "ndjson" && tool.records) ctx.emit((result as Record<string, Array<Record<string, unknown>>>)[tool.records.key] ?? []);
-        else io.out(`${JSON.stringify(project(result as Record<string, unknown>))}\n`);
+        else io.out(`${toJson(project(result as Record<string, unknown>))}\n`);
         if (tool.writes) {
           const w = result as WriteSummary;
           if (!w.applied && w.changes > 0) {

@@ -45,6 +45,8 @@ interface FaultCase {
   /** The outcome for a call that is safe to repeat (every GET, idempotent writes) and for one that is not. */
   safe: Outcome | "success";
   unsafe?: Outcome;
+  /** The server carries the request out before the fault breaks its answer (a write is applied). */
+  appliesTheWrite?: boolean;
 }
 
 const FAULTS: FaultCase[] = [
@@ -77,7 +79,7 @@ const FAULTS: FaultCase[] = [
   { name: "reset connections", rule: { kind: "reset", times: PERSISTENT }, safe: { exit: EXIT.NETWORK, message: /connection .* was reset/ } },
   { name: "a hang past --timeout", rule: { kind: "hang", times: PERSISTENT }, args: HANG_TIMEOUT_ARGS, safe: { exit: EXIT.NETWORK, message: /timed out after 1 s/ } },
   { name: "an HTML page", rule: { kind: "html", times: PERSISTENT }, safe: { exit: EXIT.NETWORK, message: /HTML page|non-JSON page/ } },
-  { name: "truncated JSON", rule: { kind: "truncated", times: PERSISTENT }, safe: { exit: EXIT.NETWORK, message: /malformed JSON/ } },
+  { name: "truncated JSON", rule: { kind: "truncated", times: PERSISTENT }, safe: { exit: EXIT.NETWORK, message: /malformed JSON/ }, appliesTheWrite: true },
   { name: "an empty body", rule: { kind: "empty", times: PERSISTENT }, safe: { exit: EXIT.NETWORK, message: /empty body/ } },
 ];
 
@@ -166,7 +168,12 @@ export function describeFaultMatrix(shard: keyof typeof FAULT_SHARDS): void {
           const hits = sandbox.requests().filter((r) => isCritical(r, critical));
           expect(hits.length, "the fault never struck: the critical request was not sent").toBeGreaterThan(0);
 
-          if (outcome === "success") {
+          if (fault.appliesTheWrite && applied?.readsBack) {
+            // Applied, answer lost: the tool reads the issue back, finds the change and says so.
+            expect(res.code, res.stderr).toBe(inv.exit);
+            expect(res.stderr).toMatch(/malformed JSON.*; read back: the change was applied all the same/);
+            expect(res.stderr).not.toMatch(STACK_FRAME);
+          } else if (outcome === "success") {
             expect(res.code, res.stderr).toBe(inv.exit);
             expect(res.stdout).not.toBe("");
             // Success came from asking again: the request that failed was sent once more.

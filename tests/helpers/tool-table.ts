@@ -36,6 +36,11 @@ export interface ApplyInvocation extends Invocation {
   critical: CriticalRequests;
   /** Whether the tool marks this write idempotent (and so retries it): its call site says why. */
   idempotent: boolean;
+  /**
+   * The tool reads the target back when a write's answer is lost, so a write the server applied before its
+   * answer broke ends as a success with a warning (issue 13 item 7), not as an error.
+   */
+  readsBack?: boolean;
 }
 
 export interface BadInput {
@@ -203,7 +208,7 @@ export const TOOL_TABLE: ToolCase[] = [
     },
     apply: (s) => {
       const id = freshIssue(s.world);
-      return { args: [id, "--yes"], exit: 0, critical: { method: "PUT", paths: [issuePath(id)] }, idempotent: true };
+      return { args: [id, "--yes"], exit: 0, critical: { method: "PUT", paths: [issuePath(id)] }, idempotent: true, readsBack: true };
     },
     badInputs: [
       ...MALFORMED_ISSUES,
@@ -221,7 +226,7 @@ export const TOOL_TABLE: ToolCase[] = [
     },
     apply: (s) => {
       const id = freshIssue(s.world);
-      return { args: [id, "--for", "2h", "--yes"], exit: 0, critical: { method: "PUT", paths: [issuePath(id)] }, idempotent: true };
+      return { args: [id, "--for", "2h", "--yes"], exit: 0, critical: { method: "PUT", paths: [issuePath(id)] }, idempotent: true, readsBack: true };
     },
     badInputs: [
       ...MALFORMED_ISSUES,
