@@ -2,10 +2,11 @@
 // new issues, crash-free sessions and users, adoption, last deploy, projects), to tell a bad release quickly.
 // The health sorts list one row per release and project, as Sentry ranks them.
 
-import { UsageError } from "./lib/errors.js";
+import { AuthError, NotFoundError, UsageError } from "./lib/errors.js";
 import { choice, environments, text, value, type FlagInput } from "./lib/flags.js";
 import { PROJECT_SCOPE_FLAGS, projectScopeOf, resolveProjectScope, scopeFilter, type ProjectScope } from "./lib/projects.js";
 import { alignColumns, listWithMore, percent, plural, relativeTime, shellQuote } from "./lib/output.js";
+import { getProject, noSuchProject } from "./lib/sentry/projects.js";
 import { listReleases, RELEASE_SCOPES, type RawRelease } from "./lib/sentry/releases.js";
 import { cleanText } from "./lib/text.js";
 import { listTool, runIfMain, type ListSummary } from "./lib/tool.js";
@@ -113,21 +114,25 @@ export const tool = listTool({
     const flattened = isFlattened(input.sort);
     let nextCursor: string | null = null;
     let fetched = 0;
-    for await (const page of listReleases(ctx.api, org, {
-      query: input.query?.trim() || undefined,
-      projects: scope.projects,
-      environments: input.environment,
-      // The window of the crash-free rates and totals, and of the session sorts.
-      health: { summaryStatsPeriod: input.period },
-      flattenedSort: flattened ? input.sort : undefined,
-      limit: ctx.list.limit,
-      cursor: ctx.list.cursor,
-      all: ctx.list.all,
-    })) {
-      ctx.emit(page.items.map((r) => releaseRecord(r, flattened, scope.projects)));
-      fetched += page.items.length;
-      nextCursor = page.nextCursor;
-      ctx.progress(`fetched ${fetched} ${flattened ? "release-project rows" : "releases"}…`);
+    try {
+      for await (const page of listReleases(ctx.api, org, {
+        query: input.query?.trim() || undefined,
+        projects: scope.projects,
+        environments: input.environment,
+        // The window of the crash-free rates and totals, and of the session sorts.
+        health: { summaryStatsPeriod: input.period },
+        flattenedSort: flattened ? input.sort : undefined,
+        limit: ctx.list.limit,
+        cursor: ctx.list.cursor,
+        all: ctx.list.all,
+      })) {
+        ctx.emit(page.items.map((r) => releaseRecord(r, flattened, scope.projects)));
+        fetched += page.items.length;
+        nextCursor = page.nextCursor;
+        ctx.progress(`fetched ${fetched} ${flattened ? "release-project rows" : "releases"}…`);
+      }
+    } catch (err) {
+      throw await explainProjectRefusal(err, org, scope.projects, ctx.api);
     }
     return { nextCursor, org, input, flattened, scope };
   },
@@ -163,6 +168,18 @@ export const tool = listTool({
     return lines.join("\n");
   },
 });
+
+/**
+ * Sentry answers 403 for a `project` that does not exist as for one the token may not see
+ * (OrganizationEndpoint.get_projects); a lookup of each named project tells "no such project" (exit 5) apart,
+ * as the other list tools do.
+ */
+async function explainProjectRefusal(err: unknown, org: string, slugs: readonly string[], api: Parameters<typeof getProject>[0]): Promise<unknown> {
+  if (!(err instanceof AuthError && err.status === 403) || slugs.length === 0) return err;
+  const missing = await Promise.all(slugs.map((slug) => getProject(api, org, slug).then(() => false, (e: unknown) => e instanceof NotFoundError && e.status !== 410)));
+  const unknown = slugs.filter((_, i) => missing[i]);
+  return unknown.length ? noSuchProject(org, unknown) : err;
+}
 
 function releaseRecord(r: RawRelease, flattened: boolean, named: readonly string[] | undefined): Record<string, unknown> {
   const projects = r.projects ?? [];

@@ -214,7 +214,7 @@ describe("list-releases", () => {
   it("--project naming no project of the organization exits 5, like the other tools", async () => {
     const res = await runTool("list-releases", ["--project", "nope"], { env: orgWide() });
     expect(res.code, res.stderr).toBe(5);
-    expect(res.stderr).toContain("list-releases: error: no project nope in acme\nhint: list them with node dist/list-projects.mjs");
+    expect(res.stderr).toBe("list-releases: error: no project nope in acme\nhint: list the projects the token can see with: node dist/list-projects.mjs\n");
   });
 
   it("filters by project, environment and query, and says so when nothing matches", async () => {

@@ -1,7 +1,8 @@
 // The one project-scope rule (README, Configuration), across the registry: a configured project (SENTRY_PROJECT,
 // .sentryclirc) narrows every list tool that takes --project, each says so in its header, --project repeats
 // wherever a list tool takes it, and list-projects, which lists the projects to choose from, says the configured
-// one is not applied to it. A new list tool is covered once it is in scripts/tools.ts.
+// one is not applied to it. A new list tool is covered once it is in scripts/tools.ts; a list of one item's
+// parts (issue-events) is not scoped by project.
 
 import { describe, expect, it } from "vitest";
 import type { AnyTool } from "../scripts/lib/tool.js";
@@ -14,8 +15,12 @@ const sandbox = useSandbox();
 /** A seeded project other than the sandbox's default, so a header naming it can only come from the variable. */
 const CONFIGURED = "api-backend";
 
-/** The tools that answer with a list: the list kind, and list-alerts (one document holding a list). */
-const isListTool = (t: AnyTool) => t.kind === "list" || t.name.startsWith("list-");
+/**
+ * The tools that list across an organization: the list kind, and list-alerts (one document holding a list).
+ * A list of one item's parts (issue-events: an issue's events) has its project from the item, not a scope.
+ */
+const ofOneItem = (t: AnyTool) => (t.positionals ?? []).some((p) => p.required);
+const isListTool = (t: AnyTool) => (t.kind === "list" || t.name.startsWith("list-")) && !ofOneItem(t);
 const takesProject = (t: AnyTool) => "project" in t.flags;
 
 describe("project scope › every list tool", () => {

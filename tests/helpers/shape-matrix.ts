@@ -51,14 +51,12 @@ export const PAYLOADS: Payload[] = [
   { name: "an empty object", make: () => ({}) },
   { name: "only a detail", make: () => ({ detail: "ok" }) },
   {
-    name: "the real answer with its first record replaced by null (or its id removed)",
+    name: "the real answer with its first record replaced by null (or its id, else its first key, nulled)",
     make: (real) => {
       const list = records(real);
       if (list) return withRecords(real, [null, ...list.slice(1)], null);
-      if (isRecord(real)) {
-        const { id: _id, ...rest } = real;
-        return { ...rest, id: null };
-      }
+      // An object without an id (an issue's tag key: key, totalValues, topValues) loses its first key instead.
+      if (isRecord(real)) return { ...real, ["id" in real ? "id" : (Object.keys(real)[0] ?? "id")]: null };
       return null;
     },
   },
