@@ -2,12 +2,11 @@
 // failures and apdex, how they moved against the previous period, where the time goes by span operation,
 // and the slowest samples' trace IDs, all fetched in one parallel round trip.
 
-import { NotFoundError, UsageError } from "./lib/errors.js";
-import { commandLine, percent, plural, relativeTime } from "./lib/output.js";
+import { UsageError } from "./lib/errors.js";
+import { percent, plural, relativeTime } from "./lib/output.js";
 import {
   duration,
   ENVIRONMENT_FLAG,
-  isProjectSlug,
   isTransactionName,
   MAX_TRANSACTION_NAME,
   msNumber,
@@ -17,12 +16,11 @@ import {
   requireValues,
   roundFraction,
   roundMs,
-  runScopeArgs,
   scopePhrase,
   score,
   type Period,
 } from "./lib/performance.js";
-import { PROJECT_SCOPE_FLAGS, projectScopeOf, resolveProjectScope, type ProjectFlags, type ProjectScope } from "./lib/projects.js";
+import { PROJECT_SCOPE_FLAGS, projectScopeOf, resolveProjectScope, type ProjectFlags } from "./lib/projects.js";
 import {
   APDEX_THRESHOLD_MS,
   EventsClient,
@@ -38,8 +36,9 @@ import { cleanText } from "./lib/text.js";
 import { itemTool, runIfMain } from "./lib/tool.js";
 import {
   breakdownOf,
+  describeChanges,
   isoSeconds,
-  movement,
+  noTransactionError,
   periodStats,
   relativeChange,
   SELF_TIME_SUM,
@@ -52,8 +51,6 @@ import {
 const SAMPLES_SHOWN = 5;
 /** Span operations listed in text; JSON has all of them. */
 const OPS_SHOWN = 8;
-/** How far back the "is this name anywhere?" check looks when the period has none: Sentry keeps spans 90 days. */
-const LOOKUP_PERIOD = "90d";
 
 interface Input {
   transaction: string;
@@ -172,7 +169,7 @@ export const tool = itemTool({
       userMisery: roundFraction(numberOrNull(row[fNow.userMisery])),
     };
     const previous: PreviousPeriod = { ...lastPeriod, ...periodStats(before.rows[0] ?? {}, TRANSACTION_FIELDS[before.dataset]) };
-    if (current.count === 0) throw await notFound(events, input, scope, previous.count);
+    if (current.count === 0) throw await noTransactionError(events, input, scope, previous.count);
     requireValues([row], [fNow.p50, fNow.p95], "the transaction's percentiles");
 
     const fSamples = TRANSACTION_FIELDS[slowest.dataset];
@@ -205,7 +202,7 @@ export const tool = itemTool({
       `now ${stats(c)} user misery ${score(c.userMisery)}`,
       p.count === 0
         ? `previous ${r.period}: no transactions, nothing to compare`
-        : `previous ${r.period} (${p.count}) ${stats(p)}; ${changes(p, c)}`,
+        : `previous ${r.period} (${p.count}) ${stats(p)}; ${describeChanges(p, c)}`,
     ];
     if (r.breakdown) {
       const b = r.breakdown;
@@ -232,50 +229,5 @@ export const tool = itemTool({
     return lines.join("\n");
   },
 });
-
-/** "p95 +120%, p50 +155%, apdex -40%" or "p95 and p50 about the same": what moved beyond the flat band. */
-function changes(before: PreviousPeriod, after: CurrentPeriod): string {
-  const moves: Array<[string, number | null, number | null]> = [
-    ["p95", before.p95Ms, after.p95Ms],
-    ["p50", before.p50Ms, after.p50Ms],
-    ["avg", before.avgMs, after.avgMs],
-    ["failed", before.failureRate, after.failureRate],
-    ["apdex", before.apdex, after.apdex],
-  ];
-  const moved = moves.map(([label, b, a]) => [label, movement(b, a)]).filter(([, m]) => m !== null && m !== "=");
-  return moved.length ? moved.map(([label, m]) => `${label} ${m}`).join(", ") : "no change beyond 5%";
-}
-
-/**
- * Why a name had no transactions in scope, from one look over the whole retention in every project: it ran
- * elsewhere (name those projects), or here but not in this period, or nowhere (names are exact).
- */
-async function notFound(events: EventsClient, input: Input, scope: ProjectScope, before: number): Promise<NotFoundError> {
-  const message = `no transaction named ${JSON.stringify(cleanText(input.transaction))} in ${scopePhrase(scope, input.environment, input.period)}`;
-  const seen = await events.table((f) => ({
-    fields: ["project", f.count],
-    query: `${f.isTransaction} transaction:${searchValue(input.transaction)}`,
-    sort: `-${f.count}`,
-    window: { statsPeriod: LOOKUP_PERIOD },
-    environments: input.environment ? [input.environment] : undefined,
-    perPage: 10,
-  }));
-  const f = TRANSACTION_FIELDS[seen.dataset];
-  const found = seen.rows.map((row) => ({ project: stringOrNull(row.project), count: numberOrNull(row[f.count]) ?? 0 })).filter((x) => x.count > 0);
-  const inScope = found.filter((x) => !scope.projects.length || (x.project !== null && scope.projects.includes(x.project)));
-  const env = input.environment ? ["--environment", input.environment] : [];
-  if (inScope.length) {
-    const ran = before > 0 ? `it ran ${plural(before, "time")} in the ${input.period.label} before` : `it ran ${plural(inScope.reduce((n, x) => n + x.count, 0), "time")} in the last ${LOOKUP_PERIOD}`;
-    const wider = commandLine("transaction-summary", [input.transaction, ...runScopeArgs(scope.projects, input.environment, PERIOD_FLAG.read(LOOKUP_PERIOD, "period"))]);
-    return new NotFoundError(`${message}: no traffic in this period`, `${ran}; try a longer --period: ${wider}`);
-  }
-  const elsewhere = found.filter((x) => isProjectSlug(x.project));
-  if (elsewhere.length) {
-    const names = elsewhere.map((x) => `${x.project} (${x.count})`).join(", ");
-    const there = commandLine("transaction-summary", [input.transaction, ...elsewhere.flatMap((x) => ["--project", x.project!]), ...env]);
-    return new NotFoundError(`${message}; it ran in other projects over the last ${LOOKUP_PERIOD}: ${names}`, `look there: ${there}`);
-  }
-  return new NotFoundError(message, "names are exact and case-sensitive; find them with: node dist/list-transactions.mjs --query 'transaction:*part*'");
-}
 
 runIfMain(tool, import.meta.url);
