@@ -197,16 +197,6 @@ export interface WriteToolDeclaration<I, R> extends BaseDeclaration<I> {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyTool = ItemToolDeclaration<any, any> | ListToolDeclaration<any, any> | WriteToolDeclaration<any, any>;
 
-/** @deprecated until every tool is migrated: use itemTool (typed flags). */
-export function defineTool<I, R>(tool: Omit<ItemToolDeclaration<I, R>, "kind">): ItemToolDeclaration<I, R> {
-  return { kind: "item", ...tool };
-}
-
-/** @deprecated until every tool is migrated: use listTool (typed flags). */
-export function defineListTool<I, S extends ListSummary>(tool: Omit<ListToolDeclaration<I, S>, "kind">): ListToolDeclaration<I, S> {
-  return { kind: "list", ...tool };
-}
-
 /** The parts every typed declaration shares; `parse` sees the flags typed from `flags`. */
 type Typed<F extends FlagDecls, I, D extends BaseDeclaration<I>> = Omit<D, "kind" | "flags" | "parse"> & {
   flags: F;
