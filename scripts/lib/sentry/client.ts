@@ -3,7 +3,7 @@
 // files call the endpoint functions and never build API paths themselves. SentryApi is imported for its type
 // only, so a tool's --help never loads the HTTP client.
 
-import type { Page, SentryApi } from "../api.js";
+import type { Page, PaginateOptions, SentryApi } from "../api.js";
 import { AuthError } from "../errors.js";
 import type { ErrorContext } from "../http.js";
 import { buildQuery, type Query } from "../urls.js";
@@ -32,24 +32,10 @@ export async function getChecked<T>(api: SentryApi, path: string, schema: Schema
   return { body: checkAnswer(schema, res.body, what("GET", path)), headers: res.headers, bytes: res.bytes };
 }
 
-export interface PageOptions {
-  query?: Query;
-  /** Page size parameter: issues take `limit`, most endpoints `per_page`. */
-  sizeParam: "limit" | "per_page";
-  limit: number;
-  cursor?: string;
-  all?: boolean;
-  maxPages?: number;
-  context?: ReadContext;
-  /** The key of the list when the body wraps it in an object ("data" for the events endpoint). */
-  itemsKey?: string;
-}
-
-/** The one pager: Link-header pages as they arrive, each item checked against `item`. */
-export async function* pages<T>(api: SentryApi, path: string, item: Schema<T>, opts: PageOptions): AsyncGenerator<Page<T>> {
-  const { context, ...rest } = opts;
+/** The one pager: api.paginate's Link-header pages as they arrive, each item checked against `item`. */
+export async function* pages<T>(api: SentryApi, path: string, item: Schema<T>, opts: PaginateOptions): AsyncGenerator<Page<T>> {
   const list = arrayOf(item);
-  for await (const page of api.paginate<unknown>(path, { ...rest, errorContext: context })) {
+  for await (const page of api.paginate<unknown>(path, opts)) {
     yield { ...page, items: checkAnswer(list, page.items, what("GET", path)) };
   }
 }
