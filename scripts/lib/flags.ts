@@ -16,8 +16,8 @@ export interface Flag<T> extends FlagSpec {
   read(raw: RawFlag, name: string): T;
 }
 
-/** The typed input a declaration's flags give; a plain FlagSpec (not yet migrated) gives its raw value. */
-export type FlagInput<F> = { [K in keyof F]: F[K] extends Flag<infer T> ? T : RawFlag };
+/** The typed input a declaration's flags give. */
+export type FlagInput<F> = { [K in keyof F]: F[K] extends Flag<infer T> ? T : never };
 
 interface Described {
   help: string;
