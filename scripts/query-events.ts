@@ -4,8 +4,7 @@
 
 import { UsageError } from "./lib/errors.js";
 import { checkField, checkLogsQuery, checkSort, cellText, cellValue, MAX_FIELDS, spikeOf, type SpikeSummary } from "./lib/event-queries.js";
-import { choice, duration, environments, int, text, value, type Flag } from "./lib/flags.js";
-import { parseSearchPeriod } from "./lib/flags.js";
+import { choice, duration, environments, int, parseSearchPeriod, repeated, text, value } from "./lib/flags.js";
 import { alignColumns, commandLine, plural, truncate } from "./lib/output.js";
 import { PROJECT_SCOPE_FLAGS, projectScopeOf, resolveProjectScope, type ProjectFlags } from "./lib/projects.js";
 import { eventsPage, eventsSeries, EXPLORE_SCOPE, projectSender, type ExploreDataset, type ExploreQuery, type ExploreWindow } from "./lib/sentry/explore.js";
@@ -20,13 +19,10 @@ const MAX_ROWS = 100;
 const MAX_POINTS = 1000;
 const CELL_WIDTH = 60;
 
-const fieldFlag: Flag<string[]> = {
-  type: "string",
-  multiple: true,
-  placeholder: "FIELD",
-  help: "A column or function, repeatable: span.op, transaction, count(), p95(span.duration), count_unique(user)",
-  read: (raw) => (Array.isArray(raw) ? raw : typeof raw === "string" ? [raw] : []),
-};
+const fieldFlag = repeated(
+  { placeholder: "FIELD", help: "A column or function, repeatable: span.op, transaction, count(), p95(span.duration), count_unique(user)" },
+  (field) => field,
+);
 
 function isoTime(raw: string, flag: string): string {
   const t = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(raw) && /(Z|[+-]\d{2}:?\d{2})$/.test(raw.trim()) ? Date.parse(raw.trim()) : Number.NaN;

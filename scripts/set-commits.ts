@@ -3,7 +3,7 @@
 // history itself; previews what would be sent, and replaces the release's commits with --yes.
 
 import { resolve } from "node:path";
-import { describeCommit, planLocalCommits, readGitState, remoteInfo, sameCommit, short, summarizeBody, type CommitsBody, type CommitSummary, type RefBody } from "./lib/commits.js";
+import { describeCommit, NO_HISTORY, planLocalCommits, readGitState, remoteInfo, sameCommit, short, summarizeBody, type CommitsBody, type HistorySummary, type RefBody } from "./lib/commits.js";
 import { NotFoundError, UsageError } from "./lib/errors.js";
 import { bool, int, text } from "./lib/flags.js";
 import { commandLine, plural } from "./lib/output.js";
@@ -41,7 +41,7 @@ interface Input {
   ignoreMissing: boolean;
 }
 
-interface Result {
+interface Result extends HistorySummary {
   org: string;
   version: string;
   mode: Mode;
@@ -53,15 +53,6 @@ interface Result {
   remote: { name: string; url: string } | null;
   refs: RefBody[] | null;
   commitCount: number;
-  fileCount: number;
-  newest: CommitSummary | null;
-  oldest: CommitSummary | null;
-  /** Last commit of the previous release with commits, when the local range starts there. */
-  previousCommit: string | null;
-  /** That release's last commit when it is not in the local history (--ignore-missing sent the newest instead). */
-  missingPreviousCommit: string | null;
-  /** The previous release with commits (Sentry's previous-with-commits), when there is one. */
-  previousRelease: string | null;
   /** Commits the release had before: the PUT replaces them. */
   replacedCount: number;
   /** Why nothing is sent, when nothing is. */
@@ -191,7 +182,7 @@ async function planCommits(input: Input, ctx: ToolContext): Promise<WritePlan<Re
   ]);
   const result: Result = {
     ...{ org, version: input.version, mode: input.mode ?? "auto", fallbackReason: null, repository: null, remote: null, refs: null },
-    ...{ commitCount: 0, fileCount: 0, newest: null, oldest: null, previousCommit: null, missingPreviousCommit: null, previousRelease: null },
+    ...{ commitCount: 0, ...NO_HISTORY },
     ...{ replacedCount: release.commitCount ?? 0, nothingToDo: null, releaseCommitCount: null, finalized: Boolean(release.dateReleased) },
   };
 

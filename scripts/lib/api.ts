@@ -45,11 +45,11 @@ export interface PaginateOptions {
   all?: boolean;
   /** With `all`, stop after this many pages and report the cursor to continue from. */
   maxPages?: number;
-  errorContext?: ErrorContext;
+  /** The scopes for a 403's hint, what a 404 means here (the resource layer's ReadContext). */
+  context?: ErrorContext;
   /** The key of the list when the body wraps it in an object, e.g. "data" for the events endpoint (docs/sentry-api.md §14). */
   itemsKey?: string;
 }
-
 
 export interface ApiOptions {
   config: Config;
@@ -135,7 +135,7 @@ export class SentryApi {
     const maxPages = opts.maxPages ?? MAX_PAGES_ALL;
     for (let pageNo = 0; remaining > 0; pageNo++) {
       const size = Math.min(MAX_PAGE_SIZE, opts.all ? MAX_PAGE_SIZE : remaining);
-      const res = await this.get<unknown>(path, { ...opts.query, [opts.sizeParam]: size, cursor }, opts.errorContext);
+      const res = await this.get<unknown>(path, { ...opts.query, [opts.sizeParam]: size, cursor }, opts.context);
       const list = opts.itemsKey && res.body && typeof res.body === "object" ? (res.body as Record<string, unknown>)[opts.itemsKey] : res.body;
       if (!Array.isArray(list)) {
         throw new UnexpectedAnswerError(`expected a list, got ${list === null ? "nothing" : typeof list} (GET /api/0${path})`);

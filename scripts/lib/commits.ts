@@ -63,16 +63,33 @@ export function remoteInfo(remote: Remote): { name: string; url: string } {
   return { name: remote.name, url: remote.url };
 }
 
-export interface LocalPlan {
-  repository: string;
-  remote: { name: string; url: string };
-  commits: CommitBody[];
+/** What a local history holds and where it starts: set-commits' result carries these fields as they are. */
+export interface HistorySummary {
   fileCount: number;
   newest: CommitSummary | null;
   oldest: CommitSummary | null;
+  /** Last commit of the previous release with commits, when the local range starts there. */
   previousCommit: string | null;
+  /** That release's last commit when it is not in the local history (--ignore-missing sent the newest instead). */
   missingPreviousCommit: string | null;
+  /** The previous release with commits (Sentry's previous-with-commits), when there is one. */
   previousRelease: string | null;
+}
+
+/** A history with nothing in it yet. */
+export const NO_HISTORY: HistorySummary = {
+  fileCount: 0,
+  newest: null,
+  oldest: null,
+  previousCommit: null,
+  missingPreviousCommit: null,
+  previousRelease: null,
+};
+
+export interface LocalPlan extends HistorySummary {
+  repository: string;
+  remote: { name: string; url: string };
+  commits: CommitBody[];
   nothingToDo: string | null;
 }
 
@@ -94,18 +111,7 @@ export async function planLocalCommits(opts: LocalOptions, git: GitState, repos:
     throw new UsageError("the local repository has no remote to name it in Sentry", "add one (git remote add origin URL), or use --commit REPO@SHA");
   }
   const repository = matched?.repo.name ?? remote.path;
-  const empty: LocalPlan = {
-    repository,
-    remote: remoteInfo(remote),
-    commits: [],
-    fileCount: 0,
-    newest: null,
-    oldest: null,
-    previousCommit: null,
-    missingPreviousCommit: null,
-    previousRelease: null,
-    nothingToDo: null,
-  };
+  const empty: LocalPlan = { repository, remote: remoteInfo(remote), commits: [], ...NO_HISTORY, nothingToDo: null };
 
   const previousCommit = previous.lastCommit?.id && isCommitSha(previous.lastCommit.id) ? previous.lastCommit.id : null;
   const previousRelease = previousCommit ? (previous.version ?? null) : null;

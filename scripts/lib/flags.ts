@@ -16,8 +16,8 @@ export interface Flag<T> extends FlagSpec {
   read(raw: RawFlag, name: string): T;
 }
 
-/** The typed input a declaration's flags give; a plain FlagSpec (not yet migrated) gives its raw value. */
-export type FlagInput<F> = { [K in keyof F]: F[K] extends Flag<infer T> ? T : RawFlag };
+/** The typed input a declaration's flags give. */
+export type FlagInput<F> = { [K in keyof F]: F[K] extends Flag<infer T> ? T : never };
 
 interface Described {
   help: string;
@@ -80,6 +80,11 @@ export function value<T>(opts: Described & { default?: string }, parse: (value: 
       return given === undefined ? undefined : parse(given, `--${name}`);
     },
   };
+}
+
+/** The repeatable form of `value`: each given string parsed in turn; empty when the flag is not given. */
+export function repeated<T>(opts: Described, parse: (value: string, flag: string) => T): Flag<T[]> {
+  return { type: "string", multiple: true, ...opts, read: (raw, name) => many(raw).map((given) => parse(given, `--${name}`)) };
 }
 
 interface IntOptions extends Described {
@@ -188,15 +193,7 @@ export function projects(help = "Only this project (repeatable; default SENTRY_P
 
 /** --project for tools about one project: the same rule, one value. */
 export function project(help: string): Flag<string | undefined> {
-  return {
-    type: "string",
-    placeholder: "SLUG",
-    help,
-    read: (raw) => {
-      const value = single(raw);
-      return value === undefined ? undefined : parseSlug(value, "project");
-    },
-  };
+  return value({ placeholder: "SLUG", help }, (slug) => parseSlug(slug, "project"));
 }
 
 /** Sentry's environment names: at most 64 characters, no newlines or slashes (models/environment.py). */
@@ -217,13 +214,5 @@ export function environments(help: string): Flag<string[]> {
 
 /** --environment for searches that take one: the same rule, one value. */
 export function environment(help = "Only this environment (e.g. production)"): Flag<string | undefined> {
-  return {
-    type: "string",
-    placeholder: "NAME",
-    help,
-    read: (raw) => {
-      const value = single(raw);
-      return value === undefined ? undefined : environmentName(value);
-    },
-  };
+  return value({ placeholder: "NAME", help }, environmentName);
 }

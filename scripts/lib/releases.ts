@@ -5,7 +5,7 @@
 import type { SentryApi } from "./api.js";
 import type { Config } from "./config.js";
 import { AuthError, NotFoundError, UsageError } from "./errors.js";
-import type { Flag, RawFlag } from "./flags.js";
+import { repeated, type Flag } from "./flags.js";
 import { normalizeHost, parseRemoteUrl, type Remote } from "./git.js";
 import { commandLine, listWithMore } from "./output.js";
 import { stripUrlCredentials } from "./redact.js";
@@ -55,8 +55,7 @@ export function parseReleaseUrl(value: string): string {
 
 /** --commit, repeatable: each REPO@SHA or REPO@PREVIOUS..SHA (parseCommitFlag). */
 export function commitRefs(help: string): Flag<ExplicitRef[]> {
-  const many = (raw: RawFlag): string[] => (Array.isArray(raw) ? raw : typeof raw === "string" ? [raw] : []);
-  return { type: "string", multiple: true, placeholder: "REPO@[PREV..]SHA", help, read: (raw) => many(raw).map(parseCommitFlag) };
+  return repeated({ placeholder: "REPO@[PREV..]SHA", help }, parseCommitFlag);
 }
 
 /** What create-release wants the release to look like. */

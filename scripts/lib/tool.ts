@@ -10,7 +10,7 @@ import { parseArgs } from "node:util";
 import type { SentryApi } from "./api.js";
 import type { Config } from "./config.js";
 import { CliError, EXIT, EXIT_MEANINGS, UsageError } from "./errors.js";
-import type { FlagInput, RawFlag } from "./flags.js";
+import type { Flag, FlagInput, RawFlag } from "./flags.js";
 import { JsonListWriter, selectFields, shellQuote, toJson } from "./output.js";
 import { redactSecrets } from "./redact.js";
 import { capText, cleanText } from "./text.js";
@@ -53,8 +53,8 @@ export interface Example {
 }
 
 export type FlagValues = Record<string, RawFlag>;
-/** A declaration's flags: typed flags from lib/flags.ts (or plain specs, until a tool is migrated). */
-export type FlagDecls = Record<string, FlagSpec>;
+/** A declaration's flags: typed flags from lib/flags.ts. */
+export type FlagDecls = Record<string, Flag<unknown>>;
 
 /** What `parse` gets: the typed flags and the positionals, for checks across them. */
 export interface ParseArgs<F> {
@@ -116,7 +116,7 @@ interface BaseDeclaration<I> {
   /** One line: what it shows or does. Used in --help, SKILL.md and the references. */
   summary: string;
   positionals?: PositionalSpec[];
-  flags: Record<string, FlagSpec>;
+  flags: FlagDecls;
   examples: Example[];
   /** Token scopes the tool needs (any of), for docs and 403 hints. */
   scopes: string;
@@ -221,13 +221,10 @@ export function writeTool<F extends FlagDecls, R, I = FlagInput<F>>(tool: Typed<
   return { kind: "item", writes: true, ...(tool as Omit<WriteToolDeclaration<I, R>, "kind" | "writes">) };
 }
 
-/** Reads every declared flag with its parser (a plain spec passes its raw value through). Throws UsageError. */
+/** Reads every declared flag with its parser. Throws UsageError. */
 export function readFlags(tool: AnyTool, values: FlagValues): FlagValues {
   const out: FlagValues = {};
-  for (const [name, spec] of Object.entries(tool.flags)) {
-    const read = (spec as { read?: (raw: RawFlag, name: string) => unknown }).read;
-    out[name] = read ? (read(values[name], name) as RawFlag) : values[name];
-  }
+  for (const [name, flag] of Object.entries(tool.flags)) out[name] = flag.read(values[name], name) as RawFlag;
   return out;
 }
 

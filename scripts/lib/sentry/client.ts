@@ -32,14 +32,10 @@ export async function getChecked<T>(api: SentryApi, path: string, schema: Schema
   return { body: checkAnswer(schema, res.body, what("GET", path)), headers: res.headers, bytes: res.bytes };
 }
 
-/** api.paginate's options, with the error context named as in the other endpoint functions. */
-export type PageOptions = Omit<PaginateOptions, "errorContext"> & { context?: ReadContext };
-
-/** The one pager: Link-header pages as they arrive, each item checked against `item`. */
-export async function* pages<T>(api: SentryApi, path: string, item: Schema<T>, opts: PageOptions): AsyncGenerator<Page<T>> {
-  const { context, ...rest } = opts;
+/** The one pager: api.paginate's Link-header pages as they arrive, each item checked against `item`. */
+export async function* pages<T>(api: SentryApi, path: string, item: Schema<T>, opts: PaginateOptions): AsyncGenerator<Page<T>> {
   const list = arrayOf(item);
-  for await (const page of api.paginate<unknown>(path, { ...rest, errorContext: context })) {
+  for await (const page of api.paginate<unknown>(path, opts)) {
     yield { ...page, items: checkAnswer(list, page.items, what("GET", path)) };
   }
 }

@@ -97,7 +97,16 @@ const userDisplay = (r: SpanRecord): string | null => (r.userId ? `id:${r.userId
 const isoSeconds = (r: Row): string => new Date(Math.floor(r.timestamp / SECOND_MS) * SECOND_MS).toISOString().replace(".000Z", "+00:00");
 const TIMESTAMP: Column = { type: "date", unit: null, get: isoSeconds };
 const PROJECT_ID: Column = { type: "integer", unit: null, get: (r) => Number(r.projectId) };
-const PROJECT_SLUG = (r: Row): string => (r as ErrorRow | LogRecord).projectSlug;
+const rowText = (get: (r: Row) => string | null): Column => ({ type: "string", unit: null, get });
+/** The project and deployment columns, read alike from a span, an error event and a log record. */
+const PROJECT_COLUMNS: Record<string, Column> = {
+  project: rowText((r) => r.projectSlug),
+  "project.name": rowText((r) => r.projectSlug),
+  "project.slug": rowText((r) => r.projectSlug),
+  "project.id": PROJECT_ID,
+  environment: rowText((r) => r.environment),
+  release: rowText((r) => r.release),
+};
 
 const SPAN_COLUMNS: Record<string, Column> = {
   id: str((r) => r.spanId),
@@ -110,12 +119,7 @@ const SPAN_COLUMNS: Record<string, Column> = {
   "transaction.method": str((r) => r.transactionMethod),
   "transaction.op": str((r) => r.transactionOp),
   is_transaction: { type: "boolean", unit: null, get: (r) => (r as SpanRecord).isTransaction },
-  project: str((r) => r.projectSlug),
-  "project.name": str((r) => r.projectSlug),
-  "project.slug": str((r) => r.projectSlug),
-  "project.id": PROJECT_ID,
-  environment: str((r) => r.environment),
-  release: str((r) => r.release),
+  ...PROJECT_COLUMNS,
   "span.op": str((r) => r.op),
   "span.category": str((r) => r.category),
   "span.description": str((r) => r.description),
@@ -177,12 +181,7 @@ const ERROR_COLUMNS: Record<string, Column> = {
   "error.unhandled": errorColumn("boolean", (r) => mainErrorOf(r)?.mechanism.handled === false),
   trace: errorColumn("string", (r) => r.traceId),
   "trace.span": errorColumn("string", (r) => r.spanId),
-  project: errorColumn("string", PROJECT_SLUG),
-  "project.name": errorColumn("string", PROJECT_SLUG),
-  "project.slug": errorColumn("string", PROJECT_SLUG),
-  "project.id": PROJECT_ID,
-  environment: errorColumn("string", (r) => r.environment),
-  release: errorColumn("string", (r) => r.release),
+  ...PROJECT_COLUMNS,
   user: errorColumn("string", (r) => (r.userId ? `id:${r.userId}` : null)),
   "user.id": errorColumn("string", (r) => r.userId),
   "user.email": errorColumn("string", (r) => r.userEmail),
@@ -198,12 +197,7 @@ const LOG_COLUMNS: Record<string, Column> = {
   severity_number: logColumn("integer", (r) => SEVERITY_NUMBER[r.severity]),
   trace: logColumn("string", (r) => r.traceId),
   "logger.name": logColumn("string", (r) => r.logger),
-  project: logColumn("string", PROJECT_SLUG),
-  "project.name": logColumn("string", PROJECT_SLUG),
-  "project.slug": logColumn("string", PROJECT_SLUG),
-  "project.id": PROJECT_ID,
-  environment: logColumn("string", (r) => r.environment),
-  release: logColumn("string", (r) => r.release),
+  ...PROJECT_COLUMNS,
   timestamp: TIMESTAMP,
 };
 
