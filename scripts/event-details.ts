@@ -19,8 +19,7 @@ import { issueTarget, notFoundHint } from "./lib/issues.js";
 import { commandLine, relativeTime, truncate } from "./lib/output.js";
 import { cleanText } from "./lib/text.js";
 import { isForbidden, tryGet } from "./lib/sentry/client.js";
-import { getEventCommitters, lookupEventId, ORG_READ_SCOPE, PROJECT_READ_SCOPE } from "./lib/sentry/issue-events.js";
-import { getIssueEvent, READ_SCOPE, type RawEvent } from "./lib/sentry/issues.js";
+import { getEventCommitters, getIssueEvent, lookupEventId, ORG_READ_SCOPE, PROJECT_READ_SCOPE, READ_SCOPE, type RawEvent } from "./lib/sentry/issue-events.js";
 import { itemTool, runIfMain } from "./lib/tool.js";
 import { isShortId, parseIssueRef, type IssueRef } from "./lib/validate.js";
 

@@ -5,10 +5,11 @@
 
 import { UsageError } from "./errors.js";
 import { truncate } from "./output.js";
-import type { RawCommitters } from "./sentry/issue-events.js";
-import { NAMED_EVENTS, type RawEvent, type RawUser } from "./sentry/issues.js";
+import type { RawCommitters, RawEvent, RawUser } from "./sentry/issue-events.js";
 import { quoteInput } from "./validate.js";
 
+/** Sentry's named events besides an event ID (getOrganizationIssueEvent). */
+export const NAMED_EVENTS = ["recommended", "latest", "oldest"] as const;
 const EVENT_ID = /^[0-9a-f]{32}$/;
 export const DEFAULT_FRAMES = 3;
 /** Breadcrumbs shown: the last ones before the error tell what led to it. */
@@ -108,7 +109,7 @@ export function userLabel(user: RawUser | undefined): string | null {
   return user.email || user.username || user.name || (user.id ? `id:${user.id}` : null) || (user.ip_address ? `ip:${user.ip_address}` : null);
 }
 
-export function tagOf(tags: ReadonlyArray<{ key: string; value: string | null }> | null | undefined, key: string): string | null {
+export function tagOf(tags: ReadonlyArray<{ key: string; value: string }> | undefined, key: string): string | null {
   return tags?.find((t) => t.key === key)?.value ?? null;
 }
 
@@ -180,7 +181,7 @@ export function summarizeEvent(event: RawEvent, maxFrames: number): EventSummary
   const request = entry(event, "request");
   const trace = isObject(event.contexts) && isObject(event.contexts.trace) ? text(event.contexts.trace.trace_id) : null;
   return {
-    title: event.title ?? "(no title)",
+    title: event.title,
     dateCreated: event.dateCreated ?? null,
     release: event.release?.version ?? tagOf(event.tags, "release"),
     environment: tagOf(event.tags, "environment"),

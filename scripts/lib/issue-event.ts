@@ -222,8 +222,8 @@ export function chooseTags(tags: RawIssueTag[], full: boolean): TagSummary[] {
   const chosen = full ? tags : TELLING_TAGS.map((group) => group.map((k) => byKey.get(k)).find(Boolean)).filter((t): t is RawIssueTag => t !== undefined);
   return chosen.map((t) => ({
     key: t.key,
-    total: t.totalValues ?? 0,
-    top: (full ? (t.topValues ?? []) : (t.topValues ?? []).slice(0, TOP_TAG_VALUES)).map((v) => ({ value: v.value ?? "(empty)", count: v.count ?? 0 })),
+    total: t.totalValues,
+    top: (full ? (t.topValues ?? []) : (t.topValues ?? []).slice(0, TOP_TAG_VALUES)).map((v) => ({ value: v.value ?? "(empty)", count: v.count })),
   }));
 }
 

@@ -6,11 +6,22 @@
 import type { Page, SentryApi } from "../api.js";
 import { apiPath } from "../urls.js";
 import { getChecked, pages, withScopeHint, type Checked } from "./client.js";
-import { rawEvent, rawIssueTag, rawUser, READ_SCOPE, type RawIssueTag } from "./issues.js";
+import { READ_SCOPE } from "./issues.js";
 import { ORG_READ_SCOPE, PROJECT_READ_SCOPE } from "./projects.js";
-import { arrayOf, nullable, num, object, optional, str, type Infer } from "./schema.js";
+import { arrayOf, nullable, num, object, optional, str, unknownValue, type Infer } from "./schema.js";
 
-export { ORG_READ_SCOPE, PROJECT_READ_SCOPE };
+export { ORG_READ_SCOPE, PROJECT_READ_SCOPE, READ_SCOPE };
+
+const rawUser = nullable(
+  object({
+    id: optional(nullable(str)),
+    email: optional(nullable(str)),
+    username: optional(nullable(str)),
+    ip_address: optional(nullable(str)),
+    name: optional(nullable(str)),
+  }),
+);
+export type RawUser = Infer<typeof rawUser>;
 
 const rawTag = object({ key: str, value: str });
 
@@ -27,6 +38,23 @@ export const rawListedEvent = object({
 });
 export type RawListedEvent = Infer<typeof rawListedEvent>;
 
+/** A full event (getOrganizationIssueEvent, and `event` of the event ID lookup); entries are read per type. */
+export const rawEvent = object({
+  id: str,
+  eventID: optional(str),
+  groupID: optional(nullable(str)),
+  projectID: str,
+  title: str,
+  message: optional(nullable(str)),
+  dateCreated: optional(nullable(str)),
+  entries: arrayOf(object({ type: str, data: unknownValue })),
+  tags: optional(arrayOf(rawTag)),
+  contexts: optional(nullable(unknownValue)),
+  user: optional(rawUser),
+  release: optional(nullable(object({ version: str }))),
+});
+export type RawEvent = Infer<typeof rawEvent>;
+
 const rawEventLookup = object({ organizationSlug: str, projectSlug: str, groupId: str, eventId: str, event: rawEvent });
 export type RawEventLookup = Infer<typeof rawEventLookup>;
 
@@ -41,6 +69,11 @@ const rawCommitters = object({
   committers: arrayOf(object({ author: nullable(object({ name: optional(nullable(str)), email: optional(nullable(str)) })), commits: arrayOf(rawCommit) })),
 });
 export type RawCommitters = Infer<typeof rawCommitters>;
+
+const rawTagValue = object({ value: nullable(str), name: optional(nullable(str)), count: nullable(num), lastSeen: optional(nullable(str)) });
+/** One tag key of an issue with its top values (getOrganizationIssueTag). */
+export const rawIssueTag = object({ key: str, name: optional(str), totalValues: nullable(num), uniqueValues: optional(nullable(num)), topValues: nullable(arrayOf(rawTagValue)) });
+export type RawIssueTag = Infer<typeof rawIssueTag>;
 
 const rawTraceRows = object({ data: arrayOf(object({ id: str, trace: optional(nullable(str)) })) });
 
@@ -62,6 +95,11 @@ export function listIssueEvents(
   // full=false: the short form (no entries, contexts or breadcrumbs), a tenth of the bytes per event.
   const query = { full: "false", query: search.query || undefined, statsPeriod: search.statsPeriod, environment: search.environment };
   return pages(api, apiPath`/organizations/${org}/issues/${issue}/events/`, rawListedEvent, { query, sizeParam: "per_page", ...paging, context: { scopes: READ_SCOPE, notFoundHint } });
+}
+
+/** One event of an issue: a 32-hex event ID, or latest, oldest, recommended. */
+export function getIssueEvent(api: SentryApi, org: string, issue: string, event: string, notFoundHint: string): Promise<Checked<RawEvent>> {
+  return withScopeHint(getChecked(api, apiPath`/organizations/${org}/issues/${issue}/events/${event}/`, rawEvent, undefined, { scopes: READ_SCOPE, notFoundHint }), READ_SCOPE);
 }
 
 /** An event by ID in any project of the organization (EventIdLookupEndpoint; org:read). */

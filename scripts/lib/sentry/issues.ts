@@ -122,38 +122,23 @@ export async function updateIssueStatus(
 /** Sentry's named events besides an event ID (getOrganizationIssueEvent, docs/sentry-api.md §3). */
 export const NAMED_EVENTS = ["latest", "oldest", "recommended"] as const;
 
-/** The user an event names (Relay keeps the SDK's fields; an `id` may arrive as a number). */
-export const rawUser = nullable(
-  object({
-    id: optional(nullable(unknownValue)),
-    email: optional(nullable(str)),
-    username: optional(nullable(str)),
-    ip_address: optional(nullable(str)),
-    name: optional(nullable(str)),
-  }),
-);
-export type RawUser = Infer<typeof rawUser>;
-
 /**
- * A full event, as getOrganizationIssueEvent and the event ID lookup send it; issue-details and event-details
- * read it. Entries keep their data unchecked here: each kind (exception, threads, stacktrace, request,
- * breadcrumbs, csp, message) is read through its own schema by the tool's summarizer, so an odd entry costs
- * that part of the output, not the event.
+ * The event fields issue-details reads (GET /organizations/{org}/issues/{id}/events/{event}/). Entries keep
+ * their data unchecked here: each kind (exception, threads, request, csp, message) is read by lib/issue-event.ts
+ * through its own schema, so an odd entry costs that part of the output, not the event.
  */
 export const rawEvent = object({
   id: str,
   eventID: optional(str),
-  groupID: optional(nullable(str)),
-  projectID: str,
   type: optional(nullable(str)),
   title: optional(nullable(str)),
   message: optional(nullable(str)),
   dateCreated: optional(nullable(str)),
   platform: optional(nullable(str)),
-  entries: arrayOf(object({ type: str, data: unknownValue })),
+  entries: optional(nullable(arrayOf(object({ type: str, data: unknownValue })))),
   tags: optional(nullable(arrayOf(object({ key: str, value: nullable(str) })))),
   contexts: optional(nullable(record(unknownValue))),
-  user: optional(rawUser),
+  user: optional(nullable(record(unknownValue))),
   release: optional(nullable(object({ version: str }))),
   /** Issue-platform occurrences (performance issues such as N+1 queries) carry their evidence here. */
   occurrence: optional(
@@ -169,20 +154,15 @@ export type RawEvent = Infer<typeof rawEvent>;
 
 /** One event of an issue: a named one (latest, oldest, recommended) or an event ID. */
 export function getIssueEvent(api: SentryApi, org: string, pathId: string, event: string, notFoundHint: string): Promise<Checked<RawEvent>> {
-  return withScopeHint(getChecked(api, apiPath`/organizations/${org}/issues/${pathId}/events/${event}/`, rawEvent, undefined, { scopes: READ_SCOPE, notFoundHint }), READ_SCOPE);
+  return getChecked(api, apiPath`/organizations/${org}/issues/${pathId}/events/${event}/`, rawEvent, undefined, { scopes: READ_SCOPE, notFoundHint });
 }
 
-const rawTagValue = object({ value: nullable(str), name: optional(nullable(str)), count: nullable(num), lastSeen: optional(nullable(str)) });
-/**
- * A tag key of an issue with its top values: one key (GroupTagKeyDetailsEndpoint, tag-values) or every key
- * (GroupTagsEndpoint, issue-details; the issue body's own `tags` lack the values). `totalValues` counts events.
- */
+/** A tag key of an issue with its top values (GroupTagsEndpoint); the issue body's own `tags` lack the values. */
 export const rawIssueTag = object({
   key: str,
   name: optional(str),
-  totalValues: nullable(num),
-  uniqueValues: optional(nullable(num)),
-  topValues: optional(nullable(arrayOf(rawTagValue))),
+  totalValues: num,
+  topValues: optional(nullable(arrayOf(object({ value: nullable(str), count: num })))),
 });
 export type RawIssueTag = Infer<typeof rawIssueTag>;
 
