@@ -19,7 +19,8 @@ import { issueTarget, notFoundHint } from "./lib/issues.js";
 import { commandLine, relativeTime, truncate } from "./lib/output.js";
 import { cleanText } from "./lib/text.js";
 import { isForbidden, tryGet } from "./lib/sentry/client.js";
-import { getEventCommitters, getIssueEvent, lookupEventId, ORG_READ_SCOPE, PROJECT_READ_SCOPE, READ_SCOPE, type RawEvent } from "./lib/sentry/issue-events.js";
+import { getEventCommitters, lookupEventId, ORG_READ_SCOPE, PROJECT_READ_SCOPE, READ_SCOPE } from "./lib/sentry/issue-events.js";
+import { getIssueEvent, type RawEvent } from "./lib/sentry/issues.js";
 import { itemTool, runIfMain } from "./lib/tool.js";
 import { isShortId, parseIssueRef, type IssueRef } from "./lib/validate.js";
 
@@ -35,8 +36,8 @@ interface Result extends EventSummary {
   /** The issue as the next commands name it: the short ID or ID given, else the event's issue ID. */
   issue: string | null;
   eventId: string;
-  /** The project slug (event ID lookup) or numeric ID (the event's own). */
-  project: string;
+  /** The project slug (event ID lookup) or numeric ID (the event's own); null when the event names none. */
+  project: string | null;
   /** Set when the organization came from --org or an issue URL, for the suggested commands. */
   org: string | null;
   suspectCommits: SuspectCommit[] | null;
@@ -105,7 +106,7 @@ export const tool = itemTool({
   async run(input, ctx): Promise<Result> {
     let org: string;
     let event: RawEvent;
-    let project: string;
+    let project: string | null;
     let issue: string | null;
     let orgNamed = ctx.config.orgSource === "--org";
     if (input.kind === "lookup") {
@@ -120,17 +121,20 @@ export const tool = itemTool({
       orgNamed ||= input.ref.kind === "url" && input.ref.org !== undefined;
       const hint = input.event.length === 32 ? `no event ${input.event} in issue ${input.label}: list them with node dist/issue-events.mjs` : notFoundHint(target);
       event = (await getIssueEvent(ctx.api, org, target.pathId, input.event, hint)).body;
-      project = event.projectID;
+      project = event.projectID ?? null;
       issue = input.ref.kind === "shortId" || input.ref.kind === "id" ? target.pathId : (event.groupID ?? null);
     }
     const eventId = event.eventID ?? event.id;
     // Optional: without project:read, or when Sentry matched no commit (no release, no commits), the event still shows.
-    let note: string | null = null;
-    const committers = await tryGet(getEventCommitters(ctx.api, org, project, eventId), (err) => {
-      if (isForbidden(err)) note = `the token lacks ${PROJECT_READ_SCOPE}`;
-      else if (err instanceof NotFoundError) note = "Sentry has none: the issue's first release has no commits, or Sentry knows no release";
-      return note !== null;
-    });
+    let note: string | null = project === null ? "the event names no project" : null;
+    const committers =
+      project === null
+        ? null
+        : await tryGet(getEventCommitters(ctx.api, org, project, eventId), (err) => {
+            if (isForbidden(err)) note = `the token lacks ${PROJECT_READ_SCOPE}`;
+            else if (err instanceof NotFoundError) note = "Sentry has none: the issue's first release has no commits, or Sentry knows no release";
+            return note !== null;
+          });
     if (note) ctx.warn(`suspect commits not shown: ${note}`);
     const commits = committers ? suspectCommits(committers.body) : null;
     return {
@@ -155,7 +159,7 @@ export const tool = itemTool({
       lines.push(`${top.type}: ${top.value}${top.handled === false ? " (unhandled)" : ""}`);
       for (const c of causes) lines.push(`  from ${c.type}${c.value === top.value ? " (same message)" : `: ${c.value}`}`);
     } else {
-      lines.push(truncate(r.title, TITLE_WIDTH));
+      lines.push(truncate(r.title ?? "(no title)", TITLE_WIDTH));
     }
     if (r.frames.length) {
       lines.push(r.framesInApp ? `In-app frames (${r.frames.length} of ${r.framesInApp}; ${r.framesTotal} in all):` : `Innermost frames (none in-app; ${r.framesTotal} in all):`);

@@ -1,11 +1,12 @@
 // issue-details: one issue in one read: identity, numbers, state, the exception chain with the top
 // in-app frames of the chosen event, the request, the telling tags, trace and user, and what to run next.
 
+import { isEventId } from "./lib/event-parts.js";
 import { UsageError } from "./lib/errors.js";
 import { chooseTags, renderEvent, renderTags, summarizeEvent, type EventSummary, type TagSummary } from "./lib/issue-event.js";
 import { fetchIssue, issueStatus, issueSummary, issueTarget, mergedAway, READ_SCOPE, type IssueTarget } from "./lib/issues.js";
 import { commandLine, compactNumber, relativeTime } from "./lib/output.js";
-import { getIssueEvent, getIssueTags, NAMED_EVENTS } from "./lib/sentry/issues.js";
+import { getIssueEvent, getIssueTags, isNamedEvent } from "./lib/sentry/issues.js";
 import { bool, int, value } from "./lib/flags.js";
 import { cleanText } from "./lib/text.js";
 import { itemTool, runIfMain, type ToolContext } from "./lib/tool.js";
@@ -13,7 +14,6 @@ import { isShortId, parseIssueRef, type IssueRef } from "./lib/validate.js";
 
 const DEFAULT_FRAMES = 5;
 const MAX_FRAMES = 200;
-const EVENT_ID = /^[0-9a-f]{32}$/;
 const NUMERIC_ID = /^\d+$/;
 /** Performance issue types about database queries, which slow-queries breaks down (the rest are HTTP, I/O, render). */
 const DB_ISSUE_TYPE = /_db_/;
@@ -60,14 +60,10 @@ interface Result {
   next: string[];
 }
 
-function isNamedEvent(event: string): boolean {
-  return (NAMED_EVENTS as readonly string[]).includes(event);
-}
-
 /** --event: latest, oldest, recommended, or a 32-hex event ID (dashes and case ignored). */
 function eventChoice(raw: string, flag: string): string {
   const event = raw.trim().toLowerCase().replace(/-/g, "");
-  if (!isNamedEvent(event) && !EVENT_ID.test(event)) {
+  if (!isNamedEvent(event) && !isEventId(event)) {
     throw new UsageError(`invalid ${flag} ${JSON.stringify(raw)}: use latest, oldest, recommended or a 32-hex event ID`);
   }
   return event;

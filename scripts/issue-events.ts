@@ -2,7 +2,8 @@
 // trace ID, and the message when it says more than the title), so an agent can pick the event to open with
 // event-details or the trace to follow, and see which releases, environments and users an issue hits.
 
-import { isEventId, shortVersion, tagOf, userLabel } from "./lib/event-summary.js";
+import { isEventId, tagOf, userLabel } from "./lib/event-parts.js";
+import { shortVersion } from "./lib/event-summary.js";
 import { environments, parseSearchPeriod, text, value, type Period } from "./lib/flags.js";
 import { issueTarget, notFoundHint } from "./lib/issues.js";
 import { commandLine, plural, truncate } from "./lib/output.js";

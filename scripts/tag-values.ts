@@ -8,7 +8,7 @@ import { shortVersion } from "./lib/event-summary.js";
 import { environments, type Flag } from "./lib/flags.js";
 import { issueTarget, notFoundHint } from "./lib/issues.js";
 import { commandLine, compactNumber, percent, plural, truncate } from "./lib/output.js";
-import { getIssueTag, READ_SCOPE, type RawIssueTag } from "./lib/sentry/issue-events.js";
+import { getIssueTag, READ_SCOPE, type RawIssueTag } from "./lib/sentry/issues.js";
 import { cleanText } from "./lib/text.js";
 import { itemTool, runIfMain } from "./lib/tool.js";
 import { isShortId, parseIssueRef, quoteInput, type IssueRef } from "./lib/validate.js";

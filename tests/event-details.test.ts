@@ -130,6 +130,30 @@ describe("event-details", () => {
     }
   });
 
+  it("reads the event as issue-details does: no project, no title, a numeric user ID, the stack only in a thread", async () => {
+    const { issue } = shown();
+    const env = await envRewriting(/\/events\/latest\//, (b) => {
+      const exception = b.entries.find((e: { type: string }) => e.type === "exception");
+      const frames = exception.data.values.at(-1).stacktrace.frames;
+      const { projectID: _project, title: _title, ...rest } = b;
+      return {
+        ...rest,
+        user: { ...b.user, id: 42, email: null },
+        entries: [
+          ...b.entries.filter((e: { type: string }) => e.type !== "exception"),
+          { type: "threads", data: { values: [{ id: 1, crashed: false, current: false, stacktrace: null }, { id: 2, crashed: false, current: false, stacktrace: { frames } }] } },
+        ],
+      };
+    });
+    const res = await runTool("event-details", [issue.shortId, "latest"], { env });
+    expect(res.code, res.stderr).toBe(0);
+    const lines = res.stdout.trim().split("\n");
+    expect(lines[0]).toMatch(/; user id:42$/);
+    expect(lines).toContain("(no title)");
+    expect(res.stdout).toContain("In-app frames (1 of 1; 10 in all):\n  orders/views.py:33 get: instance = self.get_object()\n");
+    expect(lines).toContain("Suspect commits: not shown (the event names no project)");
+  });
+
   it("prints server text clean: no escape sequences, controls or forged lines from the event", async () => {
     const { issue } = shown();
     const env = await envRewriting(/\/events\/latest\//, (b) => ({

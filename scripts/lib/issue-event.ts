@@ -1,11 +1,10 @@
 // One event of an issue as issue-details shows it: the exception chain, the frames that explain it, the
-// request, CSP report or performance evidence, trace and user; and the issue's telling tags. Sentry's event
-// entries vary by platform and SDK, so each kind is read through its own small schema: an entry of an odd
-// shape costs that part of the output, never the event.
+// request, CSP report or performance evidence, trace and user; and the issue's telling tags. The parts are read
+// by event-parts.ts, as event-details reads them; what is chosen and how wide it prints is decided here.
 
+import { entryData, eventRequest, eventUser, exceptionChain, stackFrames, tagOf, text, traceIdOf, type EventFrame, type EventUser } from "./event-parts.js";
 import { relativeTime, truncate } from "./output.js";
 import type { RawEvent, RawIssueTag } from "./sentry/issues.js";
-import { arrayOf, bool, nullable, num, object, optional, pair, str, unknownValue, type Infer, type Schema } from "./sentry/schema.js";
 
 const CONTEXT_WIDTH = 110;
 const VALUE_WIDTH = 200;
@@ -18,49 +17,12 @@ const TOP_TAG_VALUES = 3;
 /** The tags that most often tell where an error happens, in the order shown; the first present of each group wins. */
 const TELLING_TAGS = [["environment"], ["release"], ["browser", "browser.name"], ["runtime", "runtime.name"], ["os", "os.name"], ["url"], ["handled"]];
 
-const text = optional(nullable(str));
-const rawFrame = object({
-  filename: text,
-  absPath: text,
-  module: text,
-  function: text,
-  lineNo: optional(nullable(num)),
-  inApp: optional(nullable(bool)),
-  context: optional(nullable(arrayOf(pair(num, unknownValue)))),
-});
-type RawFrame = Infer<typeof rawFrame>;
-const rawStacktrace = optional(nullable(object({ frames: optional(nullable(arrayOf(rawFrame))) })));
-const rawException = object({
-  type: text,
-  value: text,
-  mechanism: optional(nullable(object({ handled: optional(nullable(bool)) }))),
-  stacktrace: rawStacktrace,
-});
-type RawException = Infer<typeof rawException>;
-const exceptionEntry = object({ values: optional(nullable(arrayOf(rawException))) });
-const threadsEntry = object({
-  values: optional(nullable(arrayOf(object({ crashed: optional(nullable(bool)), current: optional(nullable(bool)), stacktrace: rawStacktrace })))),
-});
-const stacktraceEntry = object({ frames: optional(nullable(arrayOf(rawFrame))) });
-const requestEntry = object({ url: str, method: text });
-const cspEntry = object({ effective_directive: text, violated_directive: text, blocked_uri: text, document_uri: text });
-const messageEntry = object({ formatted: text, message: text });
-
 export interface Frame {
   file: string | null;
   line: number | null;
   function: string | null;
   inApp: boolean;
   context: string | null;
-}
-
-/** The event's user as Sentry has it, keys absent there null here. */
-export interface EventUser {
-  id: string | null;
-  email: string | null;
-  username: string | null;
-  name: string | null;
-  ipAddress: string | null;
 }
 
 export interface EventSummary {
@@ -90,92 +52,50 @@ export interface EventSummary {
 
 export interface TagSummary {
   key: string;
-  total: number;
-  top: Array<{ value: string; count: number }>;
+  /** Events that carry the key; null when Sentry sent no count (no shares then). */
+  total: number | null;
+  top: Array<{ value: string; count: number | null }>;
 }
 
-/** An entry's data read through `schema`, or undefined when the event has no such entry or it has another shape. */
-function entry<T>(event: RawEvent, type: string, schema: Schema<T>): T | undefined {
-  const data = event.entries?.find((e) => e.type === type)?.data;
-  if (data === undefined) return undefined;
-  try {
-    return schema(data, type);
-  } catch {
-    return undefined;
-  }
-}
-
-function stringOr(value: unknown): string | null {
-  return typeof value === "string" && value ? value : null;
-}
-
-function frameOf(f: RawFrame): Frame {
-  const context = f.context?.find(([n]) => n === f.lineNo)?.[1];
-  return {
-    file: f.filename || f.absPath || f.module || null,
-    line: f.lineNo ?? null,
-    function: f.function || null,
-    inApp: f.inApp === true,
-    context: typeof context === "string" && context.trim() ? truncate(context, CONTEXT_WIDTH) : null,
-  };
-}
-
-/** The stack that explains the event: the outermost exception's, else the crashed (or only) thread's. */
-function mainStack(event: RawEvent, exceptions: RawException[]): RawFrame[] {
-  for (let i = exceptions.length - 1; i >= 0; i--) {
-    const frames = exceptions[i]!.stacktrace?.frames;
-    if (frames?.length) return frames;
-  }
-  const threads = entry(event, "threads", threadsEntry)?.values ?? [];
-  const thread = threads.find((t) => t.crashed) ?? threads.find((t) => t.current) ?? threads.find((t) => t.stacktrace?.frames?.length);
-  if (thread?.stacktrace?.frames?.length) return thread.stacktrace.frames;
-  return entry(event, "stacktrace", stacktraceEntry)?.frames ?? [];
-}
-
-function userOf(user: RawEvent["user"]): EventUser | null {
-  if (!user) return null;
-  const u = { id: stringOr(user.id) ?? (typeof user.id === "number" ? String(user.id) : null), email: stringOr(user.email), username: stringOr(user.username), name: stringOr(user.name), ipAddress: stringOr(user.ip_address) };
-  return Object.values(u).some((v) => v !== null) ? u : null;
+function frameOf(f: EventFrame): Frame {
+  return { file: f.file, line: f.line, function: f.function, inApp: f.inApp, context: f.source ? truncate(f.source, CONTEXT_WIDTH) : null };
 }
 
 export function summarizeEvent(event: RawEvent, full: boolean, maxFrames: number): EventSummary {
-  // Sentry lists chained exceptions cause first; the last value is the one that surfaced.
-  const rawExceptions = entry(event, "exception", exceptionEntry)?.values ?? [];
-  const innermostFirst = [...mainStack(event, rawExceptions)].reverse().map(frameOf);
+  const exceptions = exceptionChain(event);
+  const innermostFirst = stackFrames(event).map(frameOf);
   const inApp = innermostFirst.filter((f) => f.inApp);
   // Without in-app frames (a library raised and nothing is marked in-app), the innermost frames still help.
   const framesFrom = full ? "all" : inApp.length ? "in-app" : "innermost";
   const pool = framesFrom === "in-app" ? inApp : innermostFirst;
 
-  const csp = entry(event, "csp", cspEntry);
-  const request = entry(event, "request", requestEntry);
-  const logged = entry(event, "message", messageEntry);
-  const tag = (key: string) => event.tags?.find((t) => t.key === key)?.value ?? null;
+  const csp = entryData(event, "csp");
+  const logged = entryData(event, "message");
+  const tag = (key: string) => tagOf(event.tags, key);
   const occurrence = event.occurrence;
-  const kind = rawExceptions.length ? "error" : occurrence ? "performance" : csp || event.type === "csp" ? "csp" : logged || event.message ? "message" : event.type || "default";
-  const message = logged?.formatted || logged?.message || event.message || null;
-  const trace = event.contexts?.trace;
+  const kind = exceptions.length ? "error" : occurrence ? "performance" : csp || event.type === "csp" ? "csp" : logged || event.message ? "message" : event.type || "default";
+  const message = text(logged?.formatted) || text(logged?.message) || event.message || null;
   return {
     id: event.eventID ?? event.id,
     dateCreated: event.dateCreated ?? null,
     kind,
     environment: tag("environment"),
     release: event.release?.version ?? tag("release"),
-    exceptions: [...rawExceptions].reverse().map((e) => ({ type: e.type || "Error", value: truncate(e.value ?? "", VALUE_WIDTH), handled: e.mechanism?.handled ?? null })),
+    exceptions: exceptions.map((e) => ({ ...e, value: truncate(e.value, VALUE_WIDTH) })),
     frames: full ? pool : pool.slice(0, maxFrames),
     framesFrom,
     framesInApp: inApp.length,
     framesTotal: innermostFirst.length,
     message: message ? truncate(message, VALUE_WIDTH) : null,
-    csp: csp ? { directive: csp.effective_directive ?? csp.violated_directive ?? null, blocked: csp.blocked_uri ?? null, document: csp.document_uri ?? null } : null,
+    csp: csp ? { directive: text(csp.effective_directive) ?? text(csp.violated_directive), blocked: text(csp.blocked_uri), document: text(csp.document_uri) } : null,
     evidence: (occurrence?.evidenceDisplay ?? [])
       .slice()
       .sort((a, b) => Number(b.important === true) - Number(a.important === true))
       .map((e) => ({ name: e.name, value: truncate(String(e.value), VALUE_WIDTH) })),
-    request: request ? { method: request.method ?? null, url: request.url } : null,
-    traceId: trace && typeof trace === "object" ? stringOr((trace as Record<string, unknown>).trace_id) : null,
-    user: userOf(event.user),
-    transaction: tag("transaction") ?? stringOr(occurrence?.evidenceData?.transactionName),
+    request: eventRequest(event),
+    traceId: traceIdOf(event),
+    user: eventUser(event.user),
+    transaction: tag("transaction") ?? text(occurrence?.evidenceData?.transactionName),
   };
 }
 
@@ -231,10 +151,10 @@ export function chooseTags(tags: RawIssueTag[], full: boolean): TagSummary[] {
 export function renderTags(tags: TagSummary[], requestUrl?: string): string {
   const parts = tags
     .filter((t) => t.top.length)
-    .filter((t) => !(t.key === "url" && t.top.length === 1 && t.top[0]!.count === t.total && requestUrl?.startsWith(t.top[0]!.value)))
+    .filter((t) => !(t.key === "url" && t.top.length === 1 && t.total !== null && t.top[0]!.count === t.total && requestUrl?.startsWith(t.top[0]!.value)))
     .map((t) => {
       const values = t.top.map((v) => {
-        const share = t.total > 0 ? ` ${Math.round((v.count / t.total) * 100)}%` : "";
+        const share = t.total !== null && t.total > 0 && v.count !== null ? ` ${Math.round((v.count / t.total) * 100)}%` : "";
         return `${truncate(v.value, TAG_VALUE_WIDTH)}${share}`;
       });
       return `${t.key} ${values.join(", ")}`;

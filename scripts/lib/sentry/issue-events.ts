@@ -1,29 +1,17 @@
-// An issue's events and what hangs off one event (docs/sentry-api.md §21): the event list, one full event (by
-// issue or by ID anywhere in the organization), its suspect commits, the trace IDs of listed events, and the
-// value distribution of an issue's tag. Reads need event:read, except the org-wide event ID lookup and the
-// errors table (org:read) and the suspect commits (project:read).
+// An issue's events and what hangs off one event (docs/sentry-api.md §21): the event list, an event by ID
+// anywhere in the organization, its suspect commits, and the trace IDs of listed events. The full event itself,
+// and an issue's tags, are read through sentry/issues.ts (one schema for every tool that reads them). Reads need
+// event:read, except the org-wide event ID lookup and the errors table (org:read) and the suspect commits
+// (project:read).
 
 import type { Page, SentryApi } from "../api.js";
 import { apiPath } from "../urls.js";
 import { getChecked, pages, withScopeHint, type Checked } from "./client.js";
-import { READ_SCOPE } from "./issues.js";
+import { rawEvent, rawEventTag, rawEventUser, READ_SCOPE } from "./issues.js";
 import { ORG_READ_SCOPE, PROJECT_READ_SCOPE } from "./projects.js";
-import { arrayOf, nullable, num, object, optional, str, unknownValue, type Infer } from "./schema.js";
+import { arrayOf, nullable, num, object, optional, str, type Infer } from "./schema.js";
 
 export { ORG_READ_SCOPE, PROJECT_READ_SCOPE, READ_SCOPE };
-
-const rawUser = nullable(
-  object({
-    id: optional(nullable(str)),
-    email: optional(nullable(str)),
-    username: optional(nullable(str)),
-    ip_address: optional(nullable(str)),
-    name: optional(nullable(str)),
-  }),
-);
-export type RawUser = Infer<typeof rawUser>;
-
-const rawTag = object({ key: str, value: str });
 
 /** An event as the issue's event list sends it with full=false (SimpleEventSerializer): no entries, no contexts. */
 export const rawListedEvent = object({
@@ -33,27 +21,10 @@ export const rawListedEvent = object({
   title: str,
   message: optional(nullable(str)),
   dateCreated: str,
-  user: optional(rawUser),
-  tags: arrayOf(rawTag),
+  user: optional(rawEventUser),
+  tags: arrayOf(rawEventTag),
 });
 export type RawListedEvent = Infer<typeof rawListedEvent>;
-
-/** A full event (getOrganizationIssueEvent, and `event` of the event ID lookup); entries are read per type. */
-export const rawEvent = object({
-  id: str,
-  eventID: optional(str),
-  groupID: optional(nullable(str)),
-  projectID: str,
-  title: str,
-  message: optional(nullable(str)),
-  dateCreated: optional(nullable(str)),
-  entries: arrayOf(object({ type: str, data: unknownValue })),
-  tags: optional(arrayOf(rawTag)),
-  contexts: optional(nullable(unknownValue)),
-  user: optional(rawUser),
-  release: optional(nullable(object({ version: str }))),
-});
-export type RawEvent = Infer<typeof rawEvent>;
 
 const rawEventLookup = object({ organizationSlug: str, projectSlug: str, groupId: str, eventId: str, event: rawEvent });
 export type RawEventLookup = Infer<typeof rawEventLookup>;
@@ -69,11 +40,6 @@ const rawCommitters = object({
   committers: arrayOf(object({ author: nullable(object({ name: optional(nullable(str)), email: optional(nullable(str)) })), commits: arrayOf(rawCommit) })),
 });
 export type RawCommitters = Infer<typeof rawCommitters>;
-
-const rawTagValue = object({ value: nullable(str), name: optional(nullable(str)), count: nullable(num), lastSeen: optional(nullable(str)) });
-/** One tag key of an issue with its top values (getOrganizationIssueTag). */
-export const rawIssueTag = object({ key: str, name: optional(str), totalValues: nullable(num), uniqueValues: optional(nullable(num)), topValues: nullable(arrayOf(rawTagValue)) });
-export type RawIssueTag = Infer<typeof rawIssueTag>;
 
 const rawTraceRows = object({ data: arrayOf(object({ id: str, trace: optional(nullable(str)) })) });
 
@@ -97,11 +63,6 @@ export function listIssueEvents(
   return pages(api, apiPath`/organizations/${org}/issues/${issue}/events/`, rawListedEvent, { query, sizeParam: "per_page", ...paging, context: { scopes: READ_SCOPE, notFoundHint } });
 }
 
-/** One event of an issue: a 32-hex event ID, or latest, oldest, recommended. */
-export function getIssueEvent(api: SentryApi, org: string, issue: string, event: string, notFoundHint: string): Promise<Checked<RawEvent>> {
-  return withScopeHint(getChecked(api, apiPath`/organizations/${org}/issues/${issue}/events/${event}/`, rawEvent, undefined, { scopes: READ_SCOPE, notFoundHint }), READ_SCOPE);
-}
-
 /** An event by ID in any project of the organization (EventIdLookupEndpoint; org:read). */
 export function lookupEventId(api: SentryApi, org: string, eventId: string): Promise<Checked<RawEventLookup>> {
   const context = { scopes: ORG_READ_SCOPE, notFoundHint: `no event ${eventId} in organization ${org} (events are kept 30 to 90 days)` };
@@ -115,12 +76,6 @@ export function lookupEventId(api: SentryApi, org: string, eventId: string): Pro
  */
 export function getEventCommitters(api: SentryApi, org: string, project: string, eventId: string): Promise<Checked<RawCommitters>> {
   return withScopeHint(getChecked(api, apiPath`/projects/${org}/${project}/events/${eventId}/committers/`, rawCommitters, undefined, { scopes: PROJECT_READ_SCOPE }), PROJECT_READ_SCOPE);
-}
-
-/** One tag key of an issue with its most common values (GroupTagKeyDetailsEndpoint; `totalValues` counts events). */
-export function getIssueTag(api: SentryApi, org: string, issue: string, key: string, environment: readonly string[], notFoundHint: string): Promise<Checked<RawIssueTag>> {
-  const path = apiPath`/organizations/${org}/issues/${issue}/tags/${key}/`;
-  return withScopeHint(getChecked(api, path, rawIssueTag, { environment }, { scopes: READ_SCOPE, notFoundHint }), READ_SCOPE);
 }
 
 /**

@@ -117,28 +117,42 @@ export async function updateIssueStatus(
   return { status: res.status, answer: res.body };
 }
 
-// ---- One event of an issue, and the issue's tags (read by issue-details).
+// ---- One event of an issue, and the issue's tags (read by issue-details, event-details and tag-values).
 
 /** Sentry's named events besides an event ID (getOrganizationIssueEvent, docs/sentry-api.md §3). */
 export const NAMED_EVENTS = ["latest", "oldest", "recommended"] as const;
 
+export const isNamedEvent = (event: string): boolean => (NAMED_EVENTS as readonly string[]).includes(event);
+
 /**
- * The event fields issue-details reads (GET /organizations/{org}/issues/{id}/events/{event}/). Entries keep
- * their data unchecked here: each kind (exception, threads, request, csp, message) is read by lib/issue-event.ts
- * through its own schema, so an odd entry costs that part of the output, not the event.
+ * An event's user (full or listed). Relay sends its fields as strings, but SDKs have sent numeric IDs: each
+ * field is read by lib/event-parts.ts, so an odd one costs that field, not the event.
+ */
+export const rawEventUser = nullable(record(unknownValue));
+export type RawEventUser = Infer<typeof rawEventUser>;
+
+/** One of an event's tags; Sentry sends a null value for a tag set without one. */
+export const rawEventTag = object({ key: str, value: nullable(str) });
+
+/**
+ * A full event (GET /organizations/{org}/issues/{id}/events/{event}/, and `event` of the event ID lookup), with
+ * every field issue-details and event-details read. Entries and contexts stay unchecked here: lib/event-parts.ts
+ * reads each kind field by field, so an odd entry costs that part of the output, not the event.
  */
 export const rawEvent = object({
   id: str,
   eventID: optional(str),
+  groupID: optional(nullable(str)),
+  projectID: optional(str),
   type: optional(nullable(str)),
   title: optional(nullable(str)),
   message: optional(nullable(str)),
   dateCreated: optional(nullable(str)),
   platform: optional(nullable(str)),
   entries: optional(nullable(arrayOf(object({ type: str, data: unknownValue })))),
-  tags: optional(nullable(arrayOf(object({ key: str, value: nullable(str) })))),
-  contexts: optional(nullable(record(unknownValue))),
-  user: optional(nullable(record(unknownValue))),
+  tags: optional(nullable(arrayOf(rawEventTag))),
+  contexts: optional(nullable(unknownValue)),
+  user: optional(rawEventUser),
   release: optional(nullable(object({ version: str }))),
   /** Issue-platform occurrences (performance issues such as N+1 queries) carry their evidence here. */
   occurrence: optional(
@@ -152,20 +166,33 @@ export const rawEvent = object({
 });
 export type RawEvent = Infer<typeof rawEvent>;
 
-/** One event of an issue: a named one (latest, oldest, recommended) or an event ID. */
+/** One event of an issue: a named one (latest, oldest, recommended) or a 32-hex event ID. */
 export function getIssueEvent(api: SentryApi, org: string, pathId: string, event: string, notFoundHint: string): Promise<Checked<RawEvent>> {
-  return getChecked(api, apiPath`/organizations/${org}/issues/${pathId}/events/${event}/`, rawEvent, undefined, { scopes: READ_SCOPE, notFoundHint });
+  const path = apiPath`/organizations/${org}/issues/${pathId}/events/${event}/`;
+  return withScopeHint(getChecked(api, path, rawEvent, undefined, { scopes: READ_SCOPE, notFoundHint }), READ_SCOPE);
 }
 
-/** A tag key of an issue with its top values (GroupTagsEndpoint); the issue body's own `tags` lack the values. */
+const rawTagValue = object({ value: nullable(str), name: optional(nullable(str)), count: nullable(num), lastSeen: optional(nullable(str)) });
+
+/**
+ * A tag key of an issue with its top values: every key (GroupTagsEndpoint; the issue body's own `tags` lack the
+ * values) or one (GroupTagKeyDetailsEndpoint). `totalValues` counts the events that carry the key.
+ */
 export const rawIssueTag = object({
   key: str,
   name: optional(str),
-  totalValues: num,
-  topValues: optional(nullable(arrayOf(object({ value: nullable(str), count: num })))),
+  totalValues: nullable(num),
+  uniqueValues: optional(nullable(num)),
+  topValues: optional(nullable(arrayOf(rawTagValue))),
 });
 export type RawIssueTag = Infer<typeof rawIssueTag>;
 
 export function getIssueTags(api: SentryApi, org: string, pathId: string): Promise<Checked<RawIssueTag[]>> {
   return getChecked(api, apiPath`/organizations/${org}/issues/${pathId}/tags/`, arrayOf(rawIssueTag), undefined, { scopes: READ_SCOPE });
+}
+
+/** One tag key of an issue with its most common values, in these environments (all when none). */
+export function getIssueTag(api: SentryApi, org: string, pathId: string, key: string, environment: readonly string[], notFoundHint: string): Promise<Checked<RawIssueTag>> {
+  const path = apiPath`/organizations/${org}/issues/${pathId}/tags/${key}/`;
+  return withScopeHint(getChecked(api, path, rawIssueTag, { environment }, { scopes: READ_SCOPE, notFoundHint }), READ_SCOPE);
 }
