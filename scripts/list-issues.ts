@@ -1,12 +1,16 @@
 // list-issues: the organization's issues matching a Sentry search, one line each (short ID, level, status,
 // events and users, last seen, trend over the period, title and culprit), so an agent sees what is breaking.
 
+import type { SentryApi } from "./lib/api.js";
 import { choice, environments, period, text } from "./lib/flags.js";
-import { issueSummary, READ_SCOPE, type RawIssue } from "./lib/issues.js";
-import { DAILY, HOURLY, trend, type StatsTimeline } from "./lib/issue-trend.js";
 import { impliedStatus, issueLine, type IssueRecord } from "./lib/issue-line.js";
-import { PROJECT_SCOPE_FLAGS, projectScopeOf, ProjectSelector, resolveProjectScope, scopeLabel, type ProjectScope } from "./lib/projects.js";
+import { DAILY, HOURLY, trend, type StatsTimeline } from "./lib/issue-trend.js";
+import { issueSummary, READ_SCOPE, type RawIssue } from "./lib/issues.js";
+import { commandLine } from "./lib/output.js";
+import { PROJECT_SCOPE_FLAGS, projectScopeOf, ProjectSelector, resolveProjectScope, scopeArgs, scopeLabel, type ProjectScope } from "./lib/projects.js";
 import { probeIssueSearch, searchIssues, type IssueSearch } from "./lib/sentry/issues.js";
+import { releasesStartingWith } from "./lib/sentry/releases.js";
+import { cleanText } from "./lib/text.js";
 import { listTool, runIfMain, type ListSummary } from "./lib/tool.js";
 import { toStatsPeriod } from "./lib/validate.js";
 
@@ -24,6 +28,8 @@ interface Summary extends ListSummary {
   trendSpan: string | null;
   sort: Sort;
   environments: string[];
+  /** On an empty answer: the whole version a shortened release term stands for, when one release starts with it. */
+  wholeRelease: { term: { text: string; key: string; value: string }; full: string } | null;
 }
 
 export const tool = listTool({
@@ -81,6 +87,7 @@ export const tool = listTool({
     });
     const trendSeconds = Math.min(periodSeconds, timeline.spanSeconds);
     return {
+      wholeRelease: fetched === 0 ? await wholeReleaseOf(ctx.api, org, input.query) : null,
       nextCursor,
       total,
       query: input.query,
@@ -95,7 +102,14 @@ export const tool = listTool({
     const where = `${s.query ? `matching ${JSON.stringify(s.query)}` : "of any status"} in ${scopeLabel(s.scope)}${s.environments.length ? ` (${s.environments.join(", ")})` : ""}`;
     if (records.length === 0) {
       const tries = [s.scope.defaultedFrom ? "--all-projects" : null, s.query === DEFAULT_QUERY ? "--query '' for all statuses" : "a broader --query", "a longer --period"];
-      return `No issues ${where} over ${s.period}. Try ${tries.filter(Boolean).join(", ")}.`;
+      const none = `No issues ${where} over ${s.period}.`;
+      if (s.wholeRelease) {
+        // A shortened hash from another tool's text: say the version it stands for, and the search that finds it.
+        const { term, full } = s.wholeRelease;
+        const query = s.query.replace(term.text, `${term.key}:${full}`);
+        return `${none} ${cleanText(term.value)} is the start of release ${cleanText(full)}; search it whole: ${commandLine("list-issues", ["--query", query, ...scopeArgs(s.scope), ...s.environments.flatMap((e) => ["--environment", e]), "--period", s.period])}`;
+      }
+      return `${none} Try ${tries.filter(Boolean).join(", ")}.`;
     }
     const implied = impliedStatus(s.query);
     // The text renders what run emitted; --fields only trims the JSON records.
@@ -112,6 +126,20 @@ export const tool = listTool({
     return lines.join("\n");
   },
 });
+
+/** A `release:` or `firstRelease:` term whose value looks like a shortened commit hash (as other tools print them). */
+const SHORT_RELEASE_TERM = /(?:^|\s)((release|firstRelease):([0-9a-f]{7,39}))(?=\s|$)/i;
+
+/**
+ * Sentry matches release terms exactly, so a hash cut to 12 characters finds nothing. On an empty answer only,
+ * one release lookup says which whole version it stands for (when exactly one starts with it).
+ */
+async function wholeReleaseOf(api: SentryApi, org: string, query: string): Promise<Summary["wholeRelease"]> {
+  const m = SHORT_RELEASE_TERM.exec(query);
+  if (!m) return null;
+  const matches = await releasesStartingWith(api, org, m[3]!).catch(() => []);
+  return matches.length === 1 ? { term: { text: m[1]!, key: m[2]!, value: m[3]! }, full: matches[0]! } : null;
+}
 
 function issueRecord(issue: RawIssue, periodSeconds: number, timeline: StatsTimeline, now: number): IssueRecord {
   return { ...issueSummary(issue), trend: trend(issue, periodSeconds, timeline, now) };

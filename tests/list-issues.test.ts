@@ -311,6 +311,23 @@ describe("list-issues", () => {
     expect(res.stdout).toMatch(/^No issues matching "is:unresolved zzzz-nothing-matches-this" in \S+ .*over 14d\. Try /);
   });
 
+  it("names the whole release when a search uses a shortened hash (as other tools print them), and the search that finds it", async () => {
+    const env = { ...sandbox.env(), SENTRY_PROJECT: "api-backend" };
+    const releases = await runTool("list-releases", ["--limit", "1", "--json"], { env });
+    const version: string = releases.json.data[0].version;
+    expect(version).toMatch(/^[0-9a-f]{40}$/);
+    const short = version.slice(0, 12);
+    const res = await runTool("list-issues", ["--query", `release:${short}`], { env });
+    expect(res.code, res.stderr).toBe(0);
+    // SENTRY_PROJECT narrows the suggested run as it did this one, so it is not repeated as a flag.
+    const suggested = `node dist/list-issues.mjs --query release:${version} --period 14d`;
+    expect(res.stdout).toBe(`No issues matching "release:${short}" in api-backend (from SENTRY_PROJECT; --all-projects for all) over 14d. ${short} is the start of release ${version}; search it whole: ${suggested}\n`);
+    // The suggestion works: the whole version finds the release's issues.
+    const whole = await runTool("list-issues", suggested.split(" ").slice(2), { env });
+    expect(whole.code, whole.stderr).toBe(0);
+    expect(whole.stdout).not.toMatch(/^No issues/);
+  });
+
   it("prints at most 5% of the raw API bytes for a page of 25 issues", async () => {
     const env = sandbox.env();
     const res = await runTool("list-issues", [], { env });
