@@ -166,7 +166,7 @@ export const tool = itemTool({
       for (const f of r.frames) lines.push(`  ${f.file}${f.line !== null ? `:${f.line}` : ""} ${f.function}${f.source ? `: ${f.source}` : ""}`);
     }
     if (r.breadcrumbs.length) {
-      lines.push(`Breadcrumbs (${r.breadcrumbsTotal}, repeats folded):`);
+      lines.push(`Breadcrumbs (${r.breadcrumbsTotal}):`);
       for (const c of r.breadcrumbs) lines.push(`  ${c.time ? c.time.slice(11, 19) : "--:--:--"} ${c.category} ${c.message}${c.times > 1 ? ` (x${c.times})` : ""}`);
     }
     if (r.request) lines.push(`Request: ${r.request.method ? `${r.request.method} ` : ""}${r.request.url}`);
@@ -175,7 +175,8 @@ export const tool = itemTool({
     lines.push(...renderCommits(r, ctx.now));
     if (r.issue) {
       const scope = r.org ? ["--org", r.org] : [];
-      lines.push(`Next: ${commandLine("issue-events", [r.issue, ...scope])}   or   ${commandLine("tag-values", [r.issue, ...scope])}`);
+      // One step: whether the issue is confined to a release, user or browser; tag-values' own Next lists those events.
+      lines.push(`Next: ${commandLine("tag-values", [r.issue, ...scope])}`);
     }
     // Every value above is server text: one clean line each, whatever it held.
     return lines.map(cleanText).join("\n");
@@ -187,7 +188,7 @@ function renderCommits(r: Result, now: number): string[] {
   if (r.suspectCommits.length === 0) return ["Suspect commits: none matched the stack"];
   const shown = r.suspectCommits.slice(0, COMMITS_SHOWN);
   const more = r.suspectCommitsTotal - shown.length;
-  const lines = [`Suspect commits (${r.suspectCommitsTotal}, best first${more > 0 ? `; --json has ${Math.min(r.suspectCommitsTotal, MAX_SUSPECT_COMMITS)}` : ""}):`];
+  const lines = [`Suspect commits (${more > 0 ? `${shown.length} of ${r.suspectCommitsTotal}` : r.suspectCommitsTotal}, best first):`];
   for (const c of shown) {
     const who = [c.author, c.date ? relativeTime(c.date, now) : null].filter(Boolean).join(", ");
     lines.push(`  ${c.id.slice(0, SHORT_SHA)} ${c.message}${who ? ` (${who})` : ""}`);
