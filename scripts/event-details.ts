@@ -188,7 +188,7 @@ function renderCommits(r: Result, now: number): string[] {
   if (r.suspectCommits.length === 0) return ["Suspect commits: none matched the stack"];
   const shown = r.suspectCommits.slice(0, COMMITS_SHOWN);
   const more = r.suspectCommitsTotal - shown.length;
-  const lines = [`Suspect commits (${more > 0 ? `${shown.length} of ${r.suspectCommitsTotal}` : r.suspectCommitsTotal}, best first):`];
+  const lines = [`Suspect commits (${more > 0 ? `best ${shown.length} of ${r.suspectCommitsTotal}` : `${r.suspectCommitsTotal}, best first`}):`];
   for (const c of shown) {
     const who = [c.author, c.date ? relativeTime(c.date, now) : null].filter(Boolean).join(", ");
     lines.push(`  ${c.id.slice(0, SHORT_SHA)} ${c.message}${who ? ` (${who})` : ""}`);

@@ -77,7 +77,7 @@ describe("demo", () => {
     expect(commands[1]).toBe(`$ node dist/issue-details.mjs ${resolved}`);
     // The backend's loudest error, opened one event deep, names the commit Sentry suspects.
     expect(commands[4]).toMatch(/^\$ node dist\/event-details\.mjs API-BACKEND-\w+ latest$/);
-    expect(res.stdout).toMatch(/^Suspect commits \((\d+ of )?\d+, best first\):\n {2}[0-9a-f]{12} \S/m);
+    expect(res.stdout).toMatch(/^Suspect commits \((best \d+ of \d+|\d+, best first)\):\n {2}[0-9a-f]{12} \S/m);
     // The trace it opens is the one issue-details named for the issue's latest event.
     expect(commands[2]).toMatch(/^\$ node dist\/trace-details\.mjs [0-9a-f]{32}$/);
   });

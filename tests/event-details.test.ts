@@ -58,7 +58,7 @@ describe("event-details", () => {
     const all = committers.flatMap((c) => c.commits.map((commit) => ({ ...commit, author: c.author.name })));
     const best = all.sort((a, b) => b.score - a.score || Date.parse(b.dateCreated) - Date.parse(a.dateCreated))[0]!;
     const at = lines.findIndex((l) => l.startsWith("Suspect commits ("));
-    expect(lines[at]).toBe(`Suspect commits (1 of ${all.length}, best first):`);
+    expect(lines[at]).toBe(`Suspect commits (best 1 of ${all.length}):`);
     expect(lines[at + 1]).toMatch(new RegExp(`^ {2}${best.id.slice(0, 12)} ${best.message.split("\n")[0]!.replace(/[()+.]/g, "\\$&")} \\(${best.author}, \\d+d ago\\)$`));
     expect(lines.at(-1)).toBe(`Next: node dist/tag-values.mjs ${issue.shortId}`);
   });

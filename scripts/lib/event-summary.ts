@@ -17,7 +17,7 @@ const MAX_BREADCRUMBS = 10;
 export const MAX_SUSPECT_COMMITS = 5;
 const VALUE_WIDTH = 100;
 const CONTEXT_WIDTH = 90;
-const CRUMB_WIDTH = 48;
+const CRUMB_WIDTH = 40;
 const COMMIT_WIDTH = 64;
 
 /** Commit-SHA release versions by their first 12 characters, as Sentry's UI shows them (formatVersion). */
